@@ -1,0 +1,60 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class PiApiApi implements ICredentialType {
+	name = 'piApiApi';
+
+	displayName = 'PiAPI';
+
+	documentationUrl = 'https://piapi.ai/docs';
+
+	icon = { light: 'file:icons/piapi.svg', dark: 'file:icons/piapi.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your PiAPI key, from the PiAPI workspace',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.piapi.ai',
+			description: 'Change only to reach PiAPI through a proxy or a test server',
+		},
+		{
+			displayName: 'Upload Base URL',
+			name: 'uploadBaseUrl',
+			type: 'string',
+			default: 'https://upload.theapi.app',
+			description:
+				'Host of PiAPI\'s file upload, used to turn a binary image into a URL. Change only for a proxy or a test server.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'x-api-key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/account/info',
+			method: 'GET',
+		},
+	};
+}

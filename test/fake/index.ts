@@ -1,0 +1,4 @@
+export * from './images';
+export * from './fake-server';
+export * from './sellerpic.fake';
+export * from './piapi.fake';

@@ -1,0 +1,383 @@
+import { makeProductPhoto, sniffImage } from './images';
+import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
+import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
+
+let fake: PiApiFake;
+let receiver: Receiver;
+let photo: Buffer;
+const key = { 'x-api-key': 'pi-test-key' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+beforeAll(async () => {
+	fake = await startPiApiFake({ taskLatencyMs: 120 });
+	photo = await makeProductPhoto({ width: 300, height: 200, seed: 5 });
+	receiver = await startReceiver(photo);
+});
+afterAll(async () => {
+	await fake.close();
+	await receiver.close();
+});
+beforeEach(() => {
+	fake.reset();
+	receiver.received.length = 0;
+	receiver.statuses.length = 0;
+});
+
+const api = (path: string, options: CallOptions = {}) =>
+	call(`${fake.baseUrl}${path}`, { ...options, headers: { ...key, ...options.headers } });
+
+const segmentBody = (image: string, extra: Record<string, unknown> = {}, input: Record<string, unknown> = {}) => ({
+	model: 'Qubico/image-toolkit',
+	task_type: 'segment',
+	input: { image, prompt: 'product', negative_prompt: '', segment_factor: 0, ...input },
+	...extra,
+});
+
+const createTask = (image = `${receiver.url}/image.png`, extra: Record<string, unknown> = {}) =>
+	api('/api/v1/task', { method: 'POST', json: segmentBody(image, extra) });
+
+async function waitForStatus(taskId: string, wanted: string) {
+	for (let i = 0; i < 100; i++) {
+		const data = (await api(`/api/v1/task/${taskId}`)).json.data;
+		if (data.status.toLowerCase() === wanted) return data;
+		await sleep(20);
+	}
+	throw new Error(`task ${taskId} never reached ${wanted}`);
+}
+
+async function waitFor(condition: () => boolean, ms = 3000) {
+	const until = Date.now() + ms;
+	while (!condition()) {
+		if (Date.now() > until) throw new Error('timed out');
+		await sleep(10);
+	}
+}
+
+describe('PiAPI fake: auth, account, envelopes', () => {
+	it('answers a missing or wrong key with 401', async () => {
+		const wrong: Record<string, string>[] = [{}, { 'x-api-key': 'nope' }, { authorization: 'Bearer pi-test-key' }];
+		for (const headers of wrong) {
+			const res = await call(`${fake.baseUrl}/account/info`, { headers });
+			expect(res.status).toBe(401);
+			expect(res.json).toEqual({ code: 401, message: 'Invalid API key', data: null });
+		}
+	});
+
+	it('returns account info', async () => {
+		const res = await api('/account/info');
+		expect(res.json).toEqual({
+			code: 200,
+			data: { account_id: 'acc-fake-0001', account_name: 'fake-account', credits: 1000, equivalent_in_usd: 10 },
+			message: 'success',
+		});
+	});
+
+	it('answers create with the documented pending envelope', async () => {
+		const res = await createTask();
+		expect(res.status).toBe(200);
+		expect(res.json).toEqual({
+			code: 200,
+			message: 'success',
+			data: {
+				task_id: expect.stringMatching(UUID),
+				model: 'Qubico/image-toolkit',
+				task_type: 'segment',
+				status: 'pending',
+				config: { service_mode: '', webhook_config: { endpoint: '', secret: '' } },
+				input: { image: `${receiver.url}/image.png`, prompt: 'product', negative_prompt: '', segment_factor: 0 },
+				output: null,
+				meta: { created_at: expect.stringMatching(RFC3339), started_at: GO_ZERO_TIME, ended_at: GO_ZERO_TIME },
+				detail: null,
+				logs: [],
+				error: { code: 0, raw_message: '', message: '', detail: null },
+			},
+		});
+		expect(fake.counters.creates).toBe(1);
+	});
+
+	it('validates the create body with 400', async () => {
+		const url = 'http://127.0.0.1/x.png';
+		const bad = [
+			segmentBody(url, { model: 'Qubico/other' }),
+			segmentBody(url, { task_type: 'upscale' }),
+			segmentBody('ftp://127.0.0.1/x.png'),
+			segmentBody('data:image/png;base64,AAAA'),
+			segmentBody(url, {}, { segment_factor: 1.5 }),
+			segmentBody(url, {}, { segment_factor: '5' }),
+			segmentBody(url, {}, { negative_prompt: undefined }),
+			segmentBody(url, {}, { prompt: '' }),
+			segmentBody(url, { config: { webhook_config: { endpoint: 'not a url', secret: 's' } } }),
+			segmentBody(url, { config: { service_mode: 'shared' } }),
+		];
+		for (const json of bad) {
+			const res = await api('/api/v1/task', { method: 'POST', json });
+			expect(res.status).toBe(400);
+			expect(res.json).toMatchObject({ code: 400, data: null, message: expect.any(String) });
+		}
+		expect(fake.counters.creates).toBe(0);
+	});
+});
+
+describe('PiAPI fake: lifecycle and output', () => {
+	it('goes pending → processing → completed and serves the mask without auth', async () => {
+		fake.configure({ taskLatencyMs: 400 });
+		const taskId = (await createTask()).json.data.task_id;
+		expect((await api(`/api/v1/task/${taskId}`)).json.data.status).toBe('pending');
+		await sleep(200);
+		const processing = (await api(`/api/v1/task/${taskId}`)).json.data;
+		expect(processing).toMatchObject({ status: 'processing', output: null, meta: { ended_at: GO_ZERO_TIME } });
+		expect(processing.meta.started_at).toMatch(RFC3339);
+		const done = await waitForStatus(taskId, 'completed');
+		expect(done.output).toEqual({ image_url: `${fake.fileBaseUrl}/${taskId}.png` });
+		expect(done.meta.ended_at).toMatch(RFC3339);
+		expect(done.meta.ended_at).not.toBe(GO_ZERO_TIME);
+
+		const file = await call(done.output.image_url);
+		expect(file.headers['content-type']).toBe('image/png');
+		expect(await sniffImage(file.bytes)).toMatchObject({ format: 'png', width: 300, height: 200 });
+		expect(await maskValueAt(file.bytes, 0.5, 0.5)).toBe(255);
+		expect(await maskValueAt(file.bytes, 0.05, 0.05)).toBe(0);
+		expect(fake.counters).toMatchObject({ fileDownloads: 1, storageRequestsWithApiKey: 0 });
+		expect(fake.counters.polls).toBeGreaterThanOrEqual(3);
+	});
+
+	it('can answer image_urls[] and capitalised statuses', async () => {
+		fake.configure({ outputShape: 'image_urls', capitalisedStatus: true });
+		const created = (await createTask()).json.data;
+		expect(created.status).toBe('Pending');
+		const done = await waitForStatus(created.task_id, 'completed');
+		expect(done.status).toBe('Completed');
+		expect(done.output).toEqual({ image_urls: [`${fake.fileBaseUrl}/${created.task_id}.png`] });
+	});
+
+	it('moves the mask edge by segment_factor', async () => {
+		const values: number[] = [];
+		for (const segment_factor of [0, 30, -30]) {
+			const json = segmentBody(`${receiver.url}/image.png`, {}, { segment_factor });
+			const taskId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
+			const done = await waitForStatus(taskId, 'completed');
+			const mask = (await call(done.output.image_url)).bytes;
+			values.push(await maskValueAt(mask, 0.83, 0.5), await maskValueAt(mask, 0.72, 0.5));
+		}
+		expect(values).toEqual([0, 255, 255, 255, 0, 0]);
+	});
+
+	it('fails the task when input.image cannot be fetched', async () => {
+		const missing = (await createTask(`${receiver.url}/missing.png`)).json.data.task_id;
+		const external = (await createTask('https://example.invalid/photo.jpg')).json.data.task_id;
+		for (const taskId of [missing, external]) {
+			const failed = await waitForStatus(taskId, 'failed');
+			expect(failed.output).toBeNull();
+			expect(failed.error).toMatchObject({ code: PIAPI_TASK_ERROR_CODES.imageUnreachable, message: expect.any(String), detail: null });
+			expect(failed.error.raw_message).not.toBe('');
+		}
+	});
+
+	it('follows taskOutcome: failed and never', async () => {
+		fake.configure({ taskOutcome: (task) => (task.input.prompt === 'fail' ? 'failed' : 'never') });
+		const json = segmentBody(`${receiver.url}/image.png`, {}, { prompt: 'fail' });
+		const failedId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
+		const neverId = (await createTask()).json.data.task_id;
+		expect((await waitForStatus(failedId, 'failed')).error.code).toBe(PIAPI_TASK_ERROR_CODES.failed);
+		await sleep(150);
+		expect((await api(`/api/v1/task/${neverId}`)).json.data.status).toBe('processing');
+	});
+
+	it('answers unknown ids with 404, switchable to HTTP 200', async () => {
+		const res = await api('/api/v1/task/00000000-0000-0000-0000-000000000000');
+		expect(res.status).toBe(404);
+		expect(res.json).toEqual({ code: 404, message: 'task not found', data: null });
+		fake.configure({ taskNotFoundAs: 'envelope' });
+		const envelope = await api('/api/v1/task/00000000-0000-0000-0000-000000000000');
+		expect(envelope.status).toBe(200);
+		expect(envelope.json.code).toBe(404);
+	});
+
+	it('cancels only pending tasks', async () => {
+		fake.configure({ taskLatencyMs: 1000 });
+		const taskId = (await createTask()).json.data.task_id;
+		const cancelled = await api(`/api/v1/task/${taskId}`, { method: 'DELETE' });
+		expect(cancelled.status).toBe(200);
+		expect((await api(`/api/v1/task/${taskId}`)).json.data).toMatchObject({ status: 'failed', error: { code: PIAPI_TASK_ERROR_CODES.cancelled } });
+		const other = (await createTask()).json.data.task_id;
+		await sleep(300);
+		expect((await api(`/api/v1/task/${other}`, { method: 'DELETE' })).status).toBe(400);
+	});
+
+	it('answers 429 with Retry-After over the concurrency cap', async () => {
+		fake.configure({ concurrencyCap: 2, retryAfterSeconds: 3 });
+		expect((await createTask()).status).toBe(200);
+		expect((await createTask()).status).toBe(200);
+		const over = await createTask();
+		expect(over.status).toBe(429);
+		expect(over.headers['retry-after']).toBe('3');
+		expect(over.json).toMatchObject({ code: 429, data: null, message: expect.any(String) });
+		expect(fake.counters).toMatchObject({ creates: 2, peakInFlight: 2 });
+	});
+
+	it('counts too-fast polls and can reject them', async () => {
+		fake.configure({ minPollIntervalMs: 5000 });
+		const taskId = (await createTask()).json.data.task_id;
+		await api(`/api/v1/task/${taskId}`);
+		await api(`/api/v1/task/${taskId}`);
+		expect(fake.counters.tooFastPolls).toBe(1);
+		fake.configure({ rejectTooFastPolls: true });
+		const rejected = await api(`/api/v1/task/${taskId}`);
+		expect(rejected.status).toBe(429);
+		expect(rejected.headers['retry-after']).toBe('5');
+	});
+});
+
+describe('PiAPI fake: upload host', () => {
+	it('stores base64 or a data URI under uploadBaseUrl and serves it without auth', async () => {
+		for (const file_data of [photo.toString('base64'), `data:image/png;base64,${photo.toString('base64')}`]) {
+			const res = await call(`${fake.uploadBaseUrl}/api/ephemeral_resource`, {
+				method: 'POST',
+				headers: key,
+				json: { file_name: 'product photo.png', file_data },
+			});
+			expect(res.json).toEqual({ code: 200, data: { url: expect.any(String) }, message: 'success' });
+			expect(res.json.data.url.startsWith(`${fake.uploadBaseUrl}/ephemeral/`)).toBe(true);
+			const served = await call(res.json.data.url);
+			expect(served.headers['content-type']).toBe('image/png');
+			expect(served.bytes.equals(photo)).toBe(true);
+			expect((await waitForStatus((await createTask(res.json.data.url)).json.data.task_id, 'completed')).output.image_url).toBeTruthy();
+		}
+		expect(fake.counters).toMatchObject({ uploads: 2, storageRequestsWithApiKey: 0 });
+	});
+
+	it('rejects bad names, oversize data, a missing key and a low plan', async () => {
+		const upload = (json: unknown, headers: Record<string, string> = key) =>
+			call(`${fake.uploadBaseUrl}/api/ephemeral_resource`, { method: 'POST', headers, json });
+		const data = photo.toString('base64');
+		expect((await upload({ file_name: 'noext', file_data: data })).status).toBe(400);
+		expect((await upload({ file_name: `${'a'.repeat(126)}.png`, file_data: data })).status).toBe(400);
+		expect((await upload({ file_name: 'a.png', file_data: '!!!' })).status).toBe(400);
+		fake.configure({ maxUploadBytes: 100 });
+		expect((await upload({ file_name: 'a.png', file_data: data })).json).toMatchObject({ code: 400, data: null });
+		expect((await upload({ file_name: 'a.png', file_data: data }, {})).status).toBe(401);
+		fake.configure({ uploadAllowed: false });
+		const forbidden = await upload({ file_name: 'a.png', file_data: data });
+		expect(forbidden.status).toBe(403);
+		expect(forbidden.json).toMatchObject({ code: 403, message: expect.stringMatching(/plan/) });
+	});
+});
+
+describe('PiAPI fake: webhooks', () => {
+	const withWebhook = (secret = 's3cret') => ({ config: { webhook_config: { endpoint: `${receiver.url}/hook`, secret } } });
+
+	it('POSTs {timestamp, data} with the secret verbatim when the task completes', async () => {
+		const taskId = (await createTask(undefined, withWebhook())).json.data.task_id;
+		await waitFor(() => receiver.received.length === 1);
+		const [hook] = receiver.received;
+		expect(hook.headers['x-webhook-secret']).toBe('s3cret');
+		expect(hook.headers['content-type']).toBe('application/json');
+		expect(hook.body.timestamp).toEqual(expect.any(Number));
+		expect(hook.body.data).toMatchObject({ task_id: taskId, status: 'completed', output: { image_url: expect.any(String) } });
+		expect(hook.body.data).toEqual((await api(`/api/v1/task/${taskId}`)).json.data);
+		await sleep(100);
+		expect(fake.counters.webhookDeliveries).toBe(1);
+		expect(fake.webhookLog).toEqual([expect.objectContaining({ taskId, attempt: 1, status: 200, ok: true, duplicate: false })]);
+	});
+
+	it('also reports failed tasks', async () => {
+		fake.configure({ taskOutcome: () => 'failed' });
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 1);
+		expect(receiver.received[0].body.data).toMatchObject({ status: 'failed', error: { code: PIAPI_TASK_ERROR_CODES.failed } });
+	});
+
+	it('retries non-2xx up to 3 attempts, webhookRetryMs apart', async () => {
+		fake.configure({ webhookRetryMs: 80 });
+		receiver.statuses.push(500, 503, 500, 500);
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 3);
+		await sleep(200);
+		expect(receiver.received).toHaveLength(3);
+		expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(70);
+		expect(fake.webhookLog.map((d) => [d.attempt, d.status, d.ok])).toEqual([
+			[1, 500, false],
+			[2, 503, false],
+			[3, 500, false],
+		]);
+		expect(fake.counters.webhookDeliveries).toBe(3);
+	});
+
+	it('retries after a network error and stops at the first 2xx', async () => {
+		fake.configure({ webhookRetryMs: 50 });
+		const taskId = (await createTask(undefined, { config: { webhook_config: { endpoint: 'http://127.0.0.1:1/hook', secret: 'x' } } })).json.data.task_id;
+		await waitFor(() => fake.webhookLog.length === 3);
+		expect(fake.webhookLog.every((d) => d.taskId === taskId && !d.ok && d.error)).toBe(true);
+		receiver.statuses.push(500);
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 2);
+		await sleep(150);
+		expect(receiver.received).toHaveLength(2);
+	});
+
+	it('can deliver twice, send a wrong secret or omit it', async () => {
+		fake.configure({ webhookDuplicate: true });
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 2);
+		expect(receiver.received[0].body).toEqual(receiver.received[1].body);
+		expect(fake.webhookLog[1].duplicate).toBe(true);
+
+		receiver.received.length = 0;
+		fake.configure({ webhookDuplicate: false, webhookSecretOverride: 'wrong' });
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 1);
+		expect(receiver.received[0].headers['x-webhook-secret']).toBe('wrong');
+
+		receiver.received.length = 0;
+		fake.configure({ webhookSecretOverride: undefined, webhookOmitSecret: true });
+		await createTask(undefined, withWebhook());
+		await waitFor(() => receiver.received.length === 1);
+		expect(receiver.received[0].headers['x-webhook-secret']).toBeUndefined();
+	});
+});
+
+describe('PiAPI fake: faults', () => {
+	const info = () => api('/account/info');
+
+	it.each([
+		['http401', 401],
+		['http403', 403],
+		['http404', 404],
+		['http429', 429],
+		['http500', 500],
+		['http502', 502],
+	] as const)('%s answers HTTP %d with the PiAPI error body', async (kind, status) => {
+		fake.injectFault({ endpoint: 'accountInfo', kind, retryAfterSeconds: 2 });
+		const res = await info();
+		expect(res.status).toBe(status);
+		expect(res.json).toMatchObject({ code: status, data: null, message: expect.any(String) });
+		if (status === 429) expect(res.headers['retry-after']).toBe('2');
+		expect((await info()).status).toBe(200);
+	});
+
+	it('reset, slow, malformed and envelopeError', async () => {
+		fake.injectFault({ endpoint: 'accountInfo', kind: 'reset' });
+		await expect(info()).rejects.toThrow();
+		fake.injectFault({ endpoint: 'accountInfo', kind: 'slow', delayMs: 200 });
+		const started = Date.now();
+		expect((await info()).json.code).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+		fake.injectFault({ endpoint: 'getTask', kind: 'malformed' });
+		const taskId = (await createTask()).json.data.task_id;
+		const malformed = await api(`/api/v1/task/${taskId}`);
+		expect(malformed.status).toBe(200);
+		expect(malformed.json).toBeUndefined();
+		fake.injectFault({ endpoint: 'createTask', kind: 'envelopeError', code: 500, msg: 'internal' });
+		expect((await createTask()).json).toEqual({ code: 500, message: 'internal', data: null });
+	});
+
+	it('faults the file host too', async () => {
+		const taskId = (await createTask()).json.data.task_id;
+		const done = await waitForStatus(taskId, 'completed');
+		fake.injectFault({ endpoint: 'file', kind: 'http403', afterCalls: 1 });
+		expect((await call(done.output.image_url)).status).toBe(200);
+		expect((await call(done.output.image_url)).status).toBe(403);
+		expect((await call(done.output.image_url)).status).toBe(200);
+	});
+});

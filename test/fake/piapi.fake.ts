@@ -1,0 +1,473 @@
+import type { IncomingMessage } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { makeMask, MIME_BY_FORMAT, sniffImage } from './images';
+import {
+	baseCounters,
+	FakeServer,
+	isObject,
+	parseJson,
+	type Counters,
+	type Reply,
+	type RequestContext,
+	type TaskOutcome,
+} from './fake-server';
+
+export const PIAPI_MODEL = 'Qubico/image-toolkit';
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** Task error codes are not published; these are our guesses. */
+export const PIAPI_TASK_ERROR_CODES = {
+	failed: 10000, // taskOutcome said 'failed'
+	imageUnreachable: 10001, // input.image could not be fetched or decoded
+	imageTooLarge: 10002, // input.image over maxInputSide
+	cancelled: 10003, // DELETE while pending
+} as const;
+
+export const PIAPI_ENDPOINTS = ['createTask', 'getTask', 'cancelTask', 'accountInfo', 'upload', 'uploadedFile', 'file'] as const;
+
+export type PiApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+export interface PiApiTaskError {
+	code: number;
+	raw_message: string;
+	message: string;
+	detail: null;
+}
+
+export interface PiApiWebhookConfig {
+	endpoint: string;
+	secret: string;
+}
+
+export interface PiApiTask {
+	id: string;
+	input: Record<string, unknown>;
+	config: { service_mode: string; webhook_config: PiApiWebhookConfig };
+	createdAt: number;
+	latencyMs: number;
+	outcome: TaskOutcome;
+	cancelledAt?: number;
+	/** Set when fetching the input and building the mask has finished. */
+	workDoneAt?: number;
+	mask?: Buffer;
+	error?: PiApiTaskError;
+	lastPollAt?: number;
+}
+
+export interface WebhookDelivery {
+	taskId: string;
+	endpoint: string;
+	attempt: number;
+	duplicate: boolean;
+	status: number | null;
+	error?: string;
+	ok: boolean;
+	at: number;
+}
+
+export interface PiApiCounters extends Counters {
+	/** Webhook POSTs sent (every attempt, including failed ones and duplicates). */
+	webhookDeliveries: number;
+}
+
+export interface PiApiConfig {
+	apiKey: string;
+	/** pending for the first quarter, processing until latency, then terminal (once the mask is built). */
+	taskLatencyMs: number;
+	outputShape: 'image_url' | 'image_urls';
+	/** Tasks pending or processing; 0 = unlimited. Over it: HTTP 429 with Retry-After. */
+	concurrencyCap: number;
+	retryAfterSeconds: number;
+	minPollIntervalMs: number;
+	rejectTooFastPolls: boolean;
+	/** false: the upload host answers 403 (plan too low). */
+	uploadAllowed: boolean;
+	taskOutcome: (task: PiApiTask) => TaskOutcome;
+	/** 'Completed' instead of 'completed', to exercise case-insensitive clients. */
+	capitalisedStatus: boolean;
+	/** Unknown task id: HTTP 404, or HTTP 200 with the same error body. */
+	taskNotFoundAs: 'http404' | 'envelope';
+	webhookRetryMs: number;
+	webhookMaxAttempts: number;
+	webhookDuplicate: boolean;
+	webhookSecretOverride?: string;
+	webhookOmitSecret: boolean;
+	maxUploadBytes: number;
+	/** Older docs: width and height ≤ 3072 px. 0 = unchecked. */
+	maxInputSide: number;
+	/** Undocumented: accept data URIs in input.image. */
+	acceptDataUriImages: boolean;
+	/** false: input.image on any host but loopback fails the task without a network call. */
+	allowExternalImageHosts: boolean;
+	imageFetchTimeoutMs: number;
+	account: { account_id: string; account_name: string; credits: number; equivalent_in_usd: number };
+}
+
+export const PIAPI_DEFAULTS: PiApiConfig = {
+	apiKey: 'pi-test-key',
+	taskLatencyMs: 300,
+	outputShape: 'image_url',
+	concurrencyCap: 0,
+	retryAfterSeconds: 1,
+	minPollIntervalMs: 0,
+	rejectTooFastPolls: false,
+	uploadAllowed: true,
+	taskOutcome: () => 'success',
+	capitalisedStatus: false,
+	taskNotFoundAs: 'http404',
+	webhookRetryMs: 200,
+	webhookMaxAttempts: 3,
+	webhookDuplicate: false,
+	webhookOmitSecret: false,
+	maxUploadBytes: 10 * 1024 * 1024,
+	maxInputSide: 3072,
+	acceptDataUriImages: false,
+	allowExternalImageHosts: false,
+	imageFetchTimeoutMs: 5000,
+	account: { account_id: 'acc-fake-0001', account_name: 'fake-account', credits: 1000, equivalent_in_usd: 10 },
+};
+
+const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+const DATA_URI = /^data:([^;,]*)(;base64)?,/;
+
+export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
+	readonly tasks = new Map<string, PiApiTask>();
+	readonly uploadedFiles = new Map<string, { name: string; bytes: Buffer }>();
+	readonly webhookLog: WebhookDelivery[] = [];
+
+	constructor(options: Partial<PiApiConfig>) {
+		super({ ...PIAPI_DEFAULTS, ...options });
+		this.setRoutes([
+			{ method: 'POST', path: '/api/v1/task', endpoint: 'createTask', auth: true, handle: (c) => this.create(c) },
+			{ method: 'GET', path: '/api/v1/task/:id', endpoint: 'getTask', auth: true, handle: (c) => this.get(c) },
+			{ method: 'DELETE', path: '/api/v1/task/:id', endpoint: 'cancelTask', auth: true, handle: (c) => this.cancel(c) },
+			{ method: 'GET', path: '/account/info', endpoint: 'accountInfo', auth: true, handle: () => this.accountInfo() },
+			{ method: 'POST', path: '/upload-host/api/ephemeral_resource', endpoint: 'upload', auth: true, handle: (c) => this.upload(c) },
+			{ method: 'GET', path: '/upload-host/ephemeral/:hex/:name', endpoint: 'uploadedFile', storage: true, handle: (c) => this.uploadedFile(c) },
+			{ method: 'GET', path: '/files/:name', endpoint: 'file', storage: true, handle: (c) => this.file(c) },
+		]);
+	}
+
+	get uploadBaseUrl(): string {
+		return `${this.baseUrl}/upload-host`;
+	}
+
+	get fileBaseUrl(): string {
+		return `${this.baseUrl}/files`;
+	}
+
+	statusOf(task: PiApiTask, now = Date.now()): PiApiStatus {
+		if (task.cancelledAt !== undefined) return 'failed';
+		const elapsed = now - task.createdAt;
+		if (elapsed < task.latencyMs / 4) return 'pending';
+		if (elapsed < task.latencyMs || task.outcome === 'never' || task.workDoneAt === undefined) return 'processing';
+		return task.error ? 'failed' : 'completed';
+	}
+
+	inFlight(): number {
+		const now = Date.now();
+		let count = 0;
+		for (const task of this.tasks.values()) {
+			const status = this.statusOf(task, now);
+			if (status === 'pending' || status === 'processing') count++;
+		}
+		return count;
+	}
+
+	/** The `data` object of GET /api/v1/task/:id (and of webhook bodies). */
+	taskData(task: PiApiTask): Record<string, unknown> {
+		const status = this.statusOf(task);
+		const startedAt = task.createdAt + task.latencyMs / 4;
+		const endedAt = task.cancelledAt ?? Math.max(task.createdAt + task.latencyMs, task.workDoneAt ?? 0);
+		const terminal = status === 'completed' || status === 'failed';
+		return {
+			task_id: task.id,
+			model: PIAPI_MODEL,
+			task_type: 'segment',
+			status: this.config.capitalisedStatus ? status[0].toUpperCase() + status.slice(1) : status,
+			config: task.config,
+			input: task.input,
+			output: status === 'completed' ? this.output(task) : null,
+			meta: {
+				created_at: new Date(task.createdAt).toISOString(),
+				started_at: status !== 'pending' && task.cancelledAt === undefined ? new Date(startedAt).toISOString() : GO_ZERO_TIME,
+				ended_at: terminal ? new Date(endedAt).toISOString() : GO_ZERO_TIME,
+			},
+			detail: null,
+			logs: [],
+			error: status === 'failed' && task.error ? task.error : { code: 0, raw_message: '', message: '', detail: null },
+		};
+	}
+
+	protected newCounters(): PiApiCounters {
+		return { ...baseCounters(), webhookDeliveries: 0 };
+	}
+
+	protected onReset(): void {
+		this.tasks.clear();
+		this.uploadedFiles.clear();
+		this.webhookLog.length = 0;
+	}
+
+	protected isAuthorized(req: IncomingMessage): boolean {
+		return req.headers['x-api-key'] === this.config.apiKey;
+	}
+
+	protected unauthorized(): Reply {
+		return this.httpError(401, 'Invalid API key');
+	}
+
+	protected httpError(status: number, message: string): Reply {
+		return { status, json: { code: status, message, data: null } };
+	}
+
+	protected envelopeError(code: number | undefined, message: string): Reply {
+		return { status: 200, json: { code: code ?? 500, message, data: null } };
+	}
+
+	private ok(data: unknown): Reply {
+		return { status: 200, json: { code: 200, message: 'success', data } };
+	}
+
+	private async create(ctx: RequestContext): Promise<Reply> {
+		const body = parseJson(await ctx.readBody());
+		const invalid = this.validateCreate(body);
+		if (invalid) return this.httpError(400, invalid);
+		const { input, config } = body as { input: Record<string, unknown>; config?: Record<string, unknown> };
+		if (this.config.concurrencyCap > 0 && this.inFlight() >= this.config.concurrencyCap) {
+			const reply = this.httpError(429, `concurrency limit of ${this.config.concurrencyCap} tasks reached for your plan`);
+			reply.headers = { 'retry-after': this.config.retryAfterSeconds };
+			return reply;
+		}
+		const webhook = isObject(config?.webhook_config) ? config.webhook_config : {};
+		const task: PiApiTask = {
+			id: randomUUID(),
+			input,
+			config: {
+				service_mode: typeof config?.service_mode === 'string' ? config.service_mode : '',
+				webhook_config: {
+					endpoint: typeof webhook.endpoint === 'string' ? webhook.endpoint : '',
+					secret: typeof webhook.secret === 'string' ? webhook.secret : '',
+				},
+			},
+			createdAt: Date.now(),
+			latencyMs: this.config.taskLatencyMs,
+			outcome: 'success',
+		};
+		task.outcome = this.config.taskOutcome(task);
+		this.tasks.set(task.id, task);
+		this.counters.creates++;
+		this.notePeakInFlight(this.inFlight());
+		void this.work(task);
+		if (task.config.webhook_config.endpoint) this.later(task.latencyMs, () => void this.notifyWhenDone(task));
+		return this.ok(this.taskData(task));
+	}
+
+	private validateCreate(body: unknown): string | undefined {
+		if (!isObject(body)) return 'request body must be a JSON object';
+		if (body.model !== PIAPI_MODEL) return `invalid model: ${String(body.model)}`;
+		if (body.task_type !== 'segment') return `invalid task_type for ${PIAPI_MODEL}: ${String(body.task_type)}`;
+		const { input, config } = body;
+		if (!isObject(input)) return 'input is required';
+		if (typeof input.image !== 'string' || !this.isAcceptedImageRef(input.image)) {
+			return 'input.image must be an http(s) URL';
+		}
+		if (typeof input.prompt !== 'string' || input.prompt.trim() === '') return 'input.prompt is required';
+		if (typeof input.negative_prompt !== 'string') return 'input.negative_prompt is required (may be empty)';
+		if (!Number.isInteger(input.segment_factor)) return 'input.segment_factor must be an integer';
+		if (config === undefined) return undefined;
+		if (!isObject(config)) return 'config must be an object';
+		if (config.service_mode !== undefined && !['', 'public', 'private'].includes(String(config.service_mode))) {
+			return 'config.service_mode must be public, private or empty';
+		}
+		const webhook = config.webhook_config;
+		if (webhook === undefined) return undefined;
+		if (!isObject(webhook)) return 'config.webhook_config must be an object';
+		if (webhook.endpoint !== undefined && webhook.endpoint !== '' && !isHttpUrl(webhook.endpoint)) {
+			return 'config.webhook_config.endpoint must be an http(s) URL';
+		}
+		if (webhook.secret !== undefined && typeof webhook.secret !== 'string') return 'config.webhook_config.secret must be a string';
+		return undefined;
+	}
+
+	private isAcceptedImageRef(image: string): boolean {
+		return isHttpUrl(image) || (this.config.acceptDataUriImages && DATA_URI.test(image));
+	}
+
+	/** Fetches input.image and builds the mask; the task's clock decides when the result shows. */
+	private async work(task: PiApiTask): Promise<void> {
+		try {
+			if (task.outcome === 'never') return;
+			if (task.outcome === 'failed') {
+				task.error = taskError(PIAPI_TASK_ERROR_CODES.failed, 'segmentation failed', 'model returned no mask');
+				return;
+			}
+			const image = await this.fetchInput(String(task.input.image));
+			const info = await sniffImage(image);
+			if (!info.format) throw new Error('input is not a decodable image');
+			const side = Math.max(info.width ?? 0, info.height ?? 0);
+			if (this.config.maxInputSide > 0 && side > this.config.maxInputSide) {
+				task.error = taskError(
+					PIAPI_TASK_ERROR_CODES.imageTooLarge,
+					`image too large: max ${this.config.maxInputSide} px per side`,
+					`image is ${info.width}x${info.height}`,
+				);
+				return;
+			}
+			task.mask = await makeMask(image, { edgeShiftPx: Number(task.input.segment_factor) });
+		} catch (error) {
+			task.error = taskError(PIAPI_TASK_ERROR_CODES.imageUnreachable, 'failed to get input image', (error as Error).message);
+		} finally {
+			task.workDoneAt = Date.now();
+		}
+	}
+
+	private async fetchInput(image: string): Promise<Buffer> {
+		const dataUri = DATA_URI.exec(image);
+		if (dataUri) return Buffer.from(image.slice(dataUri[0].length), dataUri[2] ? 'base64' : 'utf8');
+		const url = new URL(image);
+		if (!this.config.allowExternalImageHosts && !LOOPBACK_HOSTS.includes(url.hostname)) {
+			throw new Error(`cannot reach ${url.hostname} (the fake only fetches loopback URLs)`);
+		}
+		const response = await request(url, {
+			signal: AbortSignal.any([this.backgroundSignal, AbortSignal.timeout(this.config.imageFetchTimeoutMs)]),
+		});
+		const bytes = Buffer.from(await response.body.arrayBuffer());
+		if (response.statusCode < 200 || response.statusCode > 299) throw new Error(`GET ${image} answered ${response.statusCode}`);
+		return bytes;
+	}
+
+	private get(ctx: RequestContext): Reply {
+		const task = this.tasks.get(ctx.params.id);
+		if (!task) return this.taskNotFound();
+		this.counters.polls++;
+		if (this.notePoll(task, this.config.minPollIntervalMs) && this.config.rejectTooFastPolls) {
+			const reply = this.httpError(429, 'too many requests: poll less often');
+			reply.headers = { 'retry-after': Math.ceil(this.config.minPollIntervalMs / 1000) };
+			return reply;
+		}
+		return this.ok(this.taskData(task));
+	}
+
+	private cancel(ctx: RequestContext): Reply {
+		const task = this.tasks.get(ctx.params.id);
+		if (!task) return this.taskNotFound();
+		if (this.statusOf(task) !== 'pending') return this.httpError(400, 'only pending tasks can be cancelled');
+		task.cancelledAt = Date.now();
+		task.error = taskError(PIAPI_TASK_ERROR_CODES.cancelled, 'task cancelled', 'cancelled by user');
+		return this.ok(this.taskData(task));
+	}
+
+	private taskNotFound(): Reply {
+		const reply = this.httpError(404, 'task not found');
+		if (this.config.taskNotFoundAs === 'envelope') reply.status = 200;
+		return reply;
+	}
+
+	private accountInfo(): Reply {
+		return { status: 200, json: { code: 200, data: this.config.account, message: 'success' } };
+	}
+
+	private async upload(ctx: RequestContext): Promise<Reply> {
+		if (!this.config.uploadAllowed) return this.httpError(403, 'file upload is not available on your plan: upgrade to a paid plan');
+		const body = parseJson(await ctx.readBody());
+		if (!isObject(body)) return this.httpError(400, 'request body must be a JSON object');
+		const { file_name: name, file_data: data } = body;
+		if (typeof name !== 'string' || name.length === 0 || name.length > 128 || !/\.[A-Za-z0-9]+$/.test(name) || name.includes('/')) {
+			return this.httpError(400, 'file_name must be 1-128 characters with an extension');
+		}
+		if (typeof data !== 'string' || data === '') return this.httpError(400, 'file_data is required');
+		const base64 = data.replace(DATA_URI, '').replace(/\s/g, '');
+		if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return this.httpError(400, 'file_data must be base64 or a data URI');
+		const bytes = Buffer.from(base64, 'base64');
+		if (bytes.length === 0) return this.httpError(400, 'file_data is empty');
+		if (bytes.length > this.config.maxUploadBytes) return this.httpError(400, 'file_data is larger than 10 MB');
+		const hex = randomBytes(16).toString('hex');
+		this.uploadedFiles.set(hex, { name, bytes });
+		this.counters.uploads++;
+		return { status: 200, json: { code: 200, data: { url: `${this.uploadBaseUrl}/ephemeral/${hex}/${encodeURIComponent(name)}` }, message: 'success' } };
+	}
+
+	private async uploadedFile(ctx: RequestContext): Promise<Reply> {
+		const file = this.uploadedFiles.get(ctx.params.hex);
+		if (!file || file.name !== ctx.params.name) return { status: 404, body: 'Not Found' };
+		const { format } = await sniffImage(file.bytes);
+		return { status: 200, headers: { 'content-type': format ? MIME_BY_FORMAT[format] : 'application/octet-stream' }, body: file.bytes };
+	}
+
+	private file(ctx: RequestContext): Reply {
+		const task = this.tasks.get(ctx.params.name.replace(/\.png$/, ''));
+		if (!task?.mask || this.statusOf(task) !== 'completed') return { status: 404, body: 'Not Found' };
+		this.counters.fileDownloads++;
+		return { status: 200, headers: { 'content-type': 'image/png' }, body: task.mask };
+	}
+
+	private output(task: PiApiTask): Record<string, unknown> {
+		const url = `${this.fileBaseUrl}/${task.id}.png`;
+		return this.config.outputShape === 'image_urls' ? { image_urls: [url] } : { image_url: url };
+	}
+
+	private async notifyWhenDone(task: PiApiTask): Promise<void> {
+		while (this.tasks.get(task.id) === task && task.cancelledAt === undefined) {
+			const status = this.statusOf(task);
+			if (status === 'completed' || status === 'failed') break;
+			if (task.outcome === 'never') return;
+			await this.sleep(20);
+		}
+		if (this.tasks.get(task.id) !== task || task.cancelledAt !== undefined) return;
+		const body = JSON.stringify({ timestamp: Math.floor(Date.now() / 1000), data: this.taskData(task) });
+		const delivered = await this.deliver(task, body, false);
+		if (delivered && this.config.webhookDuplicate) await this.deliver(task, body, true);
+	}
+
+	/** Up to webhookMaxAttempts POSTs, webhookRetryMs apart, until one gets a 2xx. */
+	private async deliver(task: PiApiTask, body: string, duplicate: boolean): Promise<boolean> {
+		const { endpoint, secret } = task.config.webhook_config;
+		const headers: Record<string, string> = { 'content-type': 'application/json' };
+		if (!this.config.webhookOmitSecret) headers['x-webhook-secret'] = this.config.webhookSecretOverride ?? secret;
+		for (let attempt = 1; attempt <= this.config.webhookMaxAttempts; attempt++) {
+			if (attempt > 1) await this.sleep(this.config.webhookRetryMs);
+			if (this.backgroundSignal.aborted) return false;
+			this.counters.webhookDeliveries++;
+			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now() };
+			try {
+				const response = await request(endpoint, {
+					method: 'POST',
+					headers,
+					body,
+					signal: AbortSignal.any([this.backgroundSignal, AbortSignal.timeout(5000)]),
+				});
+				await response.body.dump();
+				entry.status = response.statusCode;
+				entry.ok = response.statusCode >= 200 && response.statusCode <= 299;
+			} catch (error) {
+				entry.error = (error as Error).message;
+			}
+			this.webhookLog.push(entry);
+			if (entry.ok) return true;
+		}
+		return false;
+	}
+}
+
+function taskError(code: number, message: string, rawMessage: string): PiApiTaskError {
+	return { code, raw_message: rawMessage, message, detail: null };
+}
+
+function isHttpUrl(value: unknown): boolean {
+	if (typeof value !== 'string') return false;
+	try {
+		const { protocol } = new URL(value);
+		return protocol === 'http:' || protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+export async function startPiApiFake(options: Partial<PiApiConfig> & { port?: number } = {}): Promise<PiApiFake> {
+	const { port, ...config } = options;
+	const fake = new PiApiFake(config);
+	await fake.listen(port ?? 0);
+	return fake;
+}

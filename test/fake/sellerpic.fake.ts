@@ -1,0 +1,506 @@
+import type { IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { convertMask, makeMask, makeProductPhoto, MIME_BY_FORMAT, sniffImage, type ImageInfo, type MaskFormat } from './images';
+import {
+	baseCounters,
+	FakeServer,
+	isObject,
+	newTraceId,
+	parseJson,
+	type Counters,
+	type Reply,
+	type RequestContext,
+	type TaskOutcome,
+} from './fake-server';
+
+/** Error codes. Only 0 and 30003 are documented; the others are our guesses (the error table is not public). */
+export const SELLERPIC_CODES = {
+	ok: 0,
+	concurrencyLimit: 30003,
+	badRequest: 40001, // guess: missing or invalid parameter
+	unsupportedFormat: 40002, // guess: not jpg/jpeg/png/webp, or animated
+	fileTooLarge: 40003, // guess: over the upload or task size limit
+	imageKeyNotFound: 40004, // guess: imageKey was never uploaded
+	resolutionTooHigh: 40005, // guess: longest side over the task limit
+	taskNotFound: 40006, // guess: unknown task id
+	resultNotFound: 40007, // guess: unknown result id (or a task id given instead)
+	resultNotReady: 40008, // guess: download asked for a result that is not SUCCESS
+	taskFailed: 50001, // guess: resultList[].errorCode of a FAILED result
+	unauthorized: 401,
+	tooManyRequests: 429,
+} as const;
+
+export const SELLERPIC_ENDPOINTS = [
+	'upload',
+	'uploadUrl',
+	'storagePut',
+	'promptSegmentation',
+	'segmentImage',
+	'taskStatus',
+	'downloadUrl',
+	'storageGet',
+	'usage',
+	'presets',
+] as const;
+
+export const SELLERPIC_SAMPLE_KEY = 'UPLOAD/MANAGE/SAMPLE/product/1-original.png';
+
+export type SellerPicStatus = 'CREATED' | 'RUNNING' | 'SUCCESS' | 'FAILED';
+export type SellerPicTaskKind = 'promptSegmentation' | 'segmentImage';
+
+export interface SellerPicTask {
+	id: string;
+	resultId: string;
+	kind: SellerPicTaskKind;
+	imageKey: string;
+	prompt?: string;
+	type?: string;
+	expandPixels?: number;
+	createdAt: number;
+	latencyMs: number;
+	outcome: TaskOutcome;
+	maskHex: string;
+	lastPollAt?: number;
+}
+
+export interface SellerPicConfig {
+	apiKey: string;
+	accountId: string;
+	/** CREATED for the first quarter, RUNNING until latency, then terminal (by clock, not by polls). */
+	taskLatencyMs: number;
+	/** Per task kind, tasks in CREATED or RUNNING; 0 = unlimited. */
+	concurrencyCap: number;
+	/** 0 = not checked. */
+	minPollIntervalMs: number;
+	/** Answer a too-fast status check with HTTP 429 instead of only counting it. */
+	rejectTooFastPolls: boolean;
+	downloadUrlTtlMs: number;
+	uploadUrlTtlMs: number;
+	/** false: resultList[].fileUrl stays "" even on SUCCESS (clients must call Get Download Url). */
+	fileUrlOnSuccess: boolean;
+	taskOutcome: (task: SellerPicTask) => TaskOutcome;
+	/** guess: unknown task id as HTTP 200 error envelope, or HTTP 404 with the envelope. */
+	taskNotFoundAs: 'envelope' | 'http404';
+	/** guess: download of a result that is not SUCCESS: a success envelope whose data.status says so, or an error envelope. */
+	downloadNotReadyAs: 'status' | 'envelope';
+	/** The docs list both 200 and 201 for upload. */
+	uploadHttpStatus: 200 | 201;
+	maxUploadBytes: number;
+	maxTaskImageBytes: number;
+	credits: { remaining: number; total: number; usage: number };
+}
+
+export const SELLERPIC_DEFAULTS: SellerPicConfig = {
+	apiKey: 'sp-test-key',
+	accountId: '1910256820110163968',
+	taskLatencyMs: 300,
+	concurrencyCap: 5,
+	minPollIntervalMs: 0,
+	rejectTooFastPolls: false,
+	downloadUrlTtlMs: 12 * 60 * 60 * 1000,
+	uploadUrlTtlMs: 30 * 60 * 1000,
+	fileUrlOnSuccess: false,
+	taskOutcome: () => 'success',
+	taskNotFoundAs: 'envelope',
+	downloadNotReadyAs: 'status',
+	uploadHttpStatus: 200,
+	maxUploadBytes: 40 * 1024 * 1024,
+	maxTaskImageBytes: 10 * 1024 * 1024,
+	credits: { remaining: 1000, total: 1000, usage: 0 },
+};
+
+const MAX_SIDE: Record<SellerPicTaskKind, number> = { promptSegmentation: 4096, segmentImage: 2000 };
+const UPLOAD_FORMATS: Record<string, string> = { jpg: 'jpg', jpeg: 'jpg', png: 'png', webp: 'webp' };
+const EXT_BY_FORMAT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
+const DOWNLOAD_FORMATS: readonly string[] = ['png', 'jpg', 'webp'];
+const PRESET_TYPES: readonly string[] = ['SWAP_MODEL', 'SWAP_MODEL_SCENE', 'AI_BACKGROUND', 'BACKGROUND'];
+
+interface StoredImage {
+	bytes: Buffer;
+	info: ImageInfo;
+}
+
+interface SignedUrl {
+	expiresAt: number;
+}
+
+interface UploadSlot extends SignedUrl {
+	fileKey: string;
+}
+
+interface DownloadLink extends SignedUrl {
+	token: string;
+	resultId: string;
+	format: MaskFormat;
+	name: string;
+}
+
+export class SellerPicFake extends FakeServer<SellerPicConfig> {
+	readonly tasks = new Map<string, SellerPicTask>();
+	readonly images = new Map<string, StoredImage>();
+	private readonly taskIdByResultId = new Map<string, string>();
+	private readonly uploadSlots = new Map<string, UploadSlot>();
+	private readonly downloadLinks = new Map<string, DownloadLink>();
+	private readonly masks = new Map<string, Promise<Buffer>>();
+	private sampleImage?: StoredImage;
+	private nextId = BigInt('1946000000000000000') + BigInt(Math.floor(Math.random() * 1e9));
+
+	constructor(options: Partial<SellerPicConfig>) {
+		super({ ...SELLERPIC_DEFAULTS, ...options });
+		this.setRoutes([
+			{ method: 'POST', path: '/v1/api/upload', endpoint: 'upload', auth: true, handle: (c) => this.upload(c) },
+			{ method: 'GET', path: '/v1/api/upload/url', endpoint: 'uploadUrl', auth: true, handle: (c) => this.uploadUrl(c) },
+			{ method: 'PUT', path: '/storage/upload/:token', endpoint: 'storagePut', storage: true, handle: (c) => this.storagePut(c) },
+			{
+				method: 'POST',
+				path: '/v1/api/generate/promptSegmentation',
+				endpoint: 'promptSegmentation',
+				auth: true,
+				handle: (c) => this.create(c, 'promptSegmentation'),
+			},
+			{
+				method: 'POST',
+				path: '/v1/api/generate/segmentImage',
+				endpoint: 'segmentImage',
+				auth: true,
+				handle: (c) => this.create(c, 'segmentImage'),
+			},
+			{ method: 'GET', path: '/v1/api/generate', endpoint: 'taskStatus', auth: true, handle: (c) => this.status(c) },
+			{ method: 'GET', path: '/v1/api/download', endpoint: 'downloadUrl', auth: true, handle: (c) => this.downloadUrl(c) },
+			{ method: 'GET', path: '/storage/download/:token/:name', endpoint: 'storageGet', storage: true, handle: (c) => this.storageGet(c) },
+			{ method: 'GET', path: '/v1/api/usage', endpoint: 'usage', auth: true, handle: () => this.ok(this.config.credits) },
+			{ method: 'GET', path: '/v1/api/presets', endpoint: 'presets', auth: true, handle: (c) => this.presets(c) },
+		]);
+	}
+
+	get storageBaseUrl(): string {
+		return `${this.baseUrl}/storage`;
+	}
+
+	async seedSample(): Promise<void> {
+		const bytes = await makeProductPhoto({ width: 512, height: 512, seed: 1 });
+		this.sampleImage = { bytes, info: await sniffImage(bytes) };
+		this.images.set(SELLERPIC_SAMPLE_KEY, this.sampleImage);
+	}
+
+	statusOf(task: SellerPicTask, now = Date.now()): SellerPicStatus {
+		const elapsed = now - task.createdAt;
+		if (elapsed < task.latencyMs / 4) return 'CREATED';
+		if (elapsed < task.latencyMs || task.outcome === 'never') return 'RUNNING';
+		return task.outcome === 'failed' ? 'FAILED' : 'SUCCESS';
+	}
+
+	inFlight(kind?: SellerPicTaskKind): number {
+		const now = Date.now();
+		let count = 0;
+		for (const task of this.tasks.values()) {
+			if (kind && task.kind !== kind) continue;
+			const status = this.statusOf(task, now);
+			if (status === 'CREATED' || status === 'RUNNING') count++;
+		}
+		return count;
+	}
+
+	/** Makes every download URL handed out so far answer 403. */
+	expireDownloadUrls(): void {
+		for (const link of this.downloadLinks.values()) link.expiresAt = 0;
+	}
+
+	/** Makes every pre-signed upload URL answer 403. */
+	expireUploadUrls(): void {
+		for (const slot of this.uploadSlots.values()) slot.expiresAt = 0;
+	}
+
+	protected newCounters(): Counters {
+		return baseCounters();
+	}
+
+	protected onReset(): void {
+		this.tasks.clear();
+		this.images.clear();
+		this.taskIdByResultId.clear();
+		this.uploadSlots.clear();
+		this.downloadLinks.clear();
+		this.masks.clear();
+		if (this.sampleImage) this.images.set(SELLERPIC_SAMPLE_KEY, this.sampleImage);
+	}
+
+	protected isAuthorized(req: IncomingMessage): boolean {
+		const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+		return match !== null && match[1].trim() === this.config.apiKey;
+	}
+
+	protected unauthorized(): Reply {
+		return this.httpError(401, 'Unauthorized: invalid or missing API key');
+	}
+
+	protected httpError(status: number, message: string): Reply {
+		return { status, json: this.envelope(status, message, null) };
+	}
+
+	protected envelopeError(code: number | undefined, message: string): Reply {
+		return { status: 200, json: this.envelope(code ?? SELLERPIC_CODES.badRequest, message, null) };
+	}
+
+	private envelope(code: number, msg: string, data: unknown): unknown {
+		return { code, success: code === 0, msg, data, traceId: newTraceId() };
+	}
+
+	private ok(data: unknown, status = 200): Reply {
+		return { status, json: this.envelope(0, 'success', data) };
+	}
+
+	private async upload(ctx: RequestContext): Promise<Reply> {
+		const contentType = ctx.req.headers['content-type'] ?? '';
+		if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'Content-Type must be multipart/form-data');
+		}
+		let form: FormData;
+		try {
+			form = await new Response(new Uint8Array(await ctx.readBody()), { headers: { 'content-type': contentType } }).formData();
+		} catch {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'invalid multipart body');
+		}
+		const file = form.get('file');
+		if (file === null || typeof file === 'string') {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'form field "file" is required');
+		}
+		if (file.size > this.config.maxUploadBytes) {
+			return this.envelopeError(SELLERPIC_CODES.fileTooLarge, 'file too large: the upload limit is 40 MB');
+		}
+		const bytes = Buffer.from(await file.arrayBuffer());
+		const info = await sniffImage(bytes);
+		const ext = info.format ? EXT_BY_FORMAT[info.format] : undefined;
+		if (!ext) return this.envelopeError(SELLERPIC_CODES.unsupportedFormat, 'unsupported file format: use jpg, jpeg, png or webp');
+		const fileKey = this.newFileKey(ext);
+		this.images.set(fileKey, { bytes, info });
+		this.counters.uploads++;
+		return this.ok({ fileKey }, this.config.uploadHttpStatus);
+	}
+
+	private uploadUrl(ctx: RequestContext): Reply {
+		const ext = UPLOAD_FORMATS[(ctx.url.searchParams.get('format') ?? '').toLowerCase()];
+		if (!ext) return this.envelopeError(SELLERPIC_CODES.badRequest, 'format must be one of jpg, jpeg, png, webp');
+		const fileKey = this.newFileKey(ext);
+		const token = randomBytes(16).toString('hex');
+		const expiresAt = Date.now() + this.config.uploadUrlTtlMs;
+		this.uploadSlots.set(token, { fileKey, expiresAt });
+		const imageUrl = `${this.storageBaseUrl}/upload/${token}?Expires=${Math.floor(expiresAt / 1000)}`;
+		return this.ok({ fileKey, imageUrl });
+	}
+
+	private async storagePut(ctx: RequestContext): Promise<Reply> {
+		const slot = this.uploadSlots.get(ctx.params.token);
+		if (!slot) return storageError(404, 'NoSuchUpload', 'The specified upload does not exist.');
+		if (Date.now() >= slot.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
+		const bytes = await ctx.readBody();
+		this.images.set(slot.fileKey, { bytes, info: await sniffImage(bytes) });
+		this.counters.uploads++;
+		return { status: 200, headers: { etag: `"${randomBytes(16).toString('hex')}"` } };
+	}
+
+	private async create(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply> {
+		const body = parseJson(await ctx.readBody());
+		if (!isObject(body)) return this.envelopeError(SELLERPIC_CODES.badRequest, 'request body must be a JSON object');
+		const { imageKey, prompt, type, expandPixels } = body;
+		if (typeof imageKey !== 'string' || imageKey === '') {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'imageKey is required');
+		}
+		if (kind === 'promptSegmentation' && (typeof prompt !== 'string' || prompt.trim() === '')) {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'prompt is required');
+		}
+		if (kind === 'segmentImage') {
+			if (typeof type !== 'string' || type.trim() === '') {
+				return this.envelopeError(SELLERPIC_CODES.badRequest, 'type is required');
+			}
+			if (expandPixels !== undefined && !Number.isInteger(expandPixels)) {
+				return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels must be an integer');
+			}
+		}
+		const image = this.images.get(imageKey);
+		if (!image) return this.envelopeError(SELLERPIC_CODES.imageKeyNotFound, `image not found: ${imageKey}`);
+		const invalid = this.checkTaskImage(image, kind);
+		if (invalid) return invalid;
+		if (this.config.concurrencyCap > 0 && this.inFlight(kind) >= this.config.concurrencyCap) {
+			return this.envelopeError(
+				SELLERPIC_CODES.concurrencyLimit,
+				`The number of running tasks has reached the concurrency limit (${this.config.concurrencyCap}) of your account`,
+			);
+		}
+		const task: SellerPicTask = {
+			id: this.newNumericId(),
+			resultId: this.newNumericId(),
+			kind,
+			imageKey,
+			prompt: typeof prompt === 'string' ? prompt : undefined,
+			type: typeof type === 'string' ? type : undefined,
+			expandPixels: typeof expandPixels === 'number' ? expandPixels : undefined,
+			createdAt: Date.now(),
+			latencyMs: this.config.taskLatencyMs,
+			outcome: 'success',
+			maskHex: randomBytes(16).toString('hex'),
+		};
+		task.outcome = this.config.taskOutcome(task);
+		this.tasks.set(task.id, task);
+		this.taskIdByResultId.set(task.resultId, task.id);
+		this.counters.creates++;
+		this.notePeakInFlight(this.inFlight());
+		return this.ok({ id: task.id });
+	}
+
+	private checkTaskImage(image: StoredImage, kind: SellerPicTaskKind): Reply | undefined {
+		const { format, width = 0, height = 0, animated } = image.info;
+		if (!format || format === 'gif' || animated) {
+			return this.envelopeError(SELLERPIC_CODES.unsupportedFormat, 'unsupported image: use jpg, jpeg, png or webp without animation');
+		}
+		if (image.bytes.length > this.config.maxTaskImageBytes) {
+			return this.envelopeError(SELLERPIC_CODES.fileTooLarge, 'image too large: the limit for this task is 10 MB');
+		}
+		if (Math.max(width, height) > MAX_SIDE[kind]) {
+			return this.envelopeError(SELLERPIC_CODES.resolutionTooHigh, `image resolution too high: max ${MAX_SIDE[kind]} px`);
+		}
+		return undefined;
+	}
+
+	private status(ctx: RequestContext): Reply {
+		const id = ctx.url.searchParams.get('id');
+		if (!id) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
+		const task = this.tasks.get(id);
+		if (!task) {
+			if (this.config.taskNotFoundAs === 'http404') return this.httpError(404, 'task not found');
+			return this.envelopeError(SELLERPIC_CODES.taskNotFound, 'task not found');
+		}
+		this.counters.polls++;
+		if (this.notePoll(task, this.config.minPollIntervalMs) && this.config.rejectTooFastPolls) {
+			const reply = this.httpError(429, 'Too Many Requests: poll a task at most once per interval');
+			reply.headers = { 'retry-after': Math.ceil(this.config.minPollIntervalMs / 1000) };
+			return reply;
+		}
+		const status = this.statusOf(task);
+		const failed = status === 'FAILED';
+		const fileUrl = status === 'SUCCESS' && this.config.fileUrlOnSuccess ? this.linkFor(task, 'png').url : '';
+		return this.ok({
+			resultList: [
+				{
+					id: task.resultId,
+					fileUrl,
+					status,
+					errorCode: failed ? SELLERPIC_CODES.taskFailed : 0,
+					errorMsg: failed ? 'segmentation failed: no object matched the prompt' : '',
+				},
+			],
+		});
+	}
+
+	private downloadUrl(ctx: RequestContext): Reply {
+		const format = ctx.url.searchParams.get('downloadFormat') ?? '';
+		const resultId = ctx.url.searchParams.get('id');
+		const uhd = ctx.url.searchParams.get('uhd');
+		if (!DOWNLOAD_FORMATS.includes(format)) {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'downloadFormat must be one of jpg, png, webp');
+		}
+		if (!resultId) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
+		if (uhd !== null && uhd !== 'true' && uhd !== 'false') {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'uhd must be true or false');
+		}
+		const task = this.tasks.get(this.taskIdByResultId.get(resultId) ?? '');
+		if (!task) return this.envelopeError(SELLERPIC_CODES.resultNotFound, 'result not found: pass resultList[].id, not the task id');
+		const status = this.statusOf(task);
+		if (status !== 'SUCCESS') {
+			const message = status === 'FAILED' ? 'the task failed' : 'the result is not ready yet';
+			if (this.config.downloadNotReadyAs === 'envelope') return this.envelopeError(SELLERPIC_CODES.resultNotReady, message);
+			return this.ok({ name: '', status, fileUrl: '', errorMsg: message });
+		}
+		this.counters.downloadUrls++;
+		const link = this.linkFor(task, format as MaskFormat);
+		return this.ok({ name: link.name, status: 'SUCCESS', fileUrl: link.url, errorMsg: '' });
+	}
+
+	/** The same URL until it expires, then a fresh one. */
+	private linkFor(task: SellerPicTask, format: MaskFormat): DownloadLink & { url: string } {
+		const now = Date.now();
+		let link = [...this.downloadLinks.values()].find(
+			(l) => l.resultId === task.resultId && l.format === format && l.expiresAt > now,
+		);
+		if (!link) {
+			link = {
+				token: randomBytes(16).toString('hex'),
+				resultId: task.resultId,
+				format,
+				name: `${task.maskHex}_mask_output.${format}`,
+				expiresAt: now + this.config.downloadUrlTtlMs,
+			};
+			this.downloadLinks.set(link.token, link);
+		}
+		const url = `${this.storageBaseUrl}/download/${link.token}/${link.name}?Expires=${Math.floor(link.expiresAt / 1000)}`;
+		return { ...link, url };
+	}
+
+	private async storageGet(ctx: RequestContext): Promise<Reply> {
+		const link = this.downloadLinks.get(ctx.params.token);
+		if (!link || link.name !== ctx.params.name) return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
+		if (Date.now() >= link.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
+		const task = this.tasks.get(this.taskIdByResultId.get(link.resultId) ?? '');
+		const image = task && this.images.get(task.imageKey);
+		if (!task || !image) return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
+		const png = await this.maskFor(task, image);
+		const body = await convertMask(png, link.format);
+		this.counters.fileDownloads++;
+		return { status: 200, headers: { 'content-type': MIME_BY_FORMAT[link.format] }, body };
+	}
+
+	private maskFor(task: SellerPicTask, image: StoredImage): Promise<Buffer> {
+		let mask = this.masks.get(task.resultId);
+		if (!mask) {
+			mask = makeMask(image.bytes, { edgeShiftPx: task.expandPixels ?? 0 });
+			this.masks.set(task.resultId, mask);
+		}
+		return mask;
+	}
+
+	private presets(ctx: RequestContext): Reply {
+		const type = ctx.url.searchParams.get('type') ?? '';
+		const pageSize = Number(ctx.url.searchParams.get('pageSize') ?? '10');
+		if (!PRESET_TYPES.includes(type)) return this.envelopeError(SELLERPIC_CODES.badRequest, `type must be one of ${PRESET_TYPES.join(', ')}`);
+		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'pageSize must be between 1 and 50');
+		}
+		const list = [1, 2].map((n) => ({
+			id: String(n),
+			imageUrl: `${this.storageBaseUrl}/presets/${type.toLowerCase()}-${n}.png`,
+			name: `${type} preset ${n}`,
+			thumbUrl: `${this.storageBaseUrl}/presets/${type.toLowerCase()}-${n}-thumb.png`,
+			userUpload: false,
+		}));
+		return this.ok({ hasMore: false, list, total: list.length });
+	}
+
+	private newFileKey(ext: string): string {
+		const d = new Date();
+		const pad = (n: number): string => String(n).padStart(2, '0');
+		const date = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
+		return `UPLOAD/${this.config.accountId}/${date}/${randomBytes(16).toString('hex')}.${ext}`;
+	}
+
+	private newNumericId(): string {
+		this.nextId += BigInt(1 + Math.floor(Math.random() * 1000));
+		return this.nextId.toString();
+	}
+}
+
+/** The file host speaks like an object store, not like the API. */
+function storageError(status: number, code: string, message: string): Reply {
+	return {
+		status,
+		headers: { 'content-type': 'application/xml' },
+		body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+	};
+}
+
+export async function startSellerPicFake(options: Partial<SellerPicConfig> & { port?: number } = {}): Promise<SellerPicFake> {
+	const { port, ...config } = options;
+	const fake = new SellerPicFake(config);
+	await fake.seedSample();
+	await fake.listen(port ?? 0);
+	return fake;
+}

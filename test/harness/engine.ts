@@ -1,0 +1,170 @@
+import { Container } from '@n8n/di';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createDeferredPromise,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IConnections,
+	type INode,
+	type INodeExecutionData,
+	type IRun,
+	type IRunExecutionData,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { resolve } from 'node:path';
+
+import { TestCredentialsHelper } from './credentials-helper';
+import { loadPackage, type CredentialTypes, type NodeTypes } from './node-types';
+
+export const PACKAGE_DIR = resolve(__dirname, '../..');
+export const PACKAGE_NAME = 'n8n-nodes-segmentation';
+
+export interface Engine {
+	nodeTypes: NodeTypes;
+	credentialTypes: CredentialTypes;
+	credentialsHelper: TestCredentialsHelper;
+	binaryData: BinaryDataService;
+}
+
+let engine: Promise<Engine> | undefined;
+
+/** n8n's engine with this package loaded from `dist/` and binary data stored on disk, once per test file. */
+export async function getEngine(): Promise<Engine> {
+	engine ??= (async () => {
+		const { nodeTypes, credentialTypes } = await loadPackage(PACKAGE_DIR);
+		const binaryData = Container.get(BinaryDataService);
+		await binaryData.init();
+		const credentialsHelper = new TestCredentialsHelper(credentialTypes, nodeTypes);
+		return { nodeTypes, credentialTypes, credentialsHelper, binaryData };
+	})();
+	return await engine;
+}
+
+export interface WorkflowJson {
+	nodes: INode[];
+	connections: IConnections;
+	settings?: IWorkflowSettings;
+	name?: string;
+}
+
+export interface RunOptions {
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	mode?: WorkflowExecuteMode;
+	/** Called once the run has started, with a function that cancels it (like the Stop button). */
+	onStarted?: (cancel: () => void) => void;
+}
+
+let executionCounter = 0;
+
+export class WorkflowRun {
+	constructor(
+		readonly run: IRun,
+		readonly executionId: string,
+		private readonly binaryData: BinaryDataService,
+	) {}
+
+	get status() {
+		return this.run.status;
+	}
+
+	/** The workflow-level error, if the run stopped on one. */
+	get error() {
+		return this.run.data.resultData.error;
+	}
+
+	/** The items a node emitted on its first output (first run of that node). */
+	output(nodeName: string, outputIndex = 0): INodeExecutionData[] {
+		const task = this.run.data.resultData.runData[nodeName]?.[0];
+		if (!task) throw new Error(`Node "${nodeName}" did not run (ran: ${this.ranNodes().join(', ')})`);
+		if (task.error) throw task.error;
+		return task.data?.main?.[outputIndex] ?? [];
+	}
+
+	/** The error a node stopped the workflow with. */
+	nodeError(nodeName: string) {
+		return this.run.data.resultData.runData[nodeName]?.[0]?.error;
+	}
+
+	ranNodes() {
+		return Object.keys(this.run.data.resultData.runData);
+	}
+
+	async binary(item: INodeExecutionData, property: string): Promise<Buffer> {
+		const data = item.binary?.[property];
+		if (!data) throw new Error(`Item has no binary property "${property}"`);
+		return await this.binaryData.getAsBuffer(data);
+	}
+}
+
+/** Runs workflow JSON through n8n-core's WorkflowExecute, starting at its trigger node. */
+export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<WorkflowRun> {
+	const { nodeTypes, credentialsHelper, binaryData } = await getEngine();
+	credentialsHelper.setCredentials(options.credentials ?? {});
+
+	const executionId = String(++executionCounter);
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: workflowJson.name ?? 'Test workflow',
+		nodes: workflowJson.nodes,
+		connections: workflowJson.connections,
+		settings: workflowJson.settings,
+		active: false,
+		nodeTypes,
+	});
+	const startNode = workflow.getStartNode();
+	if (!startNode) throw new Error('The workflow has no start node');
+
+	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections } as IWorkflowBase;
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper,
+		executionId,
+		workflowId: workflow.id,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+		logAiEvent: () => {},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not available in this harness');
+		},
+		getRunExecutionData: async () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('Task runners are not available in this harness');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as IRunExecutionData;
+
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	options.onStarted?.(() => execution.cancel());
+	try {
+		await execution;
+	} catch (error) {
+		if (!execution.isCanceled) throw error;
+	}
+	const run = await finished.promise;
+	return new WorkflowRun(run, executionId, binaryData);
+}
