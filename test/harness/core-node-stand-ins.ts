@@ -1,5 +1,9 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+
 import {
 	NodeConnectionTypes,
+	type IBinaryKeyData,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -11,6 +15,11 @@ import {
  * start from. They behave like the originals for what these workflows use; the end-to-end
  * suite runs the real ones inside a real n8n.
  */
+export interface TestItem {
+	json?: Record<string, unknown>;
+	files?: Record<string, { path: string; mimeType?: string }>;
+}
+
 const manualTrigger: INodeType = {
 	description: {
 		displayName: 'Manual Trigger',
@@ -28,7 +37,11 @@ const manualTrigger: INodeType = {
 	},
 };
 
-/** Emits the items a test gives in its `items` parameter (like a Code node returning them). */
+/**
+ * Emits the items a test gives in its `items` parameter (like a Code node returning them);
+ * `files` maps binary fields to files on disk, stored through n8n's binary data service as
+ * Read/Write Files from Disk would.
+ */
 const testItems: INodeType = {
 	description: {
 		displayName: 'Test Items',
@@ -43,8 +56,16 @@ const testItems: INodeType = {
 	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | object[];
-		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as INodeExecutionData[];
-		return [items.map((item) => ({ json: item.json ?? {}, binary: item.binary, pairedItem: { item: 0 } }))];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as TestItem[];
+		const output: INodeExecutionData[] = [];
+		for (const item of items) {
+			const binary: IBinaryKeyData = {};
+			for (const [field, file] of Object.entries(item.files ?? {})) {
+				binary[field] = await this.helpers.prepareBinaryData(createReadStream(file.path), basename(file.path), file.mimeType);
+			}
+			output.push({ json: item.json ?? {}, ...(item.files ? { binary } : {}), pairedItem: { item: 0 } });
+		}
+		return [output];
 	},
 };
 

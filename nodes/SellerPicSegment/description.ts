@@ -1,0 +1,126 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { maxConcurrentTasksProperty, outputBinaryOptions, waitProperties } from '../shared/descriptions';
+
+export const SELLERPIC_DEFAULT_CONCURRENCY = 5;
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Segment By',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Prompt', value: 'prompt', description: 'Describe what to cut out, for example "sofa"' },
+			{ name: 'Type', value: 'type', description: 'Cut out a kind of object SellerPic knows, for example a product' },
+		],
+		default: 'prompt',
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. sofa',
+		description: 'What to segment in the image',
+		displayOptions: { show: { mode: ['prompt'] } },
+	},
+	{
+		displayName: 'Segment Type',
+		name: 'segmentType',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. product',
+		description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
+		displayOptions: { show: { mode: ['type'] } },
+	},
+	{
+		displayName: 'Expand Pixels',
+		name: 'expandPixels',
+		type: 'number',
+		typeOptions: { numberPrecision: 0 },
+		default: 0,
+		description: 'Pixels to grow the mask edge by',
+		displayOptions: { show: { mode: ['type'] } },
+	},
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'An image in a binary field of the input item' },
+			{ name: 'URL', value: 'url', description: 'An image URL; n8n downloads it and uploads it to SellerPic' },
+			{ name: 'SellerPic File Key', value: 'fileKey', description: 'An image already uploaded to SellerPic' },
+		],
+		default: 'binary',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field that holds the image (JPG, PNG or WebP, at most 10 MB)',
+		displayOptions: { show: { imageSource: ['binary'] } },
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://shop.example/images/sofa.jpg',
+		displayOptions: { show: { imageSource: ['url'] } },
+	},
+	{
+		displayName: 'File Key',
+		name: 'fileKey',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'UPLOAD/1910256820110163968/2025/07/18/0a1b….jpg',
+		description: 'The fileKey SellerPic returned for an earlier upload',
+		displayOptions: { show: { imageSource: ['fileKey'] } },
+	},
+	...waitProperties({
+		pollIntervalSeconds: 60,
+		maxWaitSeconds: 900,
+		pollIntervalNote: 'SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
+	}),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...outputBinaryOptions,
+			{
+				displayName: 'Mask Format',
+				name: 'maskFormat',
+				type: 'options',
+				options: [
+					{ name: 'PNG', value: 'png' },
+					{ name: 'JPG', value: 'jpg' },
+					{ name: 'WebP', value: 'webp' },
+				],
+				default: 'png',
+				description: 'File format of the mask download',
+			},
+			maxConcurrentTasksProperty(
+				SELLERPIC_DEFAULT_CONCURRENCY,
+				'SellerPic allows 5 segmentation tasks per account at once.',
+			),
+			{
+				displayName: 'UHD',
+				name: 'uhd',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to ask for the high-resolution mask (up to 4096 px on the long side)',
+			},
+		],
+	},
+];

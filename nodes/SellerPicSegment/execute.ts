@@ -1,0 +1,140 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { createWhenCapacity } from '../shared/backpressure';
+import { Semaphore } from '../shared/concurrency';
+import { readWaitOptions, requiredText } from '../shared/descriptions';
+import { InputError, VendorApiError } from '../shared/errors';
+import { MIME_TYPES } from '../shared/image/inspect';
+import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
+import { fetchImage, maskFileName, readBinaryImage } from '../shared/image/source';
+import { processItems } from '../shared/items';
+import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
+import { TaskDurations, waitForTask } from '../shared/polling';
+import { isTransient, withRetries } from '../shared/retry';
+import type { SegmentationTask } from '../shared/task';
+import { SELLERPIC_CAP_REACHED, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
+import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
+
+/** How long a create may wait for a free slot when the node does not wait for results. */
+const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
+
+const MIME_BY_DOWNLOAD_FORMAT: Record<SellerPicDownloadFormat, string> = {
+	png: MIME_TYPES.png,
+	jpg: MIME_TYPES.jpeg,
+	webp: MIME_TYPES.webp,
+};
+
+interface Run {
+	context: IExecuteFunctions;
+	client: SellerPicClient;
+	taskSlots: Semaphore;
+	durations: TaskDurations;
+}
+
+export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? SELLERPIC_DEFAULT_CONCURRENCY));
+	const run: Run = {
+		context: this,
+		client: await SellerPicClient.create(this),
+		taskSlots: new Semaphore(maxConcurrent),
+		durations: new TaskDurations(),
+	};
+	// Twice as many items in progress as task slots: uploads and downloads overlap the vendor's work.
+	return [await processItems(this, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+}
+
+async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
+	const { context, client } = run;
+	const mode = context.getNodeParameter('mode', itemIndex) as 'prompt' | 'type';
+	const request = readRequest(context, itemIndex, mode);
+	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex) : undefined;
+	const options = readBinaryOutputOptions(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
+	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	const image = await resolveImageKey(run, itemIndex, mode === 'prompt' ? SELLERPIC_PROMPT_LIMITS : SELLERPIC_TYPE_LIMITS);
+	const create = async () =>
+		request.mode === 'prompt'
+			? await client.createPromptTask(image.imageKey, request.prompt)
+			: await client.createTypeTask(image.imageKey, request.type, request.expandPixels);
+	const signal = context.getExecutionCancelSignal();
+	const baseJson: IDataObject = { vendor: 'sellerpic', imageKey: image.imageKey, ...request };
+
+	if (!waitOptions) {
+		const taskId = await createWhenCapacity(create, isCapacityError, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
+		return { json: { ...baseJson, taskId, status: 'queued', done: false } };
+	}
+
+	const task = await run.taskSlots.use(async () => {
+		const taskId = await createWhenCapacity(create, isCapacityError, waitOptions.maxWaitMs, signal);
+		return await waitForTask(queuedTask(taskId), async () => await client.getTask(taskId), waitOptions, run.durations);
+	});
+	if (task.status === 'failed') throw taskFailed(task);
+
+	const resultIds = task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
+	if (!resultIds.length) throw new VendorApiError(`SellerPic reported task ${task.taskId} done but gave no result id`, { vendor: 'SellerPic' });
+	const format = (itemOptions.maskFormat ?? 'png') as SellerPicDownloadFormat;
+	const uhd = itemOptions.uhd === true;
+	let mask: MaskFile | undefined;
+	let maskUrl: string;
+	if (options.downloadMask) {
+		const file = await client.downloadResult(resultIds[0], format, uhd);
+		maskUrl = file.url;
+		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: MIME_BY_DOWNLOAD_FORMAT[format] };
+	} else {
+		maskUrl = (await client.getDownloadUrl(resultIds[0], format, uhd)).url;
+	}
+	const json = { ...baseJson, taskId: task.taskId, status: task.status, done: task.done, resultIds, maskUrl };
+	return await segmentationItem(context, itemIndex, json, mask, options);
+}
+
+type SegmentRequest =
+	| { mode: 'prompt'; prompt: string }
+	| { mode: 'type'; type: string; expandPixels: number };
+
+function readRequest(context: IExecuteFunctions, itemIndex: number, mode: 'prompt' | 'type'): SegmentRequest {
+	if (mode === 'prompt') {
+		return { mode, prompt: requiredText(context, 'prompt', itemIndex, 'Prompt', 'Describe what to segment, for example "sofa".') };
+	}
+	const type = requiredText(context, 'segmentType', itemIndex, 'Segment Type', 'Give the kind of object to segment.');
+	const expandPixels = Number(context.getNodeParameter('expandPixels', itemIndex, 0));
+	if (!Number.isInteger(expandPixels)) {
+		throw new InputError(`Expand Pixels must be a whole number (got ${expandPixels})`, 'Use a whole number of pixels, such as 0 or 4.');
+	}
+	return { mode, type, expandPixels };
+}
+
+async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits) {
+	const { context, client } = run;
+	const source = context.getNodeParameter('imageSource', itemIndex) as 'binary' | 'url' | 'fileKey';
+	if (source === 'fileKey') {
+		const imageKey = requiredText(context, 'fileKey', itemIndex, 'File Key', 'Give the fileKey of an image uploaded to SellerPic.');
+		return { imageKey, sourceName: imageKey.split('/').pop() };
+	}
+	const image =
+		source === 'binary'
+			? await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string)
+			: await fetchImage(context, requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.'));
+	checkImage(image.data, limits);
+	// An upload creates no task, so repeating it after a transient failure is harmless.
+	const imageKey = await withRetries(async () => await client.upload(image), isTransient, undefined, context.getExecutionCancelSignal());
+	return { imageKey, sourceName: image.fileName };
+}
+
+/** After these errors SellerPic surely created no task, so the create may be sent again. */
+function isCapacityError(error: VendorApiError) {
+	return error.details.vendorCode === SELLERPIC_CAP_REACHED || error.details.httpStatus === 429 || error.details.notSent === true;
+}
+
+function queuedTask(taskId: string): SegmentationTask {
+	return { vendor: 'sellerpic', taskId, status: 'queued', done: false, results: [], error: null, raw: {} };
+}
+
+function taskFailed(task: SegmentationTask) {
+	return new VendorApiError(`SellerPic could not segment the image (task ${task.taskId}): ${task.error?.message ?? 'no reason given'}`, {
+		vendor: 'SellerPic',
+		vendorCode: task.error?.code || undefined,
+		hint: 'Try a clearer prompt, or check the image. Failed tasks are refunded by SellerPic.',
+	});
+}

@@ -1,0 +1,71 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { InputError, VendorApiError } from '../errors';
+import { sendHttp } from '../transport/http';
+import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
+
+export interface SourceImage {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+/** Reads an image from a binary property of the item, through n8n's binary data service. */
+export async function readBinaryImage(context: IExecuteFunctions, itemIndex: number, property: string): Promise<SourceImage> {
+	const binary = context.getInputData()[itemIndex]?.binary ?? {};
+	if (!property || !binary[property]) {
+		const present = Object.keys(binary);
+		throw new InputError(
+			`The item has no binary field "${property}"`,
+			present.length
+				? `Set Input Binary Field to one of the item's binary fields: ${present.join(', ')}.`
+				: 'The item carries no binary data: read the image first (for example with HTTP Request or Read Files), or use Image Source "URL".',
+		);
+	}
+	const meta = context.helpers.assertBinaryData(itemIndex, property);
+	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	const info = inspectImage(data);
+	const fileName = meta.fileName || `image-${itemIndex}.${info ? FILE_EXTENSIONS[info.format] : 'bin'}`;
+	return { data, fileName, mimeType: info ? MIME_TYPES[info.format] : meta.mimeType };
+}
+
+/** Fetches an image from a public URL (no credential is sent). */
+export async function fetchImage(context: IExecuteFunctions, url: string): Promise<SourceImage> {
+	assertImageUrl(url);
+	let reply;
+	try {
+		reply = await sendHttp(context, 'the image host', { method: 'GET', url, binary: true, timeoutMs: 120_000 });
+	} catch (error) {
+		const reason = error instanceof VendorApiError ? error.details.vendorCode : undefined;
+		throw new InputError(`Could not fetch the image from ${url}${reason ? ` (${reason})` : ''}`, 'Check that the URL is reachable from n8n.');
+	}
+	if (reply.status >= 400) {
+		throw new InputError(`Could not fetch the image from ${url} (HTTP ${reply.status})`, 'Check that the URL points to a public image.');
+	}
+	const data = Buffer.from(reply.body as ArrayBuffer);
+	const info = inspectImage(data);
+	const lastSegment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'image';
+	return {
+		data,
+		fileName: decodeURIComponent(lastSegment),
+		mimeType: info ? MIME_TYPES[info.format] : 'application/octet-stream',
+	};
+}
+
+export function assertImageUrl(value: string) {
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		throw new InputError(`"${value}" is not a valid image URL`, 'Give a full URL such as https://shop.example/images/shoe.jpg.');
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new InputError(`The image URL must start with http:// or https:// (got ${url.protocol})`, 'Give a public http(s) URL of the image.');
+	}
+}
+
+/** "shoe.jpg" → "shoe_mask.png". */
+export function maskFileName(sourceName: string | undefined, extension: string, suffix = 'mask') {
+	const base = (sourceName ?? 'image').replace(/\.[^./]*$/, '') || 'image';
+	return `${base}_${suffix}.${extension}`;
+}

@@ -1,0 +1,83 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { forEachConcurrently } from './concurrency';
+import { InputError, VendorApiError } from './errors';
+
+/**
+ * Runs `handle` for every input item, up to `concurrency` at once, and returns the outputs in
+ * input order, each paired with its input item. A failing item either stops the node with an
+ * error naming the item (in-flight items finish first) or, with Continue On Fail, becomes an
+ * error item while the rest go on.
+ */
+export async function processItems(
+	context: IExecuteFunctions,
+	concurrency: number,
+	handle: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const count = context.getInputData().length;
+	const continueOnFail = context.continueOnFail();
+	let firstFailure: { itemIndex: number; error: unknown } | undefined;
+	const signal = context.getExecutionCancelSignal();
+
+	const outputs = await forEachConcurrently(
+		count,
+		concurrency,
+		async (itemIndex) => {
+			try {
+				const produced = await handle(itemIndex);
+				return produced.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				if (signal?.aborted) throw error;
+				if (!continueOnFail) {
+					if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error };
+					return [];
+				}
+				return [errorItem(context, error, itemIndex)];
+			}
+		},
+		() => firstFailure !== undefined || Boolean(signal?.aborted),
+	);
+	if (firstFailure) throw toNodeError(context, firstFailure.error, firstFailure.itemIndex);
+	return outputs.flatMap((produced) => produced ?? []);
+}
+
+function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const nodeError = toNodeError(context, error, itemIndex);
+	const json: IDataObject = { error: nodeError.message };
+	if (nodeError.description) json.errorDescription = nodeError.description;
+	if (error instanceof VendorApiError) {
+		const { vendor, httpStatus, vendorCode, traceId } = error.details;
+		json.errorDetails = { vendor, httpStatus, code: vendorCode, traceId };
+	}
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** Turns what went wrong into n8n's error for the item: NodeApiError for vendors, NodeOperationError for input. */
+export function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number) {
+	const node = context.getNode();
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof VendorApiError) {
+		const { httpStatus, vendorCode, traceId, hint } = error.details;
+		const description = [hint, traceId ? `Trace id: ${traceId}` : undefined].filter(Boolean).join(' ');
+		// `vendorCode`, not `code`: n8n would read a `code` field as the HTTP status.
+		const response: JsonObject = { message: error.message, vendorCode: vendorCode ?? null, httpStatus: httpStatus ?? null, traceId: traceId ?? null };
+		return new NodeApiError(node, response, {
+			itemIndex,
+			message: `${error.message} [item ${itemIndex}]`,
+			description: description || undefined,
+			httpCode: httpStatus === undefined ? undefined : String(httpStatus),
+		});
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
+		itemIndex,
+		description: error instanceof InputError ? error.hint : undefined,
+	});
+}

@@ -1,0 +1,34 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+export interface MaskFile {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+export interface BinaryOutputOptions {
+	maskBinaryField: string;
+	keepInputBinary: boolean;
+}
+
+/** The output item of a segmentation: its JSON, the mask as a binary file, and the input's binaries if kept. */
+export async function segmentationItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	json: IDataObject,
+	mask: MaskFile | undefined,
+	options: BinaryOutputOptions,
+): Promise<INodeExecutionData> {
+	const input = context.getInputData()[itemIndex];
+	const binary: IBinaryKeyData = options.keepInputBinary && input?.binary ? { ...input.binary } : {};
+	if (mask) binary[options.maskBinaryField] = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
+	return Object.keys(binary).length ? { json, binary } : { json };
+}
+
+export function readBinaryOutputOptions(options: IDataObject): BinaryOutputOptions & { downloadMask: boolean } {
+	return {
+		downloadMask: options.downloadMask !== false,
+		maskBinaryField: String(options.maskBinaryField || 'mask'),
+		keepInputBinary: options.keepInputBinary !== false,
+	};
+}

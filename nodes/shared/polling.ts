@@ -1,0 +1,71 @@
+import { sleepWithAbort } from 'n8n-workflow';
+
+import { VendorApiError } from './errors';
+import { VENDOR_NAMES, type SegmentationTask } from './task';
+
+export interface WaitOptions {
+	/** Least time between two status checks of one task (the vendor's minimum unless the user lowered it). */
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * Learns how long tasks take within one node run, so the first status check of the next
+ * task can come near its expected finish instead of a full interval late.
+ */
+export class TaskDurations {
+	private readonly samples: number[] = [];
+
+	record(ms: number) {
+		this.samples.push(ms);
+		if (this.samples.length > 50) this.samples.shift();
+	}
+
+	/** The median seen so far, or undefined before any task finished. */
+	estimate(): number | undefined {
+		if (!this.samples.length) return undefined;
+		const sorted = [...this.samples].sort((a, b) => a - b);
+		return sorted[Math.floor(sorted.length / 2)];
+	}
+}
+
+export class TaskTimeoutError extends VendorApiError {
+	constructor(readonly task: SegmentationTask, maxWaitMs: number) {
+		const vendor = VENDOR_NAMES[task.vendor];
+		super(`${vendor} task ${task.taskId} was not done after ${Math.round(maxWaitMs / 1000)} s (status: ${task.status})`, {
+			vendor,
+			vendorCode: 'MAX_WAIT_EXCEEDED',
+			hint: `The task may still finish at ${vendor}. Get its result later with Check Segmentation Task (task id ${task.taskId}), or raise Max Wait.`,
+		});
+		this.name = 'TaskTimeoutError';
+	}
+}
+
+/**
+ * Checks a task until it is done. The first check comes at the expected finish when one is
+ * known; checks are never closer together than the poll interval. Stops on cancellation.
+ */
+export async function waitForTask(
+	first: SegmentationTask,
+	getTask: () => Promise<SegmentationTask>,
+	options: WaitOptions,
+	durations?: TaskDurations,
+): Promise<SegmentationTask> {
+	const startedAt = Date.now();
+	let task = first;
+	let delay = Math.min(options.pollIntervalMs, durations?.estimate() ?? options.pollIntervalMs);
+	while (!task.done) {
+		const remaining = options.maxWaitMs - (Date.now() - startedAt);
+		if (remaining < delay) {
+			// The next check would fall after the deadline; checking sooner would break the interval.
+			await sleepWithAbort(Math.max(0, remaining), options.signal);
+			throw new TaskTimeoutError(task, options.maxWaitMs);
+		}
+		await sleepWithAbort(delay, options.signal);
+		task = await getTask();
+		delay = options.pollIntervalMs;
+	}
+	durations?.record(Date.now() - startedAt);
+	return task;
+}

@@ -1,0 +1,56 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { VendorApiError } from '../errors';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
+import { sendHttp } from './http';
+
+export interface DownloadedFile {
+	data: Buffer;
+	mimeType?: string;
+}
+
+/**
+ * Fetches a result file from a vendor's file host. No credential is attached: the API key
+ * must never reach a host other than the API's. A 403 means the link expired.
+ */
+export async function downloadFile(context: IExecuteFunctions, vendor: string, url: string): Promise<DownloadedFile> {
+	assertHttpUrl(url, `${vendor}'s result link`);
+	return await withRetries(
+		async () => {
+			const reply = await sendHttp(context, vendor, { method: 'GET', url, binary: true, timeoutMs: 180_000 });
+			if (reply.status === 403 || reply.status === 410) {
+				throw new VendorApiError(`${vendor}'s result link has expired (HTTP ${reply.status})`, {
+					vendor,
+					httpStatus: reply.status,
+					hint: 'Ask for a fresh link with Get Segmentation Download URL.',
+				});
+			}
+			if (reply.status >= 400) {
+				throw new VendorApiError(`Could not download the result file from ${vendor} (HTTP ${reply.status})`, {
+					vendor,
+					httpStatus: reply.status,
+				});
+			}
+			const contentType = reply.headers['content-type'];
+			return {
+				data: Buffer.from(reply.body as ArrayBuffer),
+				mimeType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : undefined,
+			};
+		},
+		isTransient,
+		IDEMPOTENT_RETRY,
+		context.getExecutionCancelSignal(),
+	);
+}
+
+export function assertHttpUrl(value: string, what: string) {
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new VendorApiError(`${what} is not a valid URL`, { vendor: what });
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new VendorApiError(`${what} is not an http(s) URL`, { vendor: what });
+	}
+}

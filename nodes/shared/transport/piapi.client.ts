@@ -1,0 +1,196 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { MALFORMED_REPLY, VendorApiError } from '../errors';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
+import { isDone, type SegmentationTask, type TaskStatus } from '../task';
+import { downloadFile, type DownloadedFile } from './download';
+import { joinUrl, parseJsonBody, retryAfterSeconds, sendHttp, type HttpCall, type HttpReply } from './http';
+
+const VENDOR = 'PiAPI';
+const CREDENTIAL_TYPE = 'piApiApi';
+
+export const PIAPI_MODEL = 'Qubico/image-toolkit';
+
+export interface PiApiSegmentInput {
+	image: string;
+	prompt: string;
+	negativePrompt: string;
+	segmentFactor: number;
+}
+
+export interface PiApiTaskConfig {
+	serviceMode?: string;
+	webhook?: { endpoint: string; secret: string };
+}
+
+const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
+	pending: 'queued',
+	staged: 'queued',
+	processing: 'running',
+	completed: 'succeeded',
+	failed: 'failed',
+};
+
+/** PiAPI's unified task API (create, get) and its file upload, which lives on its own host. */
+export class PiApiClient {
+	private constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly baseUrl: string,
+		private readonly uploadBaseUrl: string,
+	) {}
+
+	static async create(context: IExecuteFunctions) {
+		const credentials = await context.getCredentials<{ baseUrl?: string; uploadBaseUrl?: string }>(CREDENTIAL_TYPE);
+		return new PiApiClient(
+			context,
+			credentials.baseUrl || 'https://api.piapi.ai',
+			credentials.uploadBaseUrl || 'https://upload.theapi.app',
+		);
+	}
+
+	/** Turns image bytes into a temporary public URL (PiAPI deletes it after 24 h; needs a paid plan). */
+	async uploadFile(fileName: string, data: Buffer, mimeType: string): Promise<string> {
+		const reply = await sendHttp(
+			this.context,
+			VENDOR,
+			{
+				method: 'POST',
+				url: joinUrl(this.uploadBaseUrl, '/api/ephemeral_resource'),
+				body: { file_name: fileName.slice(-128), file_data: `data:${mimeType};base64,${data.toString('base64')}` },
+				timeoutMs: 180_000,
+			},
+			CREDENTIAL_TYPE,
+		);
+		if (reply.status === 403) {
+			throw new VendorApiError('PiAPI refused the file upload (HTTP 403): your PiAPI plan does not include file uploads', {
+				vendor: VENDOR,
+				httpStatus: 403,
+				hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) instead of a binary file.',
+			});
+		}
+		const { url } = unwrapEnvelope(reply);
+		if (typeof url !== 'string' || !url) throw unexpectedReply('file upload', 'no url');
+		return url;
+	}
+
+	/** Creates the task once: a retry could create it twice, so the caller decides. */
+	async createSegmentTask(input: PiApiSegmentInput, config: PiApiTaskConfig = {}): Promise<SegmentationTask> {
+		const body: IDataObject = {
+			model: PIAPI_MODEL,
+			task_type: 'segment',
+			input: {
+				image: input.image,
+				prompt: input.prompt,
+				negative_prompt: input.negativePrompt,
+				segment_factor: input.segmentFactor,
+			},
+		};
+		const taskConfig: IDataObject = {};
+		if (config.serviceMode) taskConfig.service_mode = config.serviceMode;
+		if (config.webhook) taskConfig.webhook_config = { endpoint: config.webhook.endpoint, secret: config.webhook.secret };
+		if (Object.keys(taskConfig).length) body.config = taskConfig;
+
+		const data = unwrapEnvelope(
+			await sendHttp(this.context, VENDOR, { method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }, CREDENTIAL_TYPE),
+		);
+		if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply('task creation', 'no task_id');
+		return toSegmentationTask(data);
+	}
+
+	async getTask(taskId: string): Promise<SegmentationTask> {
+		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) });
+		return toSegmentationTask({ task_id: taskId, ...data });
+	}
+
+	async downloadResult(url: string): Promise<DownloadedFile> {
+		return await downloadFile(this.context, VENDOR, url);
+	}
+
+	async accountInfo() {
+		return await this.read({ method: 'GET', url: joinUrl(this.baseUrl, '/account/info') });
+	}
+
+	private async read(call: HttpCall) {
+		return await withRetries(
+			async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, call, CREDENTIAL_TYPE)),
+			isTransient,
+			IDEMPOTENT_RETRY,
+			this.context.getExecutionCancelSignal(),
+		);
+	}
+}
+
+/** Normalizes PiAPI's task object (the `data` of GET task, of create, and of a webhook body). */
+export function toSegmentationTask(data: IDataObject): SegmentationTask {
+	const status = STATUS_BY_VENDOR[String(data.status ?? '').toLowerCase()] ?? 'running';
+	const urls = outputUrls(data.output);
+	const error = (data.error ?? {}) as IDataObject;
+	const errorMessage = String(error.message || error.raw_message || '');
+	const hasError = status === 'failed' || (error.code !== undefined && Number(error.code) !== 0);
+	return {
+		vendor: 'piapi',
+		taskId: String(data.task_id ?? ''),
+		status,
+		done: isDone(status),
+		results: urls.map((url) => ({ url, status })),
+		error: hasError
+			? { code: String(error.code ?? ''), message: errorMessage || 'PiAPI could not segment the image' }
+			: null,
+		raw: data,
+	};
+}
+
+/** The mask URL is `output.image_url` in current replies and `output.image_urls[]` in older ones: accept both. */
+function outputUrls(output: unknown): string[] {
+	if (!output || typeof output !== 'object') return [];
+	const { image_url: single, image_urls: many } = output as IDataObject;
+	const urls = Array.isArray(many) ? many.filter((url): url is string => typeof url === 'string' && url !== '') : [];
+	if (typeof single === 'string' && single && !urls.includes(single)) urls.unshift(single);
+	return urls;
+}
+
+/** PiAPI answers `{ code, message, data }`, with code 200 on success. */
+function unwrapEnvelope(reply: HttpReply): IDataObject {
+	const body = parseJsonBody(reply.body) as IDataObject | undefined;
+	const envelope = body && typeof body === 'object' ? body : undefined;
+	const vendorMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
+	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
+
+	if (reply.status === 401) {
+		throw new VendorApiError(`PiAPI refused the API key (HTTP 401)${vendorMessage ? `: ${vendorMessage}` : ''}`, {
+			vendor: VENDOR,
+			httpStatus: 401,
+			vendorCode,
+			hint: 'Check the API key in the PiAPI credential.',
+		});
+	}
+	if (reply.status >= 400) {
+		throw new VendorApiError(`PiAPI answered HTTP ${reply.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode,
+			retryAfterSeconds: retryAfterSeconds(reply),
+			hint: reply.status === 404 ? 'Check the task id: PiAPI does not know it (PiAPI keeps tasks about 3 days).' : undefined,
+		});
+	}
+	if (!envelope) {
+		throw new VendorApiError('PiAPI sent a reply that is not valid JSON', {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode: MALFORMED_REPLY,
+			hint: 'This is usually temporary. Try again later.',
+		});
+	}
+	if (vendorCode !== undefined && vendorCode !== '200' && vendorCode !== '0') {
+		throw new VendorApiError(`PiAPI error ${vendorCode}: ${vendorMessage ?? 'no message'}`, {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode,
+		});
+	}
+	return (envelope.data && typeof envelope.data === 'object' ? envelope.data : {}) as IDataObject;
+}
+
+function unexpectedReply(what: string, why: string) {
+	return new VendorApiError(`PiAPI's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR });
+}

@@ -1,0 +1,204 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { MALFORMED_REPLY, VendorApiError } from '../errors';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
+import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../task';
+import { joinUrl, parseJsonBody, retryAfterSeconds, sendHttp, type HttpCall, type HttpReply } from './http';
+import { downloadFile, type DownloadedFile } from './download';
+
+const VENDOR = 'SellerPic';
+const CREDENTIAL_TYPE = 'sellerPicApi';
+
+/** SellerPic's code for "too many tasks in flight for this account" (documented). */
+export const SELLERPIC_CAP_REACHED = '30003';
+
+export type SellerPicDownloadFormat = 'png' | 'jpg' | 'webp';
+
+export interface SellerPicFile {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
+	CREATED: 'queued',
+	RUNNING: 'running',
+	SUCCESS: 'succeeded',
+	FAILED: 'failed',
+};
+
+/** SellerPic's API: upload, segmentation tasks, task status and download URLs. */
+export class SellerPicClient {
+	private constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly baseUrl: string,
+	) {}
+
+	static async create(context: IExecuteFunctions) {
+		const credentials = await context.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
+		return new SellerPicClient(context, credentials.baseUrl || 'https://api.sellerpic.ai');
+	}
+
+	async upload(file: SellerPicFile): Promise<string> {
+		const boundary = `----n8nSegmentation${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+		const data = await this.call(
+			{
+				method: 'POST',
+				url: joinUrl(this.baseUrl, '/v1/api/upload'),
+				body: multipartFile(boundary, file),
+				headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+				timeoutMs: 180_000,
+			},
+			{ idempotent: false },
+		);
+		const fileKey = data.fileKey;
+		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply('upload', 'no fileKey');
+		return fileKey;
+	}
+
+	async createPromptTask(imageKey: string, prompt: string): Promise<string> {
+		return await this.createTask('/v1/api/generate/promptSegmentation', { imageKey, prompt });
+	}
+
+	async createTypeTask(imageKey: string, type: string, expandPixels: number): Promise<string> {
+		return await this.createTask('/v1/api/generate/segmentImage', { imageKey, type, expandPixels });
+	}
+
+	/** Creates a task once: retrying a create is the caller's decision (see isSafeToRetryCreate). */
+	private async createTask(path: string, body: IDataObject): Promise<string> {
+		const data = await this.call(
+			{ method: 'POST', url: joinUrl(this.baseUrl, path), body },
+			{ idempotent: false },
+		);
+		const id = data.id;
+		if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply('task creation', 'no task id');
+		return String(id);
+	}
+
+	async getTask(taskId: string): Promise<SegmentationTask> {
+		const data = await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/generate'), qs: { id: taskId } });
+		const resultList = Array.isArray(data.resultList) ? (data.resultList as IDataObject[]) : [];
+		const results = resultList.map((entry) => ({
+			id: entry.id === undefined ? undefined : String(entry.id),
+			url: typeof entry.fileUrl === 'string' && entry.fileUrl ? entry.fileUrl : undefined,
+			status: toTaskStatus(entry.status),
+		}));
+		const status = combineResultStatuses(results.map((result) => result.status));
+		const failed = resultList.find((entry) => toTaskStatus(entry.status) === 'failed');
+		return {
+			vendor: 'sellerpic',
+			taskId,
+			status,
+			done: isDone(status),
+			results,
+			error:
+				status === 'failed' && failed
+					? { code: String(failed.errorCode ?? ''), message: String(failed.errorMsg || 'SellerPic could not segment the image') }
+					: null,
+			raw: data,
+		};
+	}
+
+	async getDownloadUrl(resultId: string, format: SellerPicDownloadFormat, uhd: boolean) {
+		const data = await this.call({
+			method: 'GET',
+			url: joinUrl(this.baseUrl, '/v1/api/download'),
+			qs: { downloadFormat: format, id: resultId, uhd },
+		});
+		const url = data.fileUrl;
+		if (typeof url !== 'string' || !url) {
+			const why = typeof data.errorMsg === 'string' && data.errorMsg ? data.errorMsg : `the result is ${String(data.status || 'not ready')}`;
+			throw new VendorApiError(`SellerPic gave no download URL for result ${resultId}: ${why}`, {
+				vendor: VENDOR,
+				hint: 'Check that the id is a result id of a task that succeeded (Check Segmentation Task shows them).',
+			});
+		}
+		return { url, name: typeof data.name === 'string' ? data.name : undefined };
+	}
+
+	/**
+	 * Fetches a result file from SellerPic's file host, without the API key. A link past its
+	 * 12 hours answers 403: then a fresh one is asked for and fetched once.
+	 */
+	async downloadResult(resultId: string, format: SellerPicDownloadFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
+		let url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
+		try {
+			return { ...(await downloadFile(this.context, VENDOR, url)), url };
+		} catch (error) {
+			if (!(error instanceof VendorApiError) || error.details.httpStatus !== 403) throw error;
+			url = (await this.getDownloadUrl(resultId, format, uhd)).url;
+			return { ...(await downloadFile(this.context, VENDOR, url)), url };
+		}
+	}
+
+	async usage() {
+		return await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/usage') });
+	}
+
+	private async call(call: HttpCall, { idempotent = true } = {}): Promise<IDataObject> {
+		const once = async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, call, CREDENTIAL_TYPE));
+		if (!idempotent) return await once();
+		return await withRetries(once, isTransient, IDEMPOTENT_RETRY, this.context.getExecutionCancelSignal());
+	}
+}
+
+/** SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP 200 with code != 0. */
+function unwrapEnvelope(reply: HttpReply): IDataObject {
+	const body = parseJsonBody(reply.body) as IDataObject | undefined;
+	const envelope = body && typeof body === 'object' ? body : undefined;
+	const traceId = envelope?.traceId === undefined ? undefined : String(envelope.traceId);
+	const vendorMessage = typeof envelope?.msg === 'string' && envelope.msg ? envelope.msg : undefined;
+
+	if (reply.status === 401 || reply.status === 403) {
+		throw new VendorApiError(`SellerPic refused the request (HTTP ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`, {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode: envelope?.code === undefined ? undefined : String(envelope.code),
+			traceId,
+			hint: 'Check the API key in the SellerPic credential.',
+		});
+	}
+	if (reply.status >= 400) {
+		throw new VendorApiError(`SellerPic answered HTTP ${reply.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode: envelope?.code === undefined ? undefined : String(envelope.code),
+			traceId,
+			retryAfterSeconds: retryAfterSeconds(reply),
+			hint: reply.status === 404 ? 'Check the id: SellerPic does not know it.' : undefined,
+		});
+	}
+	if (!envelope) {
+		throw new VendorApiError('SellerPic sent a reply that is not valid JSON', {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode: MALFORMED_REPLY,
+			hint: 'This is usually temporary. Try again later.',
+		});
+	}
+	const code = envelope.code === undefined ? '0' : String(envelope.code);
+	if (code !== '0' || envelope.success === false) {
+		throw new VendorApiError(`SellerPic error ${code}: ${vendorMessage ?? 'no message'}`, {
+			vendor: VENDOR,
+			httpStatus: reply.status,
+			vendorCode: code,
+			traceId,
+			hint: code === SELLERPIC_CAP_REACHED ? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.' : undefined,
+		});
+	}
+	return (envelope.data && typeof envelope.data === 'object' ? envelope.data : {}) as IDataObject;
+}
+
+function toTaskStatus(value: unknown): TaskStatus {
+	return STATUS_BY_VENDOR[String(value ?? '').toUpperCase()] ?? 'running';
+}
+
+function unexpectedReply(what: string, why: string) {
+	return new VendorApiError(`SellerPic's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR });
+}
+
+function multipartFile(boundary: string, file: SellerPicFile) {
+	const safeName = file.fileName.replace(/["\r\n]/g, '_');
+	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
+	return Buffer.concat([Buffer.from(head), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+}
