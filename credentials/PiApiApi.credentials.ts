@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
@@ -8,11 +9,13 @@ import type {
 export class PiApiApi implements ICredentialType {
 	name = 'piApiApi';
 
+	// The vendor's name already ends in "API"; "PiAPI API" would read as a stutter.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'PiAPI';
 
 	documentationUrl = 'https://piapi.ai/docs';
 
-	icon = { light: 'file:icons/piapi.svg', dark: 'file:icons/piapi.dark.svg' } as const;
+	icon: Icon = { light: 'file:icons/piapi.svg', dark: 'file:icons/piapi.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{
@@ -56,5 +59,11 @@ export class PiApiApi implements ICredentialType {
 			url: '/account/info',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'PiAPI rejected the API key (HTTP 401). Copy the key again from your PiAPI workspace.' },
+			},
+		],
 	};
 }

@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
@@ -12,7 +13,7 @@ export class SellerPicApi implements ICredentialType {
 
 	documentationUrl = 'https://developer-docs.sellerpic.ai';
 
-	icon = { light: 'file:icons/sellerpic.svg', dark: 'file:icons/sellerpic.dark.svg' } as const;
+	icon: Icon = { light: 'file:icons/sellerpic.svg', dark: 'file:icons/sellerpic.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{
@@ -50,12 +51,12 @@ export class SellerPicApi implements ICredentialType {
 		},
 		rules: [
 			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'success',
-					value: false,
-					message: 'SellerPic refused the API key. Check the key in your SellerPic account.',
-				},
+				type: 'responseCode',
+				properties: { value: 401, message: 'SellerPic rejected the API key (HTTP 401). Copy the key again from your SellerPic account.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'SellerPic refused access with this API key (HTTP 403). Check that the key is active.' },
 			},
 		],
 	};

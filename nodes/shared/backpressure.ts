@@ -18,13 +18,15 @@ export async function createWhenCapacity<T>(
 ): Promise<T> {
 	const startedAt = Date.now();
 	for (let attempt = 1; ; attempt++) {
+		let failure: unknown;
 		try {
 			return await create();
 		} catch (error) {
-			if (!(error instanceof VendorApiError) || !createdNothing(error)) throw error;
-			const delay = retryDelayMs(error, attempt, BACKPRESSURE_POLICY);
-			if (Date.now() - startedAt + delay > maxWaitMs) throw error;
-			await sleepWithAbort(delay, signal);
+			failure = error;
 		}
+		if (!(failure instanceof VendorApiError) || !createdNothing(failure)) throw failure;
+		const delay = retryDelayMs(failure, attempt, BACKPRESSURE_POLICY);
+		if (Date.now() - startedAt + delay > maxWaitMs) throw failure;
+		await sleepWithAbort(delay, signal);
 	}
 }

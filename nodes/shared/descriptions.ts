@@ -1,3 +1,6 @@
+/* eslint-disable n8n-nodes-base/node-param-default-missing, n8n-nodes-base/node-param-default-wrong-for-boolean, n8n-nodes-base/node-param-description-missing-final-period --
+   These factories build parameters whose defaults and notes differ per vendor; the rules only
+   recognise literal values. Every built description ends with a period. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from './errors';

@@ -30,17 +30,20 @@ export async function processItems(
 		count,
 		concurrency,
 		async (itemIndex) => {
+			let failure: unknown;
 			try {
 				const produced = await handle(itemIndex);
 				return produced.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 			} catch (error) {
-				if (signal?.aborted) throw error;
-				if (!continueOnFail) {
-					if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error };
-					return [];
-				}
-				return [errorItem(context, error, itemIndex)];
+				failure = error;
 			}
+			// A cancelled execution ends the node as n8n expects, not as an item error.
+			if (signal?.aborted) throw failure;
+			if (!continueOnFail) {
+				if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: failure };
+				return [];
+			}
+			return [errorItem(context, failure, itemIndex)];
 		},
 		() => firstFailure !== undefined || Boolean(signal?.aborted),
 	);

@@ -22,12 +22,14 @@ export async function withRetries<T>(
 	signal?: AbortSignal,
 ): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
+		let failure: unknown;
 		try {
 			return await call();
 		} catch (error) {
-			if (attempt >= policy.attempts || !shouldRetry(error) || signal?.aborted) throw error;
-			await sleepWithAbort(retryDelayMs(error, attempt, policy), signal);
+			failure = error;
 		}
+		if (attempt >= policy.attempts || !shouldRetry(failure) || signal?.aborted) throw failure;
+		await sleepWithAbort(retryDelayMs(failure, attempt, policy), signal);
 	}
 }
 

@@ -32,11 +32,11 @@ export async function readBinaryImage(context: IExecuteFunctions, itemIndex: num
 /** Fetches an image from a public URL (no credential is sent). */
 export async function fetchImage(context: IExecuteFunctions, url: string): Promise<SourceImage> {
 	assertImageUrl(url);
-	let reply;
-	try {
-		reply = await sendHttp(context, 'the image host', { method: 'GET', url, binary: true, timeoutMs: 120_000 });
-	} catch (error) {
-		const reason = error instanceof VendorApiError ? error.details.vendorCode : undefined;
+	const reply = await sendHttp(context, 'the image host', { method: 'GET', url, binary: true, timeoutMs: 120_000 }).catch(
+		(error: unknown) => error as VendorApiError,
+	);
+	if (reply instanceof Error) {
+		const reason = reply instanceof VendorApiError ? reply.details.vendorCode : undefined;
 		throw new InputError(`Could not fetch the image from ${url}${reason ? ` (${reason})` : ''}`, 'Check that the URL is reachable from n8n.');
 	}
 	if (reply.status >= 400) {
@@ -53,10 +53,8 @@ export async function fetchImage(context: IExecuteFunctions, url: string): Promi
 }
 
 export function assertImageUrl(value: string) {
-	let url: URL;
-	try {
-		url = new URL(value.trim());
-	} catch {
+	const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined;
+	if (!url) {
 		throw new InputError(`"${value}" is not a valid image URL`, 'Give a full URL such as https://shop.example/images/shoe.jpg.');
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {

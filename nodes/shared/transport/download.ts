@@ -44,12 +44,8 @@ export async function downloadFile(context: IExecuteFunctions, vendor: string, u
 }
 
 export function assertHttpUrl(value: string, what: string) {
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new VendorApiError(`${what} is not a valid URL`, { vendor: what });
-	}
+	const url = URL.canParse(value) ? new URL(value) : undefined;
+	if (!url) throw new VendorApiError(`${what} is not a valid URL`, { vendor: what });
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new VendorApiError(`${what} is not an http(s) URL`, { vendor: what });
 	}

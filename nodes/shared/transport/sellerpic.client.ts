@@ -121,14 +121,12 @@ export class SellerPicClient {
 	 * 12 hours answers 403: then a fresh one is asked for and fetched once.
 	 */
 	async downloadResult(resultId: string, format: SellerPicDownloadFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
-		let url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
-		try {
-			return { ...(await downloadFile(this.context, VENDOR, url)), url };
-		} catch (error) {
-			if (!(error instanceof VendorApiError) || error.details.httpStatus !== 403) throw error;
-			url = (await this.getDownloadUrl(resultId, format, uhd)).url;
-			return { ...(await downloadFile(this.context, VENDOR, url)), url };
-		}
+		const url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
+		const first = await downloadFile(this.context, VENDOR, url).catch((error: unknown) => error as Error);
+		if (!(first instanceof Error)) return { ...first, url };
+		if (!(first instanceof VendorApiError) || first.details.httpStatus !== 403) throw first;
+		const freshUrl = (await this.getDownloadUrl(resultId, format, uhd)).url;
+		return { ...(await downloadFile(this.context, VENDOR, freshUrl)), url: freshUrl };
 	}
 
 	async usage() {

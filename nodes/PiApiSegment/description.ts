@@ -1,0 +1,111 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { maxConcurrentTasksProperty, outputBinaryOptions, waitProperties } from '../shared/descriptions';
+
+/** PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan. */
+export const PIAPI_DEFAULT_CONCURRENCY = 5;
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public image URL that PiAPI fetches itself' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: "An image in a binary field of the input item, turned into a URL with PiAPI's file upload (paid plans)",
+			},
+		],
+		default: 'url',
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://shop.example/images/outfit.jpg',
+		displayOptions: { show: { imageSource: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field that holds the image (JPG, PNG or WebP, at most 10 MB)',
+		displayOptions: { show: { imageSource: ['binary'] } },
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. clothes,shoes',
+		description: 'Comma-separated things to segment',
+	},
+	{
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. pants',
+		description: 'Comma-separated things to leave out of the mask',
+	},
+	{
+		displayName: 'Segment Factor',
+		name: 'segmentFactor',
+		type: 'number',
+		typeOptions: { numberPrecision: 0 },
+		default: 0,
+		description: "Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own examples use -15)",
+	},
+	...waitProperties({
+		pollIntervalSeconds: 5,
+		maxWaitSeconds: 600,
+		pollIntervalNote: 'PiAPI documents no minimum; 5 seconds keeps the request count low.',
+	}),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...outputBinaryOptions,
+			maxConcurrentTasksProperty(PIAPI_DEFAULT_CONCURRENCY, 'PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.'),
+			{
+				displayName: 'Service Mode',
+				name: 'serviceMode',
+				type: 'options',
+				options: [
+					{ name: 'Workspace Default', value: '' },
+					{ name: 'Pay as You Go (Public)', value: 'public' },
+					{ name: 'Host Your Account (Private)', value: 'private' },
+				],
+				default: '',
+				description: 'Which PiAPI service pays for the task',
+			},
+			{
+				displayName: 'Webhook URL',
+				name: 'webhookEndpoint',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example/webhook/piapi',
+				description: 'PiAPI calls this URL when the task completes or fails (for example a PiAPI Trigger or Webhook node)',
+			},
+			{
+				displayName: 'Webhook Secret',
+				name: 'webhookSecret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'Sent back by PiAPI in the x-webhook-secret header so the receiver can check the call',
+			},
+		],
+	},
+];

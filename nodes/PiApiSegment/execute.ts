@@ -1,0 +1,141 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { createWhenCapacity } from '../shared/backpressure';
+import { Semaphore } from '../shared/concurrency';
+import { readWaitOptions, requiredText } from '../shared/descriptions';
+import { InputError, VendorApiError } from '../shared/errors';
+import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
+import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
+import { assertImageUrl, maskFileName, readBinaryImage } from '../shared/image/source';
+import { processItems } from '../shared/items';
+import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
+import { TaskDurations, waitForTask } from '../shared/polling';
+import { isTransient, withRetries } from '../shared/retry';
+import type { SegmentationTask } from '../shared/task';
+import { PiApiClient, type PiApiSegmentInput, type PiApiTaskConfig } from '../shared/transport/piapi.client';
+import { PIAPI_DEFAULT_CONCURRENCY } from './description';
+
+/** How long a create may wait for capacity (HTTP 429) when the node does not wait for results. */
+const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
+
+interface Run {
+	context: IExecuteFunctions;
+	client: PiApiClient;
+	taskSlots: Semaphore;
+	durations: TaskDurations;
+}
+
+export async function executePiApiSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? PIAPI_DEFAULT_CONCURRENCY));
+	const run: Run = {
+		context: this,
+		client: await PiApiClient.create(this),
+		taskSlots: new Semaphore(maxConcurrent),
+		durations: new TaskDurations(),
+	};
+	return [await processItems(this, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+}
+
+async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
+	const { context, client } = run;
+	const request = readRequest(context, itemIndex);
+	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const config = readTaskConfig(itemOptions);
+	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex) : undefined;
+	const output = readBinaryOutputOptions(itemOptions);
+	const signal = context.getExecutionCancelSignal();
+
+	const image = await resolveImageUrl(run, itemIndex);
+	const input: PiApiSegmentInput = { image: image.url, ...request };
+	const create = async () => await client.createSegmentTask(input, config);
+	const baseJson: IDataObject = { vendor: 'piapi', imageUrl: image.url, ...request };
+
+	if (!waitOptions) {
+		const task = await createWhenCapacity(create, isCapacityError, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
+		return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
+	}
+
+	const task = await run.taskSlots.use(async () => {
+		const created = await createWhenCapacity(create, isCapacityError, waitOptions.maxWaitMs, signal);
+		return await waitForTask(created, async () => await client.getTask(created.taskId), waitOptions, run.durations);
+	});
+	if (task.status === 'failed') throw taskFailed(task);
+
+	const maskUrls = task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
+	if (!maskUrls.length) {
+		throw new VendorApiError(`PiAPI reported task ${task.taskId} completed but gave no mask URL`, {
+			vendor: 'PiAPI',
+			hint: 'Look at the task with Check Segmentation Task: its raw reply shows what PiAPI returned.',
+		});
+	}
+	let mask: MaskFile | undefined;
+	if (output.downloadMask) {
+		const file = await client.downloadResult(maskUrls[0]);
+		const format = inspectImage(file.data)?.format ?? 'png';
+		mask = { data: file.data, fileName: maskFileName(image.sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
+	}
+	const json = { ...baseJson, taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
+	return await segmentationItem(context, itemIndex, json, mask, output);
+}
+
+function readRequest(context: IExecuteFunctions, itemIndex: number) {
+	const prompt = requiredText(context, 'prompt', itemIndex, 'Prompt', 'Name what to segment, for example "clothes,shoes".');
+	const negativePrompt = String(context.getNodeParameter('negativePrompt', itemIndex, '') ?? '').trim();
+	const rawFactor = context.getNodeParameter('segmentFactor', itemIndex, 0) as unknown;
+	const segmentFactor = typeof rawFactor === 'string' && rawFactor.trim() !== '' ? Number(rawFactor) : rawFactor;
+	if (typeof segmentFactor !== 'number' || !Number.isInteger(segmentFactor)) {
+		throw new InputError(
+			`Segment Factor must be a whole number of pixels (got ${JSON.stringify(rawFactor)})`,
+			'Use a whole number such as -15, 0 or 10: positive grows the mask, negative shrinks it.',
+		);
+	}
+	return { prompt, negativePrompt, segmentFactor };
+}
+
+function readTaskConfig(options: IDataObject): PiApiTaskConfig {
+	const config: PiApiTaskConfig = {};
+	if (options.serviceMode) config.serviceMode = String(options.serviceMode);
+	const endpoint = String(options.webhookEndpoint ?? '').trim();
+	if (endpoint) {
+		if (!/^https?:\/\//i.test(endpoint)) {
+			throw new InputError(`The Webhook URL must start with http:// or https:// (got "${endpoint}")`, 'Give the full URL PiAPI should call.');
+		}
+		config.webhook = { endpoint, secret: String(options.webhookSecret ?? '') };
+	}
+	return config;
+}
+
+async function resolveImageUrl(run: Run, itemIndex: number) {
+	const { context, client } = run;
+	const source = context.getNodeParameter('imageSource', itemIndex) as 'url' | 'binary';
+	if (source === 'url') {
+		const url = requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.');
+		assertImageUrl(url);
+		return { url, sourceName: new URL(url).pathname.split('/').filter(Boolean).pop() };
+	}
+	const image = await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
+	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
+	// An upload creates no task, so repeating it after a transient failure is harmless.
+	const url = await withRetries(
+		async () => await client.uploadFile(image.fileName, image.data, image.mimeType),
+		isTransient,
+		undefined,
+		context.getExecutionCancelSignal(),
+	);
+	return { url, sourceName: image.fileName };
+}
+
+/** After these errors PiAPI surely created no task, so the create may be sent again. */
+function isCapacityError(error: VendorApiError) {
+	return error.details.httpStatus === 429 || error.details.notSent === true;
+}
+
+function taskFailed(task: SegmentationTask) {
+	return new VendorApiError(`PiAPI could not segment the image (task ${task.taskId}): ${task.error?.message ?? 'no reason given'}`, {
+		vendor: 'PiAPI',
+		vendorCode: task.error?.code || undefined,
+		hint: 'Check that the image URL is public and the prompt names something in the image.',
+	});
+}
