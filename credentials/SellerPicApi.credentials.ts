@@ -49,6 +49,9 @@ export class SellerPicApi implements ICredentialType {
 			url: '/v1/api/usage',
 			method: 'GET',
 		},
+		// n8n checks each rule by its type, so both kinds may stand in one list; the type only
+		// allows one kind. SellerPic may refuse a key with HTTP 401/403 or with HTTP 200 and
+		// `success: false`: both must fail the test.
 		rules: [
 			{
 				type: 'responseCode',
@@ -58,6 +61,10 @@ export class SellerPicApi implements ICredentialType {
 				type: 'responseCode',
 				properties: { value: 403, message: 'SellerPic refused access with this API key (HTTP 403). Check that the key is active.' },
 			},
-		],
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'success', value: false, message: 'SellerPic rejected the API key. Copy the key again from your SellerPic account.' },
+			},
+		] as ICredentialTestRequest['rules'],
 	};
 }

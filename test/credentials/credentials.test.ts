@@ -21,10 +21,15 @@ describe('SellerPic API credential', () => {
 		expect(sellerPic.requests.at(-1)?.hadApiKey).toBe(true);
 	});
 
-	it('fails its test with a wrong key and says why', async () => {
+	it('fails its test with a wrong key (HTTP 401), with the message n8n 2.20 shows for a 401', async () => {
 		const result = await testCredential('sellerPicApi', { apiKey: 'sp-wrong-key', baseUrl: sellerPic.baseUrl });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/SellerPic rejected the API key/);
+		expect(result).toEqual({ status: 'Error', message: 'Authorization failed - please check your credentials' });
+	});
+
+	it('fails its test when SellerPic refuses the key with HTTP 200 and success:false', async () => {
+		sellerPic.injectFault({ endpoint: 'usage', kind: 'envelopeError', code: 10401, msg: 'invalid api key' });
+		const result = await testCredential('sellerPicApi', { apiKey: 'sp-right-key', baseUrl: sellerPic.baseUrl });
+		expect(result).toEqual({ status: 'Error', message: 'SellerPic rejected the API key. Copy the key again from your SellerPic account.' });
 	});
 
 	it('accepts a base URL with a trailing slash', async () => {
@@ -41,9 +46,8 @@ describe('PiAPI credential', () => {
 		expect(piApi.counters.creates).toBe(0);
 	});
 
-	it('fails its test with a wrong key and says why', async () => {
+	it('fails its test with a wrong key (HTTP 401)', async () => {
 		const result = await testCredential('piApiApi', { apiKey: 'pi-wrong-key', baseUrl: piApi.baseUrl });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/PiAPI rejected the API key/);
+		expect(result).toEqual({ status: 'Error', message: 'Authorization failed - please check your credentials' });
 	});
 });

@@ -66,6 +66,8 @@ export async function testCredential(
 	const context = new ExecuteContext(workflow, node, additionalData, 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, executeData, []);
 	const decrypted: ICredentialsDecrypted = { id: 'test', name: 'test', type, data: await credentialsHelper.getDecrypted(additionalData, { id: 'test', name: 'test' }, type) };
 
+	// Mirrors n8n's CredentialsTester. n8n 2.20's errors drop an Error `cause` (a class field
+	// resets it), so `error.cause.response` is empty there and HTTP errors report the error's message.
 	let response;
 	try {
 		response = await new RoutingNode(context, requestNodeType, decrypted).runNode();
