@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import {
 	NodeConnectionTypes,
 	type IBinaryKeyData,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -16,7 +17,7 @@ import {
  * suite runs the real ones inside a real n8n.
  */
 export interface TestItem {
-	json?: Record<string, unknown>;
+	json?: IDataObject;
 	files?: Record<string, { path: string; mimeType?: string }>;
 }
 

@@ -84,7 +84,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			new Workflow({ nodes: [anyNode], connections: {}, active: false, nodeTypes: this.nodeTypes });
 		return resolver.expression.getSimpleParameterValue(
 			anyNode,
-			value,
+			value as string,
 			'internal',
 			{ $credentials: credentials },
 			undefined,

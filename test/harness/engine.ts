@@ -2,25 +2,35 @@ import { Container } from '@n8n/di';
 import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createDeferredPromise,
+	createRunExecutionData,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IConnections,
 	type INode,
 	type INodeExecutionData,
 	type IRun,
-	type IRunExecutionData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type IWorkflowSettings,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { TestCredentialsHelper } from './credentials-helper';
 import { loadPackage, type CredentialTypes, type NodeTypes } from './node-types';
 
-export const PACKAGE_DIR = resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-segmentation';
+export const PACKAGE_DIR = findPackageDir(__dirname);
+
+/** The package root, whether this file runs from test/ (Jest) or from a compiled tools folder. */
+function findPackageDir(start: string): string {
+	for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+		const manifest = join(dir, 'package.json');
+		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+	}
+	throw new Error(`Cannot find the ${PACKAGE_NAME} package above ${start}`);
+}
 
 export interface Engine {
 	nodeTypes: NodeTypes;
@@ -146,17 +156,9 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData: IRunExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
-		executionData: {
-			contextData: {},
-			metadata: {},
-			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
-			waitingExecution: {},
-			waitingExecutionSource: {},
-		},
-	} as IRunExecutionData;
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+	});
 
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	options.onStarted?.(() => execution.cancel());

@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { readWaitOptions } from '../shared/descriptions';
+import { processItems } from '../shared/items';
+import { waitForTask } from '../shared/polling';
+import type { SegmentationTask, Vendor } from '../shared/task';
+import { PiApiClient } from '../shared/transport/piapi.client';
+import { SellerPicClient } from '../shared/transport/sellerpic.client';
+import { readVendor, readVendorId, withHint } from '../shared/vendor';
+
+/** Status checks are cheap reads; waiting items mostly sleep. */
+const CONCURRENT_ITEMS = 10;
+
+type GetTask = (taskId: string) => Promise<SegmentationTask>;
+
+export async function executeCheckSegmentationTask(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const vendor = readVendor(this);
+	const getTask = await taskReader(this, vendor);
+	return [await processItems(this, CONCURRENT_ITEMS, async (itemIndex) => [{ json: taskJson(await checkTask(this, vendor, getTask, itemIndex)) }])];
+}
+
+async function checkTask(context: IExecuteFunctions, vendor: Vendor, getTask: GetTask, itemIndex: number) {
+	const taskId = readVendorId(context, 'taskId', itemIndex, vendor, 'Task ID');
+	const wait = context.getNodeParameter('waitUntilDone', itemIndex, false) as boolean;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex) : undefined;
+	const task = await getTask(taskId);
+	// A failed task is reported, not thrown: telling how the task went is this node's job.
+	return waitOptions ? await waitForTask(task, async () => await getTask(taskId), waitOptions) : task;
+}
+
+async function taskReader(context: IExecuteFunctions, vendor: Vendor): Promise<GetTask> {
+	const client = vendor === 'sellerpic' ? await SellerPicClient.create(context) : await PiApiClient.create(context);
+	const hint =
+		vendor === 'sellerpic'
+			? 'Check the task ID: SellerPic does not know it. Use the taskId SellerPic Segment returned (not a result ID).'
+			: 'Check the task ID: PiAPI does not know it (PiAPI keeps tasks about 3 days).';
+	return async (taskId) => {
+		try {
+			return await client.getTask(taskId);
+		} catch (error) {
+			throw withHint(error, hint);
+		}
+	};
+}
+
+/** The SegmentationTask as output JSON: `{ vendor, taskId, status, done, results, error, raw }`. */
+function taskJson(task: SegmentationTask): IDataObject {
+	return {
+		vendor: task.vendor,
+		taskId: task.taskId,
+		status: task.status,
+		done: task.done,
+		results: task.results.map(({ id, url, status }) => ({
+			...(id === undefined ? {} : { id }),
+			...(url === undefined ? {} : { url }),
+			status,
+		})),
+		error: task.error ? { code: task.error.code, message: task.error.message } : null,
+		raw: task.raw,
+	};
+}

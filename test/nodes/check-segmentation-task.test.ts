@@ -1,0 +1,315 @@
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
+
+import { CheckSegmentationTask } from '../../nodes/CheckSegmentationTask/CheckSegmentationTask.node';
+import { startPiApiFake, startSellerPicFake, SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
+import { makeProductPhoto } from '../fake/images';
+import { call, sleep, startReceiver, type Receiver } from '../fake/test-client';
+import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+
+const SELLERPIC_KEY = 'sp-live-CHECK-5555555555-secret';
+const PIAPI_KEY = 'pi-live-CHECK-7777777777-secret';
+const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
+const SLOW_TASK_MS = 10_000;
+
+let sellerPic: SellerPicFake;
+let piApi: PiApiFake;
+let imageHost: Receiver;
+
+type Vendor = 'sellerpic' | 'piapi';
+
+const credentials = {
+	sellerpic: () => ({ sellerPicApi: { apiKey: SELLERPIC_KEY, baseUrl: sellerPic.baseUrl } }),
+	piapi: () => ({ piApiApi: { apiKey: PIAPI_KEY, baseUrl: piApi.baseUrl, uploadBaseUrl: piApi.uploadBaseUrl } }),
+};
+
+/** Runs Check Segmentation Task and checks neither API key shows up anywhere in the run's data or errors. */
+async function check(vendor: Vendor, parameters: INodeParameters, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
+	const workflow = workflowFor('checkSegmentationTask', { vendor, ...parameters }, items, {
+		continueOnFail,
+		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
+	});
+	const run = await runWorkflow(workflow, { credentials: credentials[vendor]() });
+	expectNoApiKey(run);
+	return run;
+}
+
+function expectNoApiKey(run: WorkflowRun) {
+	const dump: string = JSON.stringify(run.run.data, (_key, value: unknown) =>
+		value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+	);
+	expect(dump).not.toContain(SELLERPIC_KEY);
+	expect(dump).not.toContain(PIAPI_KEY);
+	return dump;
+}
+
+/** Creates a SellerPic task through the fake's API, then moves its clock to the wanted state. */
+async function sellerPicTask(state: 'queued' | 'running' | 'succeeded' | 'failed') {
+	sellerPic.configure({ taskLatencyMs: SLOW_TASK_MS, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
+	const reply = await call(`${sellerPic.baseUrl}/v1/api/generate/promptSegmentation`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${SELLERPIC_KEY}` },
+		json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'product' },
+	});
+	const task = sellerPic.tasks.get(String(reply.json.data.id))!;
+	task.createdAt -= { queued: 0, running: SLOW_TASK_MS / 2, succeeded: SLOW_TASK_MS * 2, failed: SLOW_TASK_MS * 2 }[state];
+	return task;
+}
+
+/** Creates a PiAPI task through the fake's API, then moves its clock to the wanted state. */
+async function piApiTask(state: 'queued' | 'running' | 'succeeded' | 'failed', latencyMs = SLOW_TASK_MS) {
+	piApi.configure({ taskLatencyMs: latencyMs, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
+	const reply = await call(`${piApi.baseUrl}/api/v1/task`, {
+		method: 'POST',
+		headers: { 'x-api-key': PIAPI_KEY },
+		json: {
+			model: 'Qubico/image-toolkit',
+			task_type: 'segment',
+			input: { image: `${imageHost.url}/image.png`, prompt: 'product', negative_prompt: '', segment_factor: 0 },
+		},
+	});
+	const task = piApi.tasks.get(String(reply.json.data.task_id))!;
+	if (state === 'succeeded' || state === 'failed') {
+		for (let i = 0; i < 200 && task.workDoneAt === undefined; i++) await sleep(10);
+	}
+	task.createdAt -= { queued: 0, running: latencyMs / 2, succeeded: latencyMs * 2, failed: latencyMs * 2 }[state];
+	return task;
+}
+
+function requestCount() {
+	return sellerPic.requests.length + piApi.requests.length;
+}
+
+beforeAll(async () => {
+	[sellerPic, piApi, imageHost] = await Promise.all([
+		startSellerPicFake({ apiKey: SELLERPIC_KEY }),
+		startPiApiFake({ apiKey: PIAPI_KEY }),
+		startReceiver(await makeProductPhoto({ width: 160, height: 120, seed: 5 })),
+	]);
+});
+beforeEach(() => {
+	sellerPic.reset();
+	piApi.reset();
+});
+afterAll(async () => {
+	await Promise.all([sellerPic.close(), piApi.close(), imageHost.close()]);
+});
+
+describe('Check Segmentation Task: SellerPic', () => {
+	it.each([
+		['queued', 'CREATED', false],
+		['running', 'RUNNING', false],
+		['succeeded', 'SUCCESS', true],
+		['failed', 'FAILED', true],
+	] as const)('normalizes a %s task (SellerPic %s)', async (state, vendorStatus, done) => {
+		const task = await sellerPicTask(state);
+		const run = await check('sellerpic', { taskId: task.id });
+		expect(run.status).toBe('success');
+		const [item] = run.output(NODE_UNDER_TEST);
+		const failed = state === 'failed';
+		expect(item.json).toEqual({
+			vendor: 'sellerpic',
+			taskId: task.id,
+			status: state,
+			done,
+			results: [{ id: task.resultId, status: state }],
+			error: failed ? { code: '50001', message: 'segmentation failed: no object matched the prompt' } : null,
+			raw: {
+				resultList: [
+					{
+						id: task.resultId,
+						fileUrl: '',
+						status: vendorStatus,
+						errorCode: failed ? 50001 : 0,
+						errorMsg: failed ? 'segmentation failed: no object matched the prompt' : '',
+					},
+				],
+			},
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(sellerPic.counters.polls).toBe(1);
+	});
+
+	it('gives the result URL when SellerPic fills fileUrl', async () => {
+		const task = await sellerPicTask('succeeded');
+		sellerPic.configure({ fileUrlOnSuccess: true });
+		const [item] = (await check('sellerpic', { taskId: task.id })).output(NODE_UNDER_TEST);
+		expect(item.json.results).toEqual([{ id: task.resultId, url: expect.stringContaining(sellerPic.storageBaseUrl), status: 'succeeded' }]);
+	});
+
+	it('waits until the task is done when asked', async () => {
+		const task = await sellerPicTask('queued');
+		task.latencyMs = 300;
+		const run = await check('sellerpic', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 });
+		const [item] = run.output(NODE_UNDER_TEST);
+		expect(item.json).toMatchObject({ status: 'succeeded', done: true, error: null });
+		expect(sellerPic.counters.polls).toBeGreaterThanOrEqual(2);
+	});
+
+	it('reports a task that fails while waiting, without failing the item', async () => {
+		const task = await sellerPicTask('failed');
+		task.createdAt = Date.now();
+		task.latencyMs = 200;
+		const run = await check('sellerpic', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 });
+		expect(run.status).toBe('success');
+		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'failed', done: true, error: { code: '50001' } });
+	});
+
+	it('fails the item with the task id when the task is not done within Max Wait', async () => {
+		const task = await sellerPicTask('running');
+		const run = await check('sellerpic', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 0.3 });
+		const error = run.nodeError(NODE_UNDER_TEST);
+		expect(error?.message).toContain(`SellerPic task ${task.id} was not done after 0 s (status: running)`);
+		expect(error?.message).toContain('[item 0]');
+	});
+
+	it.each(['envelope', 'http404'] as const)('fails with NodeApiError for a task id SellerPic does not know (%s)', async (taskNotFoundAs) => {
+		sellerPic.configure({ taskNotFoundAs });
+		const run = await check('sellerpic', { taskId: '1946000000000000001' });
+		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; description: string; errorResponse: Record<string, unknown> };
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toMatch(/task not found.*\[item 0\]/);
+		expect(error.description).toMatch(/SellerPic does not know/);
+		expect(error.description).toMatch(/Trace id: [0-9a-f]{32}/);
+		expect(error.errorResponse.vendorCode).toBe(taskNotFoundAs === 'envelope' ? '40006' : '404');
+		// The key check reads the errors too.
+		expect(expectNoApiKey(run)).toContain('SellerPic does not know');
+	});
+
+	it('refuses a PiAPI task id before sending anything', async () => {
+		const run = await check('sellerpic', { taskId: UNKNOWN_UUID });
+		const error = run.nodeError(NODE_UNDER_TEST);
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toBe(`Task ID "${UNKNOWN_UUID}" looks like a PiAPI task ID; set Vendor to PiAPI [item 0]`);
+		expect(requestCount()).toBe(0);
+	});
+
+	it.each([
+		['text', 'task-42', /is not a SellerPic ID/],
+		['a number beyond int64', '99999999999999999999', /is not a SellerPic ID/],
+		['an empty value', '  ', /Task ID is empty/],
+	])('refuses %s as task id before sending anything', async (_name, taskId, message) => {
+		const run = await check('sellerpic', { taskId });
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(message);
+		expect(requestCount()).toBe(0);
+	});
+});
+
+describe('Check Segmentation Task: PiAPI', () => {
+	it.each([
+		['queued', 'pending', false],
+		['running', 'processing', false],
+		['succeeded', 'completed', true],
+		['failed', 'failed', true],
+	] as const)('normalizes a %s task (PiAPI %s)', async (state, vendorStatus, done) => {
+		const task = await piApiTask(state);
+		const run = await check('piapi', { taskId: task.id });
+		const [item] = run.output(NODE_UNDER_TEST);
+		const maskUrl = `${piApi.fileBaseUrl}/${task.id}.png`;
+		expect(item.json).toEqual({
+			vendor: 'piapi',
+			taskId: task.id,
+			status: state,
+			done,
+			results: state === 'succeeded' ? [{ url: maskUrl, status: 'succeeded' }] : [],
+			error: state === 'failed' ? { code: '10000', message: 'segmentation failed' } : null,
+			raw: expect.objectContaining({ task_id: task.id, status: vendorStatus, task_type: 'segment', output: state === 'succeeded' ? { image_url: maskUrl } : null }),
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('compares PiAPI statuses case-insensitively', async () => {
+		const task = await piApiTask('succeeded');
+		piApi.configure({ capitalisedStatus: true });
+		const [item] = (await check('piapi', { taskId: task.id })).output(NODE_UNDER_TEST);
+		expect(item.json).toMatchObject({ status: 'succeeded', done: true, raw: { status: 'Completed' } });
+	});
+
+	it.each(['image_url', 'image_urls'] as const)('reads the output shape %s', async (outputShape) => {
+		const task = await piApiTask('succeeded');
+		piApi.configure({ outputShape });
+		const [item] = (await check('piapi', { taskId: task.id })).output(NODE_UNDER_TEST);
+		expect(item.json.results).toEqual([{ url: `${piApi.fileBaseUrl}/${task.id}.png`, status: 'succeeded' }]);
+	});
+
+	it('waits until the task is done when asked', async () => {
+		const task = await piApiTask('queued', 250);
+		const run = await check('piapi', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 });
+		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+		expect(piApi.counters.polls).toBeGreaterThanOrEqual(2);
+	});
+
+	it.each(['http404', 'envelope'] as const)('fails with NodeApiError for a task id PiAPI does not know (%s)', async (taskNotFoundAs) => {
+		piApi.configure({ taskNotFoundAs });
+		const run = await check('piapi', { taskId: UNKNOWN_UUID });
+		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; description: string; errorResponse: Record<string, unknown> };
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toMatch(/task not found.*\[item 0\]/);
+		expect(error.description).toMatch(/PiAPI does not know/);
+		expect(error.errorResponse.vendorCode).toBe('404');
+	});
+
+	it('refuses a SellerPic task id before sending anything', async () => {
+		const run = await check('piapi', { taskId: '1946000000000000123' });
+		const error = run.nodeError(NODE_UNDER_TEST);
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toBe('Task ID "1946000000000000123" looks like a SellerPic task ID; set Vendor to SellerPic [item 0]');
+		expect(error?.description).toMatch(/UUID/);
+		expect(requestCount()).toBe(0);
+	});
+});
+
+describe('Check Segmentation Task: items', () => {
+	it('with Continue On Fail, gives bad items their errors and checks the rest, in order', async () => {
+		const done = await sellerPicTask('succeeded');
+		const running = await sellerPicTask('running');
+		const items = [
+			{ json: { taskId: done.id } },
+			{ json: { taskId: UNKNOWN_UUID } },
+			{ json: { taskId: '1946000000000000001' } },
+			{ json: { taskId: running.id } },
+		];
+		const run = await check('sellerpic', { taskId: '={{ $json.taskId }}' }, items, true);
+		expect(run.status).toBe('success');
+		const output = run.output(NODE_UNDER_TEST);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output[0].json).toMatchObject({ taskId: done.id, status: 'succeeded' });
+		expect(output[1].json.error).toMatch(/looks like a PiAPI task ID.*\[item 1\]/);
+		expect(output[2].json).toMatchObject({
+			error: expect.stringMatching(/task not found.*\[item 2\]/),
+			errorDetails: { vendor: 'SellerPic', code: '40006', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+		});
+		expect(output[3].json).toMatchObject({ taskId: running.id, status: 'running', done: false });
+	});
+
+	it('without Continue On Fail, stops with the error of the failing item', async () => {
+		const done = await sellerPicTask('succeeded');
+		const run = await check('sellerpic', { taskId: '={{ $json.taskId }}' }, [{ json: { taskId: done.id } }, { json: { taskId: 'nope' } }]);
+		expect(run.status).toBe('error');
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/"nope" is not a SellerPic ID \[item 1\]/);
+	});
+
+	it('resolves the task id expression per item', async () => {
+		const tasks = await Promise.all([piApiTask('succeeded'), piApiTask('running')]);
+		const run = await check('piapi', { taskId: '={{ $json.job.id }}' }, tasks.map((task) => ({ json: { job: { id: task.id } } })));
+		expect(run.output(NODE_UNDER_TEST).map((item) => [item.json.taskId, item.json.status])).toEqual([
+			[tasks[0].id, 'succeeded'],
+			[tasks[1].id, 'running'],
+		]);
+	});
+
+	it('refuses a SellerPic id that arrived as an inexact number', async () => {
+		const run = await check('sellerpic', { taskId: '={{ $json.id }}' }, [{ json: { id: 1946000000000000123 } }]);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/arrived as the number .* too large to be exact/);
+		expect(requestCount()).toBe(0);
+	});
+
+	it('defaults the poll interval per vendor: 60 s for SellerPic, 5 s for PiAPI', () => {
+		const { properties } = new CheckSegmentationTask().description;
+		const resolve = (parameters: INodeParameters) =>
+			NodeHelpers.getNodeParameters(properties, parameters, true, false, null, { properties } as never);
+		expect(resolve({ vendor: 'sellerpic', waitUntilDone: true })).toMatchObject({ pollInterval: 60, maxWait: 900 });
+		expect(resolve({ vendor: 'piapi', waitUntilDone: true })).toMatchObject({ pollInterval: 5, maxWait: 600 });
+		expect(resolve({ vendor: 'piapi' })).toEqual({ vendor: 'piapi', taskId: '', waitUntilDone: false });
+	});
+});
