@@ -9,11 +9,17 @@ import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, maskFileName, readBinaryImage } from '../shared/image/source';
 import { processItems } from '../shared/items';
 import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
-import { TaskDurations, waitForTask } from '../shared/polling';
+import { TaskDurations, waitForTask, type WaitOptions } from '../shared/polling';
 import { isTransient, withRetries } from '../shared/retry';
 import type { SegmentationTask } from '../shared/task';
 import { PiApiClient, type PiApiSegmentInput, type PiApiTaskConfig } from '../shared/transport/piapi.client';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
+
+/** PiAPI documents no minimum between checks; one second keeps a late task from being polled hot. */
+const MIN_POLL_GAP_MS = 1_000;
+
+/** Undocumented; a first check this long after creation finds most segmentations done. */
+const EXPECTED_TASK_MS = 5_000;
 
 /** How long a create may wait for capacity (HTTP 429) when the node does not wait for results. */
 const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
@@ -22,6 +28,8 @@ interface Run {
 	context: IExecuteFunctions;
 	client: PiApiClient;
 	taskSlots: Semaphore;
+	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
+	uploadSlots: Semaphore;
 	durations: TaskDurations;
 }
 
@@ -32,6 +40,7 @@ export async function executePiApiSegment(this: IExecuteFunctions): Promise<INod
 		context: this,
 		client: await PiApiClient.create(this),
 		taskSlots: new Semaphore(maxConcurrent),
+		uploadSlots: new Semaphore(maxConcurrent),
 		durations: new TaskDurations(),
 	};
 	return [await processItems(this, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
@@ -43,11 +52,11 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config = readTaskConfig(itemOptions);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait ? readWaitOptions(context, itemIndex) : undefined;
+	const waitOptions = wait ? piApiWaitOptions(readWaitOptions(context, itemIndex)) : undefined;
 	const output = readBinaryOutputOptions(itemOptions);
 	const signal = context.getExecutionCancelSignal();
 
-	const image = await resolveImageUrl(run, itemIndex);
+	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
 	const input: PiApiSegmentInput = { image: image.url, ...request };
 	const create = async () => await client.createSegmentTask(input, config);
 	const baseJson: IDataObject = { vendor: 'piapi', imageUrl: image.url, ...request };
@@ -78,6 +87,10 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	}
 	const json = { ...baseJson, taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
 	return await segmentationItem(context, itemIndex, json, mask, output);
+}
+
+function piApiWaitOptions(options: WaitOptions): WaitOptions {
+	return { ...options, minPollIntervalMs: Math.min(MIN_POLL_GAP_MS, options.pollIntervalMs), expectedDurationMs: EXPECTED_TASK_MS };
 }
 
 function readRequest(context: IExecuteFunctions, itemIndex: number) {

@@ -15,6 +15,9 @@ import type { SegmentationTask } from '../shared/task';
 import { SELLERPIC_CAP_REACHED, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
 import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
 
+/** Undocumented; a first check this long after creation finds most segmentations done. */
+const EXPECTED_TASK_MS = 10_000;
+
 /** How long a create may wait for a free slot when the node does not wait for results. */
 const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
 
@@ -28,6 +31,8 @@ interface Run {
 	context: IExecuteFunctions;
 	client: SellerPicClient;
 	taskSlots: Semaphore;
+	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
+	uploadSlots: Semaphore;
 	durations: TaskDurations;
 }
 
@@ -38,6 +43,7 @@ export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<
 		context: this,
 		client: await SellerPicClient.create(this),
 		taskSlots: new Semaphore(maxConcurrent),
+		uploadSlots: new Semaphore(maxConcurrent),
 		durations: new TaskDurations(),
 	};
 	// Twice as many items in progress as task slots: uploads and downloads overlap the vendor's work.
@@ -49,11 +55,13 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	const mode = context.getNodeParameter('mode', itemIndex) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait ? readWaitOptions(context, itemIndex) : undefined;
+	// SellerPic asks for consecutive checks of a task to be at least the interval apart.
+	const waitOptions = wait ? { ...readWaitOptions(context, itemIndex), expectedDurationMs: EXPECTED_TASK_MS } : undefined;
 	const options = readBinaryOutputOptions(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	const image = await resolveImageKey(run, itemIndex, mode === 'prompt' ? SELLERPIC_PROMPT_LIMITS : SELLERPIC_TYPE_LIMITS);
+	const limits = mode === 'prompt' ? SELLERPIC_PROMPT_LIMITS : SELLERPIC_TYPE_LIMITS;
+	const image = await run.uploadSlots.use(async () => await resolveImageKey(run, itemIndex, limits));
 	const create = async () =>
 		request.mode === 'prompt'
 			? await client.createPromptTask(image.imageKey, request.prompt)

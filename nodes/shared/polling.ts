@@ -4,8 +4,12 @@ import { VendorApiError } from './errors';
 import { VENDOR_NAMES, type SegmentationTask } from './task';
 
 export interface WaitOptions {
-	/** Least time between two status checks of one task (the vendor's minimum unless the user lowered it). */
+	/** The longest gap between two status checks of one task (the user's Poll Interval). */
 	pollIntervalMs: number;
+	/** The shortest gap between two checks of one task: the vendor's minimum. Defaults to pollIntervalMs. */
+	minPollIntervalMs?: number;
+	/** When to check first while no task of this run has finished yet: the vendor's typical duration. */
+	expectedDurationMs?: number;
 	maxWaitMs: number;
 	signal?: AbortSignal;
 }
@@ -43,8 +47,10 @@ export class TaskTimeoutError extends VendorApiError {
 }
 
 /**
- * Checks a task until it is done. The first check comes at the expected finish when one is
- * known; checks are never closer together than the poll interval. Stops on cancellation.
+ * Checks a task until it is done. The first check comes at the expected finish: how long the
+ * tasks this run already finished took, else the vendor's typical duration (at most one poll
+ * interval). Later gaps start at the vendor's minimum and double up to the poll interval, so
+ * checks are never closer together than the minimum. Stops on cancellation.
  */
 export async function waitForTask(
 	first: SegmentationTask,
@@ -53,8 +59,11 @@ export async function waitForTask(
 	durations?: TaskDurations,
 ): Promise<SegmentationTask> {
 	const startedAt = Date.now();
+	const minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
 	let task = first;
-	let delay = Math.min(options.pollIntervalMs, durations?.estimate() ?? options.pollIntervalMs);
+	const learned = durations?.estimate();
+	let delay = learned ?? Math.min(options.pollIntervalMs, options.expectedDurationMs ?? options.pollIntervalMs);
+	let nextGap = minGap;
 	while (!task.done) {
 		const remaining = options.maxWaitMs - (Date.now() - startedAt);
 		if (remaining < delay) {
@@ -64,7 +73,8 @@ export async function waitForTask(
 		}
 		await sleepWithAbort(delay, options.signal);
 		task = await getTask();
-		delay = options.pollIntervalMs;
+		delay = nextGap;
+		nextGap = Math.min(options.pollIntervalMs, nextGap * 2);
 	}
 	durations?.record(Date.now() - startedAt);
 	return task;

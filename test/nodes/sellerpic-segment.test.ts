@@ -218,6 +218,19 @@ describe('SellerPic Segment', () => {
 		expect(fake.counters.peakInFlight).toBeGreaterThan(1);
 	});
 
+	it('learns how long tasks take, so later tasks are found done at their first check', async () => {
+		fake.configure({ taskLatencyMs: 400, minPollIntervalMs: 250 });
+		const items = Array.from({ length: 10 }, () => ({ json: {} }));
+		const run = await runWorkflow(
+			sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, pollInterval: 0.25, options: { maxConcurrentTasks: 2 } }, items),
+			{ credentials: credentials() },
+		);
+		expect(run.output(NODE_UNDER_TEST).every((item) => item.json.status === 'succeeded')).toBe(true);
+		// The first two tasks need two checks each (at 250 and 500 ms); the other eight one each.
+		expect(fake.counters.polls).toBeLessThanOrEqual(2 * 2 + 8 + 1);
+		expect(fake.counters.tooFastPolls).toBe(0);
+	});
+
 	it('resolves expressions per item', async () => {
 		const run = await runWorkflow(
 			sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, prompt: '={{ $json.thing }}' }, [
