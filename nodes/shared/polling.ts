@@ -64,6 +64,7 @@ export async function waitForTask(
 	const learned = durations?.estimate();
 	let delay = learned ?? Math.min(options.pollIntervalMs, options.expectedDurationMs ?? options.pollIntervalMs);
 	let nextGap = minGap;
+	let checkedAt: number | undefined;
 	while (!task.done) {
 		const remaining = options.maxWaitMs - (Date.now() - startedAt);
 		if (remaining < delay) {
@@ -72,10 +73,13 @@ export async function waitForTask(
 			throw new TaskTimeoutError(task, options.maxWaitMs);
 		}
 		await sleepWithAbort(delay, options.signal);
+		checkedAt = Date.now();
 		task = await getTask();
 		delay = nextGap;
 		nextGap = Math.min(options.pollIntervalMs, nextGap * 2);
 	}
-	durations?.record(Date.now() - startedAt);
+	// When the deciding check was sent, not when its reply came: counting the reply time would
+	// push every later first check a little later than the one before.
+	if (checkedAt !== undefined) durations?.record(checkedAt - startedAt);
 	return task;
 }

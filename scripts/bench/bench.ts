@@ -21,6 +21,7 @@ const settings = {
 	cap: Number(process.env.BENCH_CAP ?? 5),
 	pollIntervalMs: Number(process.env.BENCH_POLL_INTERVAL_MS ?? 500),
 	sequentialImages: Number(process.env.BENCH_SEQUENTIAL_N ?? process.env.BENCH_N ?? 200),
+	vendors: (process.env.BENCH_VENDORS ?? 'sellerpic,piapi').split(',') as Vendor[],
 };
 
 type Vendor = 'sellerpic' | 'piapi';
@@ -44,9 +45,9 @@ async function main() {
 		files.push(path);
 	}
 	const results: BenchResult[] = [];
-	for (const vendor of ['sellerpic', 'piapi'] as const) {
+	for (const vendor of settings.vendors) {
 		results.push(await benchRun(vendor, files, settings.cap, settings.images));
-		results.push(await benchRun(vendor, files, 1, settings.sequentialImages));
+		if (settings.sequentialImages > 0) results.push(await benchRun(vendor, files, 1, settings.sequentialImages));
 	}
 	printResults(results, settings);
 }
