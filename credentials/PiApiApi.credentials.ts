@@ -42,6 +42,15 @@ export class PiApiApi implements ICredentialType {
 			description:
 				'Host of PiAPI\'s file upload, used to turn a binary image into a URL. Change only for a proxy or a test server.',
 		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'How long to wait for each answer from the API before giving up on the request. Image uploads and mask downloads get three times as long.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

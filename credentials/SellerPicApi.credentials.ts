@@ -32,6 +32,15 @@ export class SellerPicApi implements ICredentialType {
 			default: 'https://api.sellerpic.ai',
 			description: 'Change only to reach SellerPic through a proxy or a test server',
 		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'How long to wait for each answer from the API before giving up on the request. Image uploads and mask downloads get three times as long.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -56,9 +56,12 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.errorDescription = nodeError.description;
 	if (error instanceof VendorApiError) {
-		const { vendor, httpStatus, vendorCode, traceId } = error.details;
-		json.errorDetails = { vendor, httpStatus, code: vendorCode, traceId };
+		const { vendor, httpStatus, vendorCode, traceId, taskId, taskMayExist } = error.details;
+		json.errorDetails = { vendor, httpStatus, code: vendorCode, traceId, taskId, taskMayExist };
 	}
+	// With On Error "continue (using error output)" n8n routes an item by its `error` (and then
+	// keeps only the message in its json); otherwise the item keeps every detail above.
+	if (context.getNode().onError === 'continueErrorOutput') return { json, error: nodeError, pairedItem: { item: itemIndex } };
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -67,20 +70,29 @@ export function toNodeError(context: IExecuteFunctions, error: unknown, itemInde
 	const node = context.getNode();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof VendorApiError) {
-		const { httpStatus, vendorCode, traceId, hint } = error.details;
-		const description = [hint, traceId ? `Trace id: ${traceId}` : undefined].filter(Boolean).join(' ');
+		const { httpStatus, vendorCode, traceId, hint, taskId } = error.details;
+		const taskNote = taskId && !error.message.includes(taskId) ? `Task id: ${taskId}.` : undefined;
+		const description = [hint, taskNote, traceId ? `Trace id: ${traceId}` : undefined].filter(Boolean).join(' ');
 		// `vendorCode`, not `code`: n8n would read a `code` field as the HTTP status.
 		const response: JsonObject = { message: error.message, vendorCode: vendorCode ?? null, httpStatus: httpStatus ?? null, traceId: traceId ?? null };
-		return new NodeApiError(node, response, {
+		const message = `${error.message} [item ${itemIndex}]`;
+		const nodeError = new NodeApiError(node, response, {
 			itemIndex,
-			message: `${error.message} [item ${itemIndex}]`,
+			message,
 			description: description || undefined,
 			httpCode: httpStatus === undefined ? undefined : String(httpStatus),
 		});
+		// n8n swaps messages that mention a network code (ECONNRESET, ...) for a generic text
+		// without the vendor or the item, and fills a missing description with the message: keep ours.
+		nodeError.message = message;
+		nodeError.description = description || undefined;
+		return nodeError;
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
+	const message = `${error instanceof Error ? error.message : String(error)} [item ${itemIndex}]`;
+	const nodeError = new NodeOperationError(node, message, {
 		itemIndex,
 		description: error instanceof InputError ? error.hint : undefined,
 	});
+	nodeError.message = message; // as above: n8n would swap a message naming a network code
+	return nodeError;
 }

@@ -7,13 +7,16 @@ export interface RetryPolicy {
 	attempts: number;
 	baseDelayMs: number;
 	maxDelayMs: number;
+	/** A Retry-After longer than this is not waited for: the error is given up at once. */
+	maxRetryAfterMs?: number;
 }
 
-export const IDEMPOTENT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+export const IDEMPOTENT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 /**
  * Runs `call` again after errors `shouldRetry` accepts, with exponential backoff and full
- * jitter, never sooner than the vendor's Retry-After. Gives up after `policy.attempts`.
+ * jitter, never sooner than the vendor's Retry-After. Gives up after `policy.attempts`, or at
+ * once when the vendor asks for a wait longer than `policy.maxRetryAfterMs`.
  */
 export async function withRetries<T>(
 	call: () => Promise<T>,
@@ -29,10 +32,19 @@ export async function withRetries<T>(
 			failure = error;
 		}
 		if (attempt >= policy.attempts || !shouldRetry(failure) || signal?.aborted) throw failure;
-		await sleepWithAbort(retryDelayMs(failure, attempt, policy), signal);
+		const delay = retryDelayMs(failure, attempt, policy);
+		if (policy.maxRetryAfterMs !== undefined && delay > policy.maxRetryAfterMs) throw askedToWait(failure, delay);
+		await sleepWithAbort(delay, signal);
 	}
 }
 
+function askedToWait(failure: unknown, delayMs: number) {
+	if (!(failure instanceof VendorApiError)) return failure;
+	const waited = `${failure.details.vendor} asked to wait ${Math.round(delayMs / 1000)} s before trying again: run the item again after that.`;
+	return failure.with({ hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited });
+}
+
+/** Backoff doubling from `baseDelayMs` up to `maxDelayMs`, jittered over its upper half; at least the vendor's Retry-After. */
 export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolicy) {
 	const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	const jittered = backoff / 2 + Math.random() * (backoff / 2);

@@ -162,6 +162,18 @@ describe('SellerPic Segment', () => {
 		expect(output[2].json.status).toBe('succeeded');
 	});
 
+	it('with On Error "continue (using error output)", sends the failed item to the error output', async () => {
+		const good = await productPhotoFile('good2.png');
+		const bad = writeTempFile('bad2.txt', Buffer.from('hello'));
+		const workflow = sellerPicWorkflow({}, [{ files: { data: { path: good.path } } }, { files: { data: { path: bad } } }]);
+		workflow.nodes[2].onError = 'continueErrorOutput';
+		const run = await runWorkflow(workflow, { credentials: credentials() });
+		expect(run.output(NODE_UNDER_TEST, 0).map((item) => [item.json.status, item.pairedItem])).toEqual([['succeeded', { item: 0 }]]);
+		const [failed] = run.output(NODE_UNDER_TEST, 1);
+		expect(failed.json.error).toMatch(/not an image SellerPic accepts .*\[item 1\]/);
+		expect(failed.pairedItem).toEqual({ item: 1 });
+	});
+
 	it('fails a task SellerPic reports FAILED with its code and message', async () => {
 		fake.configure({ taskOutcome: () => 'failed' });
 		const run = await runWorkflow(sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY }), { credentials: credentials() });

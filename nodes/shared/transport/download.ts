@@ -1,34 +1,46 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { VendorApiError } from '../errors';
+import { UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
-import { sendHttp } from './http';
+import { DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp } from './http';
 
 export interface DownloadedFile {
 	data: Buffer;
 	mimeType?: string;
 }
 
+export interface DownloadOptions {
+	timeoutMs?: number;
+	/** What to do about a link that has expired (HTTP 403/410), in the vendor's terms. */
+	expiredHint?: string;
+}
+
 /**
  * Fetches a result file from a vendor's file host. No credential is attached: the API key
- * must never reach a host other than the API's. A 403 means the link expired.
+ * must never reach a host other than the API's. A 403 means the link expired. Transient
+ * failures (HTTP 429/5xx, network) are retried; the download changes nothing at the vendor.
  */
-export async function downloadFile(context: IExecuteFunctions, vendor: string, url: string): Promise<DownloadedFile> {
+export async function downloadFile(context: IExecuteFunctions, vendor: string, url: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
 	assertHttpUrl(url, `${vendor}'s result link`);
+	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS * FILE_TIMEOUT_FACTOR;
 	return await withRetries(
 		async () => {
-			const reply = await sendHttp(context, vendor, { method: 'GET', url, binary: true, timeoutMs: 180_000 });
+			const reply = await sendHttp(context, vendor, { method: 'GET', url, binary: true, timeoutMs });
 			if (reply.status === 403 || reply.status === 410) {
 				throw new VendorApiError(`${vendor}'s result link has expired (HTTP ${reply.status})`, {
 					vendor,
 					httpStatus: reply.status,
-					hint: 'Ask for a fresh link with Get Segmentation Download URL.',
+					hint: options.expiredHint ?? 'Ask for a fresh link with Get Segmentation Download URL.',
 				});
 			}
 			if (reply.status >= 400) {
 				throw new VendorApiError(`Could not download the result file from ${vendor} (HTTP ${reply.status})`, {
 					vendor,
 					httpStatus: reply.status,
+					hint:
+						reply.status === 404
+							? `${vendor}'s file host does not have this file (any more). Check the task with Check Segmentation Task.`
+							: undefined,
 				});
 			}
 			const contentType = reply.headers['content-type'];
@@ -45,8 +57,8 @@ export async function downloadFile(context: IExecuteFunctions, vendor: string, u
 
 export function assertHttpUrl(value: string, what: string) {
 	const url = URL.canParse(value) ? new URL(value) : undefined;
-	if (!url) throw new VendorApiError(`${what} is not a valid URL`, { vendor: what });
+	if (!url) throw new VendorApiError(`${what} is not a valid URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new VendorApiError(`${what} is not an http(s) URL`, { vendor: what });
+		throw new VendorApiError(`${what} is not an http(s) URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
 	}
 }

@@ -1,15 +1,32 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MALFORMED_REPLY, VendorApiError } from '../errors';
+import { MALFORMED_REPLY, UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
 import { isDone, type SegmentationTask, type TaskStatus } from '../task';
 import { downloadFile, type DownloadedFile } from './download';
-import { joinUrl, parseJsonBody, retryAfterSeconds, sendHttp, type HttpCall, type HttpReply } from './http';
+import {
+	FILE_TIMEOUT_FACTOR,
+	joinUrl,
+	parseJsonBody,
+	retryAfterSeconds,
+	sendHttp,
+	timeoutFromCredential,
+	type HttpCall,
+	type HttpReply,
+} from './http';
+import { outcomeUnknown } from './outcome';
 
 const VENDOR = 'PiAPI';
 const CREDENTIAL_TYPE = 'piApiApi';
 
 export const PIAPI_MODEL = 'Qubico/image-toolkit';
+
+const TASK_NOT_FOUND_HINT = 'Check the task id: PiAPI does not know it (PiAPI keeps tasks about 3 days).';
+
+const BASE_URL_HINT = 'PiAPI has no such endpoint at this address: check the base URLs in the credential.';
+
+const CREATE_OUTCOME_UNKNOWN =
+	'PiAPI may have created the task even so. It was not sent again, so that it is not created twice: check the task list in your PiAPI workspace before running this item again.';
 
 export interface PiApiSegmentInput {
 	image: string;
@@ -37,30 +54,33 @@ export class PiApiClient {
 		private readonly context: IExecuteFunctions,
 		private readonly baseUrl: string,
 		private readonly uploadBaseUrl: string,
+		private readonly timeoutMs: number,
+		/** The API key, only to scrub it from anything PiAPI sends back. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: IExecuteFunctions) {
-		const credentials = await context.getCredentials<{ baseUrl?: string; uploadBaseUrl?: string }>(CREDENTIAL_TYPE);
+		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; uploadBaseUrl?: string; requestTimeout?: number }>(
+			CREDENTIAL_TYPE,
+		);
 		return new PiApiClient(
 			context,
 			credentials.baseUrl || 'https://api.piapi.ai',
 			credentials.uploadBaseUrl || 'https://upload.theapi.app',
+			timeoutFromCredential(credentials.requestTimeout),
+			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
 		);
 	}
 
 	/** Turns image bytes into a temporary public URL (PiAPI deletes it after 24 h; needs a paid plan). */
 	async uploadFile(fileName: string, data: Buffer, mimeType: string): Promise<string> {
-		const reply = await sendHttp(
-			this.context,
-			VENDOR,
-			{
-				method: 'POST',
-				url: joinUrl(this.uploadBaseUrl, '/api/ephemeral_resource'),
-				body: { file_name: fileName.slice(-128), file_data: `data:${mimeType};base64,${data.toString('base64')}` },
-				timeoutMs: 180_000,
-			},
-			CREDENTIAL_TYPE,
-		);
+		const reply = await this.send({
+			method: 'POST',
+			url: joinUrl(this.uploadBaseUrl, '/api/ephemeral_resource'),
+			body: uploadBody(fileName, data, mimeType),
+			headers: { 'Content-Type': 'application/json' },
+			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
+		});
 		if (reply.status === 403) {
 			throw new VendorApiError('PiAPI refused the file upload (HTTP 403): your PiAPI plan does not include file uploads', {
 				vendor: VENDOR,
@@ -68,7 +88,7 @@ export class PiApiClient {
 				hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) instead of a binary file.',
 			});
 		}
-		const { url } = unwrapEnvelope(reply);
+		const { url } = unwrapEnvelope(reply, BASE_URL_HINT);
 		if (typeof url !== 'string' || !url) throw unexpectedReply('file upload', 'no url');
 		return url;
 	}
@@ -90,34 +110,57 @@ export class PiApiClient {
 		if (config.webhook) taskConfig.webhook_config = { endpoint: config.webhook.endpoint, secret: config.webhook.secret };
 		if (Object.keys(taskConfig).length) body.config = taskConfig;
 
-		const data = unwrapEnvelope(
-			await sendHttp(this.context, VENDOR, { method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }, CREDENTIAL_TYPE),
-		);
-		if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply('task creation', 'no task_id');
-		return toSegmentationTask(data);
+		try {
+			const data = unwrapEnvelope(await this.send({ method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }), BASE_URL_HINT);
+			if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply('task creation', 'no task_id');
+			return toSegmentationTask(data);
+		} catch (error) {
+			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
+		}
 	}
 
 	async getTask(taskId: string): Promise<SegmentationTask> {
-		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) });
+		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) }, TASK_NOT_FOUND_HINT).catch(
+			(error: unknown) => {
+				throw error instanceof VendorApiError ? error.with({ taskId }) : error;
+			},
+		);
 		return toSegmentationTask({ task_id: taskId, ...data });
 	}
 
+	/** Fetches a result file from PiAPI's file host, without the API key. */
 	async downloadResult(url: string): Promise<DownloadedFile> {
-		return await downloadFile(this.context, VENDOR, url);
+		return await downloadFile(this.context, VENDOR, url, {
+			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
+			expiredHint: 'PiAPI keeps results about 3 days: run the segmentation again to get a new mask.',
+		});
 	}
 
 	async accountInfo() {
-		return await this.read({ method: 'GET', url: joinUrl(this.baseUrl, '/account/info') });
+		return await this.read({ method: 'GET', url: joinUrl(this.baseUrl, '/account/info') }, BASE_URL_HINT);
 	}
 
-	private async read(call: HttpCall) {
+	private async send(call: HttpCall) {
+		return await sendHttp(this.context, VENDOR, { timeoutMs: this.timeoutMs, ...call }, { credentialType: CREDENTIAL_TYPE, secrets: this.secrets });
+	}
+
+	private async read(call: HttpCall, notFoundHint: string) {
 		return await withRetries(
-			async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, call, CREDENTIAL_TYPE)),
+			async () => unwrapEnvelope(await this.send(call), notFoundHint),
 			isTransient,
 			IDEMPOTENT_RETRY,
 			this.context.getExecutionCancelSignal(),
 		);
 	}
+}
+
+/**
+ * The upload's JSON body built as bytes: for a 10 MB image this avoids holding the base64 text
+ * several times over (template string, JSON.stringify, request buffer).
+ */
+function uploadBody(fileName: string, data: Buffer, mimeType: string) {
+	const head = `{"file_name":${JSON.stringify(fileName.slice(-128))},"file_data":"data:${mimeType};base64,`;
+	return Buffer.concat([Buffer.from(head), Buffer.from(data.toString('base64'), 'latin1'), Buffer.from('"}')]);
 }
 
 /** Normalizes PiAPI's task object (the `data` of GET task, of create, and of a webhook body). */
@@ -150,7 +193,7 @@ function outputUrls(output: unknown): string[] {
 }
 
 /** PiAPI answers `{ code, message, data }`, with code 200 on success. */
-function unwrapEnvelope(reply: HttpReply): IDataObject {
+function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const body = parseJsonBody(reply.body) as IDataObject | undefined;
 	const envelope = body && typeof body === 'object' ? body : undefined;
 	const vendorMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
@@ -170,7 +213,12 @@ function unwrapEnvelope(reply: HttpReply): IDataObject {
 			httpStatus: reply.status,
 			vendorCode,
 			retryAfterSeconds: retryAfterSeconds(reply),
-			hint: reply.status === 404 ? 'Check the task id: PiAPI does not know it (PiAPI keeps tasks about 3 days).' : undefined,
+			hint:
+				reply.status === 404
+					? notFoundHint
+					: reply.status === 403
+						? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this service.'
+						: undefined,
 		});
 	}
 	if (!envelope) {
@@ -182,15 +230,18 @@ function unwrapEnvelope(reply: HttpReply): IDataObject {
 		});
 	}
 	if (vendorCode !== undefined && vendorCode !== '200' && vendorCode !== '0') {
+		// PiAPI's codes mirror HTTP statuses: 429 and 5xx in a reply mean "try again later".
+		const numeric = Number(vendorCode);
 		throw new VendorApiError(`PiAPI error ${vendorCode}: ${vendorMessage ?? 'no message'}`, {
 			vendor: VENDOR,
 			httpStatus: reply.status,
 			vendorCode,
+			transient: numeric === 429 || (numeric >= 500 && numeric <= 599),
 		});
 	}
 	return (envelope.data && typeof envelope.data === 'object' ? envelope.data : {}) as IDataObject;
 }
 
 function unexpectedReply(what: string, why: string) {
-	return new VendorApiError(`PiAPI's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR });
+	return new VendorApiError(`PiAPI's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR, vendorCode: UNEXPECTED_REPLY });
 }

@@ -1,13 +1,28 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MALFORMED_REPLY, VendorApiError } from '../errors';
+import { MALFORMED_REPLY, UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
 import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../task';
-import { joinUrl, parseJsonBody, retryAfterSeconds, sendHttp, type HttpCall, type HttpReply } from './http';
 import { downloadFile, type DownloadedFile } from './download';
+import {
+	FILE_TIMEOUT_FACTOR,
+	joinUrl,
+	parseJsonBody,
+	retryAfterSeconds,
+	sendHttp,
+	timeoutFromCredential,
+	type HttpCall,
+	type HttpReply,
+} from './http';
+import { outcomeUnknown } from './outcome';
 
 const VENDOR = 'SellerPic';
 const CREDENTIAL_TYPE = 'sellerPicApi';
+
+const BASE_URL_HINT = 'SellerPic has no such endpoint at this address: check the base URL in the credential (default https://api.sellerpic.ai).';
+
+const CREATE_OUTCOME_UNKNOWN =
+	'SellerPic may have created the task even so. It was not sent again, so that it is not created twice: check your SellerPic account for a new task before running this item again.';
 
 /** SellerPic's code for "too many tasks in flight for this account" (documented). */
 export const SELLERPIC_CAP_REACHED = '30003';
@@ -32,11 +47,19 @@ export class SellerPicClient {
 	private constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly baseUrl: string,
+		private readonly timeoutMs: number,
+		/** The API key, only to scrub it from anything SellerPic sends back. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: IExecuteFunctions) {
-		const credentials = await context.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
-		return new SellerPicClient(context, credentials.baseUrl || 'https://api.sellerpic.ai');
+		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; requestTimeout?: number }>(CREDENTIAL_TYPE);
+		return new SellerPicClient(
+			context,
+			credentials.baseUrl || 'https://api.sellerpic.ai',
+			timeoutFromCredential(credentials.requestTimeout),
+			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
+		);
 	}
 
 	async upload(file: SellerPicFile): Promise<string> {
@@ -47,9 +70,9 @@ export class SellerPicClient {
 				url: joinUrl(this.baseUrl, '/v1/api/upload'),
 				body: multipartFile(boundary, file),
 				headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-				timeoutMs: 180_000,
+				timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
 			},
-			{ idempotent: false },
+			{ idempotent: false, notFoundHint: BASE_URL_HINT },
 		);
 		const fileKey = data.fileKey;
 		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply('upload', 'no fileKey');
@@ -64,19 +87,26 @@ export class SellerPicClient {
 		return await this.createTask('/v1/api/generate/segmentImage', { imageKey, type, expandPixels });
 	}
 
-	/** Creates a task once: retrying a create is the caller's decision (see isSafeToRetryCreate). */
+	/**
+	 * Creates a task once: retrying a create is the caller's decision, and only safe after errors
+	 * that show SellerPic created nothing (cap reached 30003, HTTP 429, connection refused).
+	 * Errors after which the task may exist anyway say so.
+	 */
 	private async createTask(path: string, body: IDataObject): Promise<string> {
-		const data = await this.call(
-			{ method: 'POST', url: joinUrl(this.baseUrl, path), body },
-			{ idempotent: false },
-		);
-		const id = data.id;
-		if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply('task creation', 'no task id');
-		return String(id);
+		try {
+			const data = await this.call({ method: 'POST', url: joinUrl(this.baseUrl, path), body }, { idempotent: false, notFoundHint: BASE_URL_HINT });
+			const id = data.id;
+			if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply('task creation', 'no task id');
+			return String(id);
+		} catch (error) {
+			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
+		}
 	}
 
 	async getTask(taskId: string): Promise<SegmentationTask> {
-		const data = await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/generate'), qs: { id: taskId } });
+		const data = await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/generate'), qs: { id: taskId } }).catch((error: unknown) => {
+			throw error instanceof VendorApiError ? error.with({ taskId }) : error;
+		});
 		const resultList = Array.isArray(data.resultList) ? (data.resultList as IDataObject[]) : [];
 		const results = resultList.map((entry) => ({
 			id: entry.id === undefined ? undefined : String(entry.id),
@@ -122,26 +152,35 @@ export class SellerPicClient {
 	 */
 	async downloadResult(resultId: string, format: SellerPicDownloadFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
 		const url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
-		const first = await downloadFile(this.context, VENDOR, url).catch((error: unknown) => error as Error);
+		const first = await this.download(url).catch((error: unknown) => error as Error);
 		if (!(first instanceof Error)) return { ...first, url };
 		if (!(first instanceof VendorApiError) || first.details.httpStatus !== 403) throw first;
 		const freshUrl = (await this.getDownloadUrl(resultId, format, uhd)).url;
-		return { ...(await downloadFile(this.context, VENDOR, freshUrl)), url: freshUrl };
+		return { ...(await this.download(freshUrl)), url: freshUrl };
+	}
+
+	private async download(url: string) {
+		return await downloadFile(this.context, VENDOR, url, {
+			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
+			expiredHint: 'SellerPic download links last 12 hours. Get a fresh one with Get Segmentation Download URL (ID Type: Result ID).',
+		});
 	}
 
 	async usage() {
 		return await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/usage') });
 	}
 
-	private async call(call: HttpCall, { idempotent = true } = {}): Promise<IDataObject> {
-		const once = async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, call, CREDENTIAL_TYPE));
+	private async call(call: HttpCall, { idempotent = true, notFoundHint = 'Check the id: SellerPic does not know it.' } = {}): Promise<IDataObject> {
+		const request = { timeoutMs: this.timeoutMs, ...call };
+		const send = { credentialType: CREDENTIAL_TYPE, secrets: this.secrets };
+		const once = async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, request, send), notFoundHint);
 		if (!idempotent) return await once();
 		return await withRetries(once, isTransient, IDEMPOTENT_RETRY, this.context.getExecutionCancelSignal());
 	}
 }
 
 /** SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP 200 with code != 0. */
-function unwrapEnvelope(reply: HttpReply): IDataObject {
+function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const body = parseJsonBody(reply.body) as IDataObject | undefined;
 	const envelope = body && typeof body === 'object' ? body : undefined;
 	const traceId = envelope?.traceId === undefined ? undefined : String(envelope.traceId);
@@ -163,7 +202,7 @@ function unwrapEnvelope(reply: HttpReply): IDataObject {
 			vendorCode: envelope?.code === undefined ? undefined : String(envelope.code),
 			traceId,
 			retryAfterSeconds: retryAfterSeconds(reply),
-			hint: reply.status === 404 ? 'Check the id: SellerPic does not know it.' : undefined,
+			hint: reply.status === 404 ? notFoundHint : undefined,
 		});
 	}
 	if (!envelope) {
@@ -192,7 +231,7 @@ function toTaskStatus(value: unknown): TaskStatus {
 }
 
 function unexpectedReply(what: string, why: string) {
-	return new VendorApiError(`SellerPic's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR });
+	return new VendorApiError(`SellerPic's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR, vendorCode: UNEXPECTED_REPLY });
 }
 
 function multipartFile(boundary: string, file: SellerPicFile) {

@@ -1,0 +1,23 @@
+import { MALFORMED_REPLY, NETWORK_ERROR_CODES, UNEXPECTED_REPLY, VendorApiError } from '../errors';
+
+/**
+ * Whether a failed create may still have created the task: the request may have reached the
+ * vendor and been acted on, but the answer was lost or unreadable (timeout, reset, HTTP 5xx,
+ * a reply that is not JSON). A refusal (HTTP 4xx, an error code in the reply) or a request
+ * that never left (connection refused) created nothing.
+ */
+export function mayHaveCreated(error: VendorApiError) {
+	const { httpStatus, vendorCode, notSent, transient } = error.details;
+	if (notSent) return false;
+	// Refused for load (HTTP 429, or PiAPI's code 429 in a reply): nothing was made.
+	if (httpStatus === 429 || vendorCode === '429') return false;
+	if (vendorCode === MALFORMED_REPLY || vendorCode === UNEXPECTED_REPLY || transient === true) return true;
+	if (httpStatus !== undefined) return httpStatus >= 500;
+	return vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode);
+}
+
+/** The error of a create whose outcome is unknown, marked and explained; other errors as they are. */
+export function outcomeUnknown(error: unknown, hint: string): unknown {
+	if (!(error instanceof VendorApiError) || !mayHaveCreated(error)) return error;
+	return error.with({ taskMayExist: true, hint: error.details.hint ? `${hint} ${error.details.hint}` : hint });
+}

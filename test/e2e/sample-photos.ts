@@ -1,0 +1,64 @@
+/*
+ * The sample product photos of the examples, the suite and the demo: made by the project's
+ * own generator (a plain background with a product-like shape), written once to .n8n-e2e/samples/.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { makeProductPhoto } from '../fake/images';
+import { E2E_HOME } from './paths';
+
+export interface SampleProduct {
+	productId: string;
+	title: string;
+	/** File name under /images/ of the sample shop; absent = the shop has no photo (a broken link). */
+	file: string;
+	width: number;
+	height: number;
+	seed: number;
+	/** false: listed in the catalog, but the photo is missing (shows per-item errors). */
+	hasPhoto: boolean;
+}
+
+const product = (n: number, title: string, width: number, height: number, hasPhoto = true): SampleProduct => ({
+	productId: `sku-${n}`,
+	title,
+	file: `sku-${n}.jpg`,
+	width,
+	height,
+	seed: n,
+	hasPhoto,
+});
+
+export const SAMPLE_PRODUCTS: SampleProduct[] = [
+	product(1001, 'Ceramic vase', 600, 800),
+	product(1002, 'Leather handbag', 800, 600),
+	product(1003, 'Table lamp', 640, 640),
+	product(1004, 'Desk chair (photo missing on the shop server)', 640, 480, false),
+	product(1005, 'Running shoe', 720, 540),
+];
+
+/** What the catalog feed lists at first; the suite adds sku-1005 later as a "new product". */
+export const INITIAL_CATALOG = ['sku-1001', 'sku-1002', 'sku-1003', 'sku-1004'];
+
+export function sampleProduct(productId: string): SampleProduct {
+	const found = SAMPLE_PRODUCTS.find((p) => p.productId === productId);
+	if (!found) throw new Error(`No sample product ${productId}`);
+	return found;
+}
+
+export const SAMPLES_DIR = join(E2E_HOME, 'samples');
+
+/** Writes the sample photos (JPEG) unless the same set is already there; returns the folder. */
+export async function ensureSamplePhotos(dir = SAMPLES_DIR): Promise<string> {
+	const stamp = join(dir, 'samples.json');
+	const wanted = JSON.stringify(SAMPLE_PRODUCTS, null, 2);
+	const complete = SAMPLE_PRODUCTS.every((p) => !p.hasPhoto || existsSync(join(dir, p.file)));
+	if (complete && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return dir;
+	mkdirSync(dir, { recursive: true });
+	for (const p of SAMPLE_PRODUCTS.filter((s) => s.hasPhoto)) {
+		writeFileSync(join(dir, p.file), await makeProductPhoto({ width: p.width, height: p.height, seed: p.seed, format: 'jpeg' }));
+	}
+	writeFileSync(stamp, wanted);
+	return dir;
+}

@@ -1,0 +1,57 @@
+/*
+ * The vendor side of a real-n8n run: the fake SellerPic and PiAPI servers in this process, or
+ * the real vendors when SELLERPIC_API_KEY / PIAPI_API_KEY are set (demo). Gives the credentials
+ * to import, under the ids and names the examples use.
+ */
+import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
+import { CREDENTIALS } from './examples';
+import type { CredentialJson } from './n8n-instance';
+
+export type VendorMode = 'fake' | 'real';
+
+export interface Vendors {
+	sellerPic: { mode: VendorMode; fake?: SellerPicFake };
+	piApi: { mode: VendorMode; fake?: PiApiFake };
+	credentials: CredentialJson[];
+	close(): Promise<void>;
+}
+
+export interface VendorOptions {
+	/** How long a fake task takes (default 300 ms). */
+	taskLatencyMs?: number;
+	/** Use the real vendor for each key given. */
+	realKeys?: { sellerPic?: string; piApi?: string };
+	/** Let the fake PiAPI fetch images from non-loopback hosts (DEMO_IMAGE_BASE_URL). */
+	allowExternalImageHosts?: boolean;
+	/** Fixed ports for the fakes (default: any free port). */
+	ports?: { sellerPic?: number; piApi?: number };
+}
+
+export async function startVendors(options: VendorOptions = {}): Promise<Vendors> {
+	const latency = { taskLatencyMs: options.taskLatencyMs ?? 300 };
+	const sellerPicKey = options.realKeys?.sellerPic;
+	const piApiKey = options.realKeys?.piApi;
+	const sellerPicFake = sellerPicKey ? undefined : await startSellerPicFake({ port: options.ports?.sellerPic, ...latency });
+	const piApiFake = piApiKey
+		? undefined
+		: await startPiApiFake({ port: options.ports?.piApi, allowExternalImageHosts: options.allowExternalImageHosts ?? false, ...latency });
+
+	const sellerPicData: Record<string, string> = sellerPicFake
+		? { apiKey: sellerPicFake.config.apiKey, baseUrl: sellerPicFake.baseUrl }
+		: { apiKey: sellerPicKey!, baseUrl: 'https://api.sellerpic.ai' };
+	const piApiData: Record<string, string> = piApiFake
+		? { apiKey: piApiFake.config.apiKey, baseUrl: piApiFake.baseUrl, uploadBaseUrl: piApiFake.uploadBaseUrl }
+		: { apiKey: piApiKey!, baseUrl: 'https://api.piapi.ai', uploadBaseUrl: 'https://upload.theapi.app' };
+
+	return {
+		sellerPic: { mode: sellerPicFake ? 'fake' : 'real', fake: sellerPicFake },
+		piApi: { mode: piApiFake ? 'fake' : 'real', fake: piApiFake },
+		credentials: [
+			{ ...CREDENTIALS.sellerPic, type: 'sellerPicApi', data: sellerPicData },
+			{ ...CREDENTIALS.piApi, type: 'piApiApi', data: piApiData },
+		],
+		close: async () => {
+			await Promise.all([sellerPicFake?.close(), piApiFake?.close()]);
+		},
+	};
+}
