@@ -142,7 +142,8 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 
 /** After these errors PiAPI surely created no task, so the create may be sent again. */
 function isCapacityError(error: VendorApiError) {
-	return error.details.httpStatus === 429 || error.details.notSent === true;
+	const { httpStatus, vendorCode, notSent } = error.details;
+	return httpStatus === 429 || vendorCode === '429' || notSent === true;
 }
 
 function taskFailed(task: SegmentationTask) {

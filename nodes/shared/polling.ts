@@ -37,7 +37,7 @@ export class TaskDurations {
 export class TaskTimeoutError extends VendorApiError {
 	constructor(readonly task: SegmentationTask, maxWaitMs: number) {
 		const vendor = VENDOR_NAMES[task.vendor];
-		super(`${vendor} task ${task.taskId} was not done after ${Math.round(maxWaitMs / 1000)} s (status: ${task.status})`, {
+		super(`${vendor} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`, {
 			vendor,
 			vendorCode: 'MAX_WAIT_EXCEEDED',
 			hint: `The task may still finish at ${vendor}. Get its result later with Check Segmentation Task (task id ${task.taskId}), or raise Max Wait.`,
@@ -82,4 +82,9 @@ export async function waitForTask(
 	// push every later first check a little later than the one before.
 	if (checkedAt !== undefined) durations?.record(checkedAt - startedAt);
 	return task;
+}
+
+/** 900000 → "900", 300 → "0.3": whole seconds unless the wait was shorter than ten. */
+function formatSeconds(ms: number) {
+	return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
 }

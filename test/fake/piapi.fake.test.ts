@@ -317,23 +317,24 @@ describe('PiAPI fake: webhooks', () => {
 	});
 
 	it('can deliver twice, send a wrong secret or omit it', async () => {
+		// Deliveries are matched by task id: a late delivery of an earlier task must not count.
+		const deliveriesOf = (taskId: string) => receiver.received.filter((delivery) => delivery.body?.data?.task_id === taskId);
+
 		fake.configure({ webhookDuplicate: true });
-		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 2);
-		expect(receiver.received[0].body).toEqual(receiver.received[1].body);
-		expect(fake.webhookLog[1].duplicate).toBe(true);
+		const twice = (await createTask(undefined, withWebhook())).json.data.task_id as string;
+		await waitFor(() => deliveriesOf(twice).length === 2);
+		expect(deliveriesOf(twice)[0].body).toEqual(deliveriesOf(twice)[1].body);
+		expect(fake.webhookLog.filter((entry) => entry.taskId === twice).some((entry) => entry.duplicate)).toBe(true);
 
-		receiver.received.length = 0;
 		fake.configure({ webhookDuplicate: false, webhookSecretOverride: 'wrong' });
-		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 1);
-		expect(receiver.received[0].headers['x-webhook-secret']).toBe('wrong');
+		const wrong = (await createTask(undefined, withWebhook())).json.data.task_id as string;
+		await waitFor(() => deliveriesOf(wrong).length === 1);
+		expect(deliveriesOf(wrong)[0].headers['x-webhook-secret']).toBe('wrong');
 
-		receiver.received.length = 0;
 		fake.configure({ webhookSecretOverride: undefined, webhookOmitSecret: true });
-		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 1);
-		expect(receiver.received[0].headers['x-webhook-secret']).toBeUndefined();
+		const omitted = (await createTask(undefined, withWebhook())).json.data.task_id as string;
+		await waitFor(() => deliveriesOf(omitted).length === 1);
+		expect(deliveriesOf(omitted)[0].headers['x-webhook-secret']).toBeUndefined();
 	});
 });
 

@@ -159,7 +159,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 		const task = await sellerPicTask('running');
 		const run = await check('sellerpic', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 0.3 });
 		const error = run.nodeError(NODE_UNDER_TEST);
-		expect(error?.message).toContain(`SellerPic task ${task.id} was not done after 0 s (status: running)`);
+		expect(error?.message).toContain(`SellerPic task ${task.id} was not done after 0.3 s (status: running)`);
 		expect(error?.message).toContain('[item 0]');
 	});
 

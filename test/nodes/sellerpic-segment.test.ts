@@ -192,7 +192,7 @@ describe('SellerPic Segment', () => {
 		);
 		const error = run.nodeError(NODE_UNDER_TEST);
 		const [taskId] = [...fake.tasks.keys()];
-		expect(error?.message).toContain(`task ${taskId} was not done after 0 s`);
+		expect(error?.message).toContain(`task ${taskId} was not done after 0.3 s`);
 		expect(error?.description).toContain('Check Segmentation Task');
 	});
 
