@@ -1,16 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createWhenCapacity } from '../shared/backpressure';
-import { Semaphore } from '../shared/concurrency';
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
 import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, maskFileName, readBinaryImage } from '../shared/image/source';
-import { processItems } from '../shared/items';
 import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
-import { TaskDurations, waitForTask, type WaitOptions } from '../shared/polling';
+import { waitForTask, type WaitOptions } from '../shared/polling';
 import { isTransient, withRetries } from '../shared/retry';
+import { runSegmentation, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
 import { PiApiClient, type PiApiSegmentInput, type PiApiTaskConfig } from '../shared/transport/piapi.client';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
@@ -24,26 +23,10 @@ const EXPECTED_TASK_MS = 5_000;
 /** How long a create may wait for capacity (HTTP 429) when the node does not wait for results. */
 const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
 
-interface Run {
-	context: IExecuteFunctions;
-	client: PiApiClient;
-	taskSlots: Semaphore;
-	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
-	uploadSlots: Semaphore;
-	durations: TaskDurations;
-}
+type Run = SegmentRun<PiApiClient>;
 
 export async function executePiApiSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? PIAPI_DEFAULT_CONCURRENCY));
-	const run: Run = {
-		context: this,
-		client: await PiApiClient.create(this),
-		taskSlots: new Semaphore(maxConcurrent),
-		uploadSlots: new Semaphore(maxConcurrent),
-		durations: new TaskDurations(),
-	};
-	return [await processItems(this, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+	return await runSegmentation(this, await PiApiClient.create(this), PIAPI_DEFAULT_CONCURRENCY, segmentItem);
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {

@@ -1,16 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createWhenCapacity } from '../shared/backpressure';
-import { Semaphore } from '../shared/concurrency';
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
 import { MIME_TYPES } from '../shared/image/inspect';
 import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, maskFileName, readBinaryImage } from '../shared/image/source';
-import { processItems } from '../shared/items';
 import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
-import { TaskDurations, waitForTask } from '../shared/polling';
+import { waitForTask } from '../shared/polling';
 import { isTransient, withRetries } from '../shared/retry';
+import { runSegmentation, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
 import { SELLERPIC_CAP_REACHED, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
 import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
@@ -27,27 +26,10 @@ const MIME_BY_DOWNLOAD_FORMAT: Record<SellerPicDownloadFormat, string> = {
 	webp: MIME_TYPES.webp,
 };
 
-interface Run {
-	context: IExecuteFunctions;
-	client: SellerPicClient;
-	taskSlots: Semaphore;
-	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
-	uploadSlots: Semaphore;
-	durations: TaskDurations;
-}
+type Run = SegmentRun<SellerPicClient>;
 
 export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? SELLERPIC_DEFAULT_CONCURRENCY));
-	const run: Run = {
-		context: this,
-		client: await SellerPicClient.create(this),
-		taskSlots: new Semaphore(maxConcurrent),
-		uploadSlots: new Semaphore(maxConcurrent),
-		durations: new TaskDurations(),
-	};
-	// Twice as many items in progress as task slots: uploads and downloads overlap the vendor's work.
-	return [await processItems(this, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+	return await runSegmentation(this, await SellerPicClient.create(this), SELLERPIC_DEFAULT_CONCURRENCY, segmentItem);
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
