@@ -1,15 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createWhenCapacity } from '../shared/backpressure';
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
 import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, maskFileName, readBinaryImage } from '../shared/image/source';
 import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
-import { waitForTask, type WaitOptions } from '../shared/polling';
-import { isTransient, withRetries } from '../shared/retry';
-import { runSegmentation, type SegmentRun } from '../shared/segment-run';
+import type { WaitOptions } from '../shared/polling';
+import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
 import { PiApiClient, type PiApiSegmentInput, type PiApiTaskConfig } from '../shared/transport/piapi.client';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
@@ -19,9 +17,6 @@ const MIN_POLL_GAP_MS = 1_000;
 
 /** Undocumented; a first check this long after creation finds most segmentations done. */
 const EXPECTED_TASK_MS = 5_000;
-
-/** How long a create may wait for capacity (HTTP 429) when the node does not wait for results. */
-const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
 
 type Run = SegmentRun<PiApiClient>;
 
@@ -37,22 +32,14 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitOptions = wait ? piApiWaitOptions(readWaitOptions(context, itemIndex)) : undefined;
 	const output = readBinaryOutputOptions(itemOptions);
-	const signal = context.getExecutionCancelSignal();
 
 	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
 	const input: PiApiSegmentInput = { image: image.url, ...request };
 	const create = async () => await client.createSegmentTask(input, config);
 	const baseJson: IDataObject = { vendor: 'piapi', imageUrl: image.url, ...request };
 
-	if (!waitOptions) {
-		const task = await createWhenCapacity(create, isCapacityError, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
-		return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
-	}
-
-	const task = await run.taskSlots.use(async () => {
-		const created = await createWhenCapacity(create, isCapacityError, waitOptions.maxWaitMs, signal);
-		return await waitForTask(created, async () => await client.getTask(created.taskId), waitOptions, run.durations);
-	});
+	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId), createdNothing: isCapacityError }, waitOptions);
+	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 	if (task.status === 'failed') throw taskFailed(task);
 
 	const maskUrls = task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
@@ -113,14 +100,7 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 	}
 	const image = await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
 	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
-	// An upload creates no task, so repeating it after a transient failure is harmless.
-	const url = await withRetries(
-		async () => await client.uploadFile(image.fileName, image.data, image.mimeType),
-		isTransient,
-		undefined,
-		context.getExecutionCancelSignal(),
-	);
-	return { url, sourceName: image.fileName };
+	return { url: await client.uploadFile(image.fileName, image.data, image.mimeType), sourceName: image.fileName };
 }
 
 /** After these errors PiAPI surely created no task, so the create may be sent again. */

@@ -1,24 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createWhenCapacity } from '../shared/backpressure';
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
 import { MIME_TYPES } from '../shared/image/inspect';
 import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, maskFileName, readBinaryImage } from '../shared/image/source';
 import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
-import { waitForTask } from '../shared/polling';
-import { isTransient, withRetries } from '../shared/retry';
-import { runSegmentation, type SegmentRun } from '../shared/segment-run';
+import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
 import { SELLERPIC_CAP_REACHED, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
 import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
 
 /** Undocumented; a first check this long after creation finds most segmentations done. */
 const EXPECTED_TASK_MS = 10_000;
-
-/** How long a create may wait for a free slot when the node does not wait for results. */
-const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
 
 const MIME_BY_DOWNLOAD_FORMAT: Record<SellerPicDownloadFormat, string> = {
 	png: MIME_TYPES.png,
@@ -39,27 +33,21 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	// SellerPic asks for consecutive checks of a task to be at least the interval apart.
 	const waitOptions = wait ? { ...readWaitOptions(context, itemIndex), expectedDurationMs: EXPECTED_TASK_MS } : undefined;
-	const options = readBinaryOutputOptions(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readBinaryOutputOptions(itemOptions);
 
 	const limits = mode === 'prompt' ? SELLERPIC_PROMPT_LIMITS : SELLERPIC_TYPE_LIMITS;
 	const image = await run.uploadSlots.use(async () => await resolveImageKey(run, itemIndex, limits));
 	const create = async () =>
-		request.mode === 'prompt'
-			? await client.createPromptTask(image.imageKey, request.prompt)
-			: await client.createTypeTask(image.imageKey, request.type, request.expandPixels);
-	const signal = context.getExecutionCancelSignal();
+		queuedTask(
+			request.mode === 'prompt'
+				? await client.createPromptTask(image.imageKey, request.prompt)
+				: await client.createTypeTask(image.imageKey, request.type, request.expandPixels),
+		);
 	const baseJson: IDataObject = { vendor: 'sellerpic', imageKey: image.imageKey, ...request };
 
-	if (!waitOptions) {
-		const taskId = await createWhenCapacity(create, isCapacityError, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
-		return { json: { ...baseJson, taskId, status: 'queued', done: false } };
-	}
-
-	const task = await run.taskSlots.use(async () => {
-		const taskId = await createWhenCapacity(create, isCapacityError, waitOptions.maxWaitMs, signal);
-		return await waitForTask(queuedTask(taskId), async () => await client.getTask(taskId), waitOptions, run.durations);
-	});
+	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId), createdNothing: isCapacityError }, waitOptions);
+	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 	if (task.status === 'failed') throw taskFailed(task);
 
 	const resultIds = task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
@@ -107,9 +95,7 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 			? await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string)
 			: await fetchImage(context, requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.'));
 	checkImage(image.data, limits);
-	// An upload creates no task, so repeating it after a transient failure is harmless.
-	const imageKey = await withRetries(async () => await client.upload(image), isTransient, undefined, context.getExecutionCancelSignal());
-	return { imageKey, sourceName: image.fileName };
+	return { imageKey: await client.upload(image), sourceName: image.fileName };
 }
 
 /** After these errors SellerPic surely created no task, so the create may be sent again. */

@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { createWhenCapacity } from './backpressure';
 import { Semaphore } from './concurrency';
+import type { VendorApiError } from './errors';
 import { processItems } from './items';
-import { TaskDurations } from './polling';
+import { TaskDurations, waitForTask, type WaitOptions } from './polling';
+import type { SegmentationTask } from './task';
 
 /** What the items of one Segment node run share: the vendor client and the limits on work in flight. */
 export interface SegmentRun<Client> {
@@ -35,4 +38,28 @@ export async function runSegmentation<Client>(
 		durations: new TaskDurations(),
 	};
 	return [await processItems(context, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+}
+
+/** How long a create may wait for vendor capacity when the node does not wait for results. */
+const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
+
+export interface TaskCalls {
+	create: () => Promise<SegmentationTask>;
+	getTask: (taskId: string) => Promise<SegmentationTask>;
+	/** Errors after which the vendor surely created nothing, so the create may be sent again. */
+	createdNothing: (error: VendorApiError) => boolean;
+}
+
+/**
+ * Creates the item's task, waiting while the vendor is at capacity. With wait options, holds a
+ * task slot from the create until the task is done and returns it done; without, returns the
+ * task as created.
+ */
+export async function runTask<Client>(run: SegmentRun<Client>, calls: TaskCalls, waitOptions?: WaitOptions): Promise<SegmentationTask> {
+	const signal = run.context.getExecutionCancelSignal();
+	if (!waitOptions) return await createWhenCapacity(calls.create, calls.createdNothing, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
+	return await run.taskSlots.use(async () => {
+		const created = await createWhenCapacity(calls.create, calls.createdNothing, waitOptions.maxWaitMs, signal);
+		return await waitForTask(created, async () => await calls.getTask(created.taskId), waitOptions, run.durations);
+	});
 }

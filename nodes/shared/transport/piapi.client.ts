@@ -72,8 +72,20 @@ export class PiApiClient {
 		);
 	}
 
-	/** Turns image bytes into a temporary public URL (PiAPI deletes it after 24 h; needs a paid plan). */
+	/**
+	 * Turns image bytes into a temporary public URL (PiAPI deletes it after 24 h; needs a paid
+	 * plan). An upload creates no task, so it is retried like a read.
+	 */
 	async uploadFile(fileName: string, data: Buffer, mimeType: string): Promise<string> {
+		return await withRetries(
+			async () => await this.uploadOnce(fileName, data, mimeType),
+			isTransient,
+			IDEMPOTENT_RETRY,
+			this.context.getExecutionCancelSignal(),
+		);
+	}
+
+	private async uploadOnce(fileName: string, data: Buffer, mimeType: string): Promise<string> {
 		const reply = await this.send({
 			method: 'POST',
 			url: joinUrl(this.uploadBaseUrl, '/api/ephemeral_resource'),

@@ -62,6 +62,7 @@ export class SellerPicClient {
 		);
 	}
 
+	/** Uploads an image; an upload creates no task, so it is retried like a read. */
 	async upload(file: SellerPicFile): Promise<string> {
 		const boundary = `----n8nSegmentation${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
 		const data = await this.call(
@@ -72,7 +73,7 @@ export class SellerPicClient {
 				headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
 				timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
 			},
-			{ idempotent: false, notFoundHint: BASE_URL_HINT },
+			{ notFoundHint: BASE_URL_HINT },
 		);
 		const fileKey = data.fileKey;
 		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply('upload', 'no fileKey');
