@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { readWaitOptions } from '../shared/descriptions';
 import { processItems } from '../shared/items';
 import { waitForTask } from '../shared/polling';
-import type { SegmentationTask, Vendor } from '../shared/task';
+import { taskJson, type SegmentationTask, type Vendor } from '../shared/task';
 import { PiApiClient } from '../shared/transport/piapi.client';
 import { SellerPicClient } from '../shared/transport/sellerpic.client';
 import { readVendor, readVendorId, withHint } from '../shared/vendor';
@@ -40,22 +40,5 @@ async function taskReader(context: IExecuteFunctions, vendor: Vendor): Promise<G
 		} catch (error) {
 			throw withHint(error, hint);
 		}
-	};
-}
-
-/** The SegmentationTask as output JSON: `{ vendor, taskId, status, done, results, error, raw }`. */
-function taskJson(task: SegmentationTask): IDataObject {
-	return {
-		vendor: task.vendor,
-		taskId: task.taskId,
-		status: task.status,
-		done: task.done,
-		results: task.results.map(({ id, url, status }) => ({
-			...(id === undefined ? {} : { id }),
-			...(url === undefined ? {} : { url }),
-			status,
-		})),
-		error: task.error ? { code: task.error.code, message: task.error.message } : null,
-		raw: task.raw,
 	};
 }

@@ -4,11 +4,15 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { resumeFromCallback } from './callback';
 import { properties } from './description';
 import { executePiApiSegment } from './execute';
 
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- a resume webhook (restartWebhook): n8n serves it for a waiting execution; nothing is registered at PiAPI, which takes the URL with each task
 export class PiApiSegment implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PiAPI Segment',
@@ -23,10 +27,17 @@ export class PiApiSegment implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'piApiApi', required: true }],
+		// Wait Mode "Webhook Callback": PiAPI calls this execution's resume URL.
+		webhooks: [{ name: 'default', httpMethod: 'POST', path: '', restartWebhook: true, isFullPath: true, responseMode: 'onReceived' }],
+		waitingNodeTooltip: 'Waiting for PiAPI to call back when the segmentation tasks are done',
 		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executePiApiSegment.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this);
 	}
 }

@@ -1,9 +1,47 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { maxConcurrentTasksProperty, outputBinaryOptions, waitProperties } from '../shared/descriptions';
 
 /** PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan. */
 export const PIAPI_DEFAULT_CONCURRENCY = 5;
+
+export type WaitMode = 'poll' | 'callback';
+
+const waitModeProperty: INodeProperties = {
+	displayName: 'Wait Mode',
+	name: 'waitMode',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Poll',
+			value: 'poll',
+			description: 'Check each task every Poll Interval while this execution keeps running',
+		},
+		{
+			name: 'Webhook Callback',
+			value: 'callback',
+			description:
+				'Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n.',
+		},
+	],
+	default: 'poll',
+	displayOptions: { show: { waitForCompletion: [true] } },
+};
+
+/** Puts Wait Mode after Wait for Completion; the poll interval only matters when polling. */
+function withWaitMode(properties: INodeProperties[]): INodeProperties[] {
+	return properties.flatMap((property) => {
+		if (property.name === 'waitForCompletion') return [property, waitModeProperty];
+		if (property.name !== 'pollInterval') return [property];
+		return [{ ...property, displayOptions: { show: { ...property.displayOptions?.show, waitMode: ['poll'] } } }];
+	});
+}
+
+export function readWaitMode(context: IExecuteFunctions): WaitMode | 'none' {
+	if (!(context.getNodeParameter('waitForCompletion', 0, true) as boolean)) return 'none';
+	return context.getNodeParameter('waitMode', 0, 'poll') === 'callback' ? 'callback' : 'poll';
+}
 
 export const properties: INodeProperties[] = [
 	{
@@ -64,11 +102,13 @@ export const properties: INodeProperties[] = [
 		default: 0,
 		description: "Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own examples use -15)",
 	},
-	...waitProperties({
-		pollIntervalSeconds: 5,
-		maxWaitSeconds: 600,
-		pollIntervalNote: 'PiAPI documents no minimum; 5 seconds keeps the request count low.',
-	}),
+	...withWaitMode(
+		waitProperties({
+			pollIntervalSeconds: 5,
+			maxWaitSeconds: 600,
+			pollIntervalNote: 'PiAPI documents no minimum; 5 seconds keeps the request count low.',
+		}),
+	),
 	{
 		displayName: 'Options',
 		name: 'options',

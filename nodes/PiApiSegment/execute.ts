@@ -9,8 +9,9 @@ import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../sha
 import type { WaitOptions } from '../shared/polling';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
-import { PiApiClient, type PiApiSegmentInput, type PiApiTaskConfig } from '../shared/transport/piapi.client';
-import { PIAPI_DEFAULT_CONCURRENCY } from './description';
+import { PiApiClient, type PiApiTaskConfig } from '../shared/transport/piapi.client';
+import { waitForCallback } from './callback';
+import { PIAPI_DEFAULT_CONCURRENCY, readWaitMode } from './description';
 
 /** PiAPI documents no minimum between checks; one second keeps a late task from being polled hot. */
 const MIN_POLL_GAP_MS = 1_000;
@@ -21,27 +22,72 @@ const EXPECTED_TASK_MS = 5_000;
 type Run = SegmentRun<PiApiClient>;
 
 export async function executePiApiSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runSegmentation(this, await PiApiClient.create(this), PIAPI_DEFAULT_CONCURRENCY, segmentItem);
+	const client = await PiApiClient.create(this);
+	if (readWaitMode(this) === 'callback') return await waitForCallback(this, client);
+	return await runSegmentation(this, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => await segmentItem(run, itemIndex));
+}
+
+/** An item's task, as created or (when waited for) done. */
+export interface ItemTask {
+	task: SegmentationTask;
+	/** The request as the output reports it: vendor, image URL, prompt, negative prompt, segment factor. */
+	baseJson: IDataObject;
+	/** The image's file name, for naming the mask. */
+	sourceName?: string;
+}
+
+export interface TaskWaiting {
+	/** Poll until done. */
+	waitOptions?: WaitOptions;
+	/** Have PiAPI call this webhook when done (callback mode). */
+	callback?: PiApiTaskConfig['webhook'];
+}
+
+/**
+ * Uploads the item's image if needed and creates its task; with wait options, returns it done.
+ * In callback mode the user's own Webhook URL option is refused: PiAPI takes one endpoint per task.
+ */
+export async function runItemTask(run: Run, itemIndex: number, waiting: TaskWaiting = {}): Promise<ItemTask> {
+	const { context, client } = run;
+	const request = readRequest(context, itemIndex);
+	const config = readTaskConfig(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
+	if (waiting.callback) {
+		if (config.webhook) {
+			throw new InputError(
+				'The Webhook URL option cannot be used with Wait Mode "Webhook Callback"',
+				"In callback mode the node gives PiAPI this execution's own resume URL. Remove the Webhook URL option, or use Wait Mode \"Poll\".",
+			);
+		}
+		config.webhook = waiting.callback;
+	}
+	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
+	const create = async () => await client.createSegmentTask({ image: image.url, ...request }, config);
+	const calls = { create, getTask: async (taskId: string) => await client.getTask(taskId), createdNothing: isCapacityError };
+	const task = await runTask(run, calls, waiting.waitOptions);
+	return { task, baseJson: { vendor: 'piapi', imageUrl: image.url, ...request }, sourceName: image.sourceName };
+}
+
+/** The item of a task that was created but not waited for. */
+export function createdItem({ task, baseJson }: ItemTask): INodeExecutionData {
+	return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
-	const request = readRequest(context, itemIndex);
-	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const config = readTaskConfig(itemOptions);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitOptions = wait ? piApiWaitOptions(readWaitOptions(context, itemIndex)) : undefined;
+	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const output = readBinaryOutputOptions(itemOptions);
 
-	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
-	const input: PiApiSegmentInput = { image: image.url, ...request };
-	const create = async () => await client.createSegmentTask(input, config);
-	const baseJson: IDataObject = { vendor: 'piapi', imageUrl: image.url, ...request };
+	const done = await runItemTask(run, itemIndex, { waitOptions });
+	if (!waitOptions) return createdItem(done);
+	const result = await completedResult(client, done.task, done.sourceName, output.downloadMask);
+	return await segmentationItem(context, itemIndex, { ...done.baseJson, ...result.fields }, result.mask, output);
+}
 
-	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId), createdNothing: isCapacityError }, waitOptions);
-	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
+/** The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task throws. */
+export async function completedResult(client: PiApiClient, task: SegmentationTask, sourceName: string | undefined, downloadMask: boolean) {
 	if (task.status === 'failed') throw taskFailed(task);
-
 	const maskUrls = task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
 	if (!maskUrls.length) {
 		throw new VendorApiError(`PiAPI reported task ${task.taskId} completed but gave no mask URL`, {
@@ -50,13 +96,13 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		});
 	}
 	let mask: MaskFile | undefined;
-	if (output.downloadMask) {
+	if (downloadMask) {
 		const file = await client.downloadResult(maskUrls[0]);
 		const format = inspectImage(file.data)?.format ?? 'png';
-		mask = { data: file.data, fileName: maskFileName(image.sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
+		mask = { data: file.data, fileName: maskFileName(sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
 	}
-	const json = { ...baseJson, taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
-	return await segmentationItem(context, itemIndex, json, mask, output);
+	const fields: IDataObject = { taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
+	return { fields, mask };
 }
 
 function piApiWaitOptions(options: WaitOptions): WaitOptions {
@@ -109,7 +155,7 @@ function isCapacityError(error: VendorApiError) {
 	return httpStatus === 429 || vendorCode === '429' || notSent === true;
 }
 
-function taskFailed(task: SegmentationTask) {
+export function taskFailed(task: SegmentationTask) {
 	return new VendorApiError(`PiAPI could not segment the image (task ${task.taskId}): ${task.error?.message ?? 'no reason given'}`, {
 		vendor: 'PiAPI',
 		vendorCode: task.error?.code || undefined,

@@ -10,6 +10,9 @@ import {
 import { forEachConcurrently } from './concurrency';
 import { InputError, VendorApiError } from './errors';
 
+/** Errors are built for a node, whether it runs or answers a webhook. */
+type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
+
 /**
  * Runs `handle` for every input item, up to `concurrency` at once, and returns the outputs in
  * input order, each paired with its input item. A failing item either stops the node with an
@@ -51,7 +54,8 @@ export async function processItems(
 	return outputs.flatMap((produced) => produced ?? []);
 }
 
-function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+/** The item a failure becomes when the node continues on fail. */
+export function errorItem(context: NodeContext, error: unknown, itemIndex: number): INodeExecutionData {
 	const nodeError = toNodeError(context, error, itemIndex);
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.errorDescription = nodeError.description;
@@ -66,7 +70,7 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 }
 
 /** Turns what went wrong into n8n's error for the item: NodeApiError for vendors, NodeOperationError for input. */
-export function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number) {
+export function toNodeError(context: NodeContext, error: unknown, itemIndex: number) {
 	const node = context.getNode();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof VendorApiError) {

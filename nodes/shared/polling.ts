@@ -85,6 +85,6 @@ export async function waitForTask(
 }
 
 /** 900000 → "900", 300 → "0.3": whole seconds unless the wait was shorter than ten. */
-function formatSeconds(ms: number) {
+export function formatSeconds(ms: number) {
 	return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
 }

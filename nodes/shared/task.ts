@@ -45,3 +45,20 @@ export function combineResultStatuses(statuses: TaskStatus[]): TaskStatus {
 	}
 	return statuses.every((status) => status === 'failed') ? 'failed' : 'succeeded';
 }
+
+/** The SegmentationTask as output JSON: `{ vendor, taskId, status, done, results, error, raw }`. */
+export function taskJson(task: SegmentationTask): IDataObject {
+	return {
+		vendor: task.vendor,
+		taskId: task.taskId,
+		status: task.status,
+		done: task.done,
+		results: task.results.map(({ id, url, status }) => ({
+			...(id === undefined ? {} : { id }),
+			...(url === undefined ? {} : { url }),
+			status,
+		})),
+		error: task.error ? { code: task.error.code, message: task.error.message } : null,
+		raw: task.raw,
+	};
+}

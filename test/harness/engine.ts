@@ -9,6 +9,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type IRun,
+	type IRunExecutionData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type IWorkflowSettings,
@@ -63,17 +64,28 @@ export interface WorkflowJson {
 export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	mode?: WorkflowExecuteMode;
+	/** Where this n8n is reached (resume URLs start with it); default http://127.0.0.1:5678. */
+	baseUrl?: string;
 	/** Called once the run has started, with a function that cancels it (like the Stop button). */
 	onStarted?: (cancel: () => void) => void;
 }
 
 let executionCounter = 0;
 
+/** What a run needs to be resumed later: n8n keeps the same for a waiting execution. */
+export interface RunContext {
+	workflow: Workflow;
+	workflowData: IWorkflowBase;
+	mode: WorkflowExecuteMode;
+	additionalData: IWorkflowExecuteAdditionalData;
+}
+
 export class WorkflowRun {
 	constructor(
 		readonly run: IRun,
 		readonly executionId: string,
 		private readonly binaryData: BinaryDataService,
+		readonly context?: RunContext,
 	) {}
 
 	get status() {
@@ -129,22 +141,54 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 
 	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections } as IWorkflowBase;
 	const mode = options.mode ?? 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const additionalData = createAdditionalData(executionId, workflow.id, credentialsHelper, options.baseUrl);
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+	});
+
+	return await executeRun({ workflow, workflowData, mode, additionalData }, runExecutionData, executionId, binaryData, options.onStarted);
+}
+
+/** Runs (or resumes) execution data through WorkflowExecute, as n8n's workflow runner does. */
+export async function executeRun(
+	context: RunContext,
+	runExecutionData: IRunExecutionData,
+	executionId: string,
+	binaryData: BinaryDataService,
+	onStarted?: (cancel: () => void) => void,
+): Promise<WorkflowRun> {
+	const hooks = new ExecutionLifecycleHooks(context.mode, executionId, context.workflowData);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+	const additionalData = { ...context.additionalData, hooks };
+	const execution = new WorkflowExecute(additionalData, context.mode, runExecutionData).processRunExecutionData(context.workflow);
+	onStarted?.(() => execution.cancel());
+	try {
+		await execution;
+	} catch (error) {
+		if (!execution.isCanceled) throw error;
+	}
+	const run = await finished.promise;
+	return new WorkflowRun(run, executionId, binaryData, context);
+}
 
-	const additionalData = {
-		hooks,
+export function createAdditionalData(
+	executionId: string,
+	workflowId: string,
+	credentialsHelper: TestCredentialsHelper,
+	baseUrl = 'http://127.0.0.1:5678',
+): IWorkflowExecuteAdditionalData {
+	return {
 		credentialsHelper,
 		executionId,
-		workflowId: workflow.id,
+		workflowId,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		restApiUrl: `${baseUrl}/rest`,
+		instanceBaseUrl: `${baseUrl}/`,
+		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
+		webhookBaseUrl: `${baseUrl}/webhook`,
+		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
+		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
 		variables: {},
 		logAiEvent: () => {},
 		executeWorkflow: async () => {
@@ -155,18 +199,4 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			throw new Error('Task runners are not available in this harness');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-
-	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-	options.onStarted?.(() => execution.cancel());
-	try {
-		await execution;
-	} catch (error) {
-		if (!execution.isCanceled) throw error;
-	}
-	const run = await finished.promise;
-	return new WorkflowRun(run, executionId, binaryData);
 }

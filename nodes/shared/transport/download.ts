@@ -1,8 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
-import { DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp } from './http';
+import { cancelSignal, DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp, type TransportContext } from './http';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -20,7 +18,7 @@ export interface DownloadOptions {
  * must never reach a host other than the API's. A 403 means the link expired. Transient
  * failures (HTTP 429/5xx, network) are retried; the download changes nothing at the vendor.
  */
-export async function downloadFile(context: IExecuteFunctions, vendor: string, url: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
+export async function downloadFile(context: TransportContext, vendor: string, url: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
 	assertHttpUrl(url, `${vendor}'s result link`);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS * FILE_TIMEOUT_FACTOR;
 	return await withRetries(
@@ -51,7 +49,7 @@ export async function downloadFile(context: IExecuteFunctions, vendor: string, u
 		},
 		isTransient,
 		IDEMPOTENT_RETRY,
-		context.getExecutionCancelSignal(),
+		cancelSignal(context),
 	);
 }
 

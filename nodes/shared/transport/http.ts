@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
 import { NETWORK_ERROR_CODES, NOT_SENT_ERROR_CODES, redactText, redactValue, VendorApiError } from '../errors';
 
@@ -28,6 +28,14 @@ export interface SendOptions {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The n8n context requests are sent from: a node's execution, or a webhook call (PiAPI callbacks). */
+export type TransportContext = IExecuteFunctions | IWebhookFunctions;
+
+/** Cancelling the execution aborts its requests; a webhook call has no cancel signal. */
+export function cancelSignal(context: TransportContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
 /**
  * Sends one request through n8n's HTTP helpers. With a credential type the key is added by
  * n8n; without one nothing secret is sent (file hosts). Every HTTP status comes back as a
@@ -36,7 +44,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * API key there.
  */
 export async function sendHttp(
-	context: IExecuteFunctions,
+	context: TransportContext,
 	vendor: string,
 	call: HttpCall,
 	send: SendOptions | string = {},
@@ -52,7 +60,7 @@ export async function sendHttp(
 		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		abortSignal: context.getExecutionCancelSignal(),
+		abortSignal: cancelSignal(context),
 		...(credentialType ? { disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false } : {}),
 		...(call.binary ? { encoding: 'arraybuffer', json: false } : { json: !Buffer.isBuffer(call.body) }),
 	};

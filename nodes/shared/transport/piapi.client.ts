@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MALFORMED_REPLY, UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
 import { isDone, type SegmentationTask, type TaskStatus } from '../task';
 import { downloadFile, type DownloadedFile } from './download';
 import {
+	cancelSignal,
 	FILE_TIMEOUT_FACTOR,
 	joinUrl,
 	parseJsonBody,
@@ -13,6 +14,7 @@ import {
 	timeoutFromCredential,
 	type HttpCall,
 	type HttpReply,
+	type TransportContext,
 } from './http';
 import { outcomeUnknown } from './outcome';
 
@@ -51,7 +53,7 @@ const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
 /** PiAPI's unified task API (create, get) and its file upload, which lives on its own host. */
 export class PiApiClient {
 	private constructor(
-		private readonly context: IExecuteFunctions,
+		private readonly context: TransportContext,
 		private readonly baseUrl: string,
 		private readonly uploadBaseUrl: string,
 		private readonly timeoutMs: number,
@@ -59,7 +61,7 @@ export class PiApiClient {
 		private readonly secrets: string[],
 	) {}
 
-	static async create(context: IExecuteFunctions) {
+	static async create(context: TransportContext) {
 		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; uploadBaseUrl?: string; requestTimeout?: number }>(
 			CREDENTIAL_TYPE,
 		);
@@ -81,7 +83,7 @@ export class PiApiClient {
 			async () => await this.uploadOnce(fileName, data, mimeType),
 			isTransient,
 			IDEMPOTENT_RETRY,
-			this.context.getExecutionCancelSignal(),
+			cancelSignal(this.context),
 		);
 	}
 
@@ -161,7 +163,7 @@ export class PiApiClient {
 			async () => unwrapEnvelope(await this.send(call), notFoundHint),
 			isTransient,
 			IDEMPOTENT_RETRY,
-			this.context.getExecutionCancelSignal(),
+			cancelSignal(this.context),
 		);
 	}
 }

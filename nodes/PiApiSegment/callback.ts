@@ -1,0 +1,180 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { InputError, VendorApiError } from '../shared/errors';
+import { errorItem } from '../shared/items';
+import { readBinaryOutputOptions } from '../shared/output';
+import { formatSeconds } from '../shared/polling';
+import { runSegmentation } from '../shared/segment-run';
+import type { SegmentationTask } from '../shared/task';
+import { PiApiClient, toSegmentationTask } from '../shared/transport/piapi.client';
+import { generateWebhookSecret, receivedSecret, secretFingerprint, secretMatchesFingerprint } from '../shared/webhook-secret';
+import { PIAPI_DEFAULT_CONCURRENCY } from './description';
+import { completedResult, createdItem, runItemTask, taskFailed } from './execute';
+
+/** Where the waiting node keeps what its callbacks need, in the execution's node context. */
+const STATE_KEY = 'piApiCallback';
+
+interface WaitingItem {
+	/** The item as created (or its error item, when it failed before a task existed). */
+	item: INodeExecutionData;
+	taskId?: string;
+	sourceName?: string;
+}
+
+interface CallbackState {
+	/** SHA-256 of the secret given to PiAPI: enough to check a caller, useless to pose as PiAPI. */
+	secretFingerprint: string;
+	maxWaitMs: number;
+	downloadMask: boolean;
+	maskBinaryField: string;
+	items: WaitingItem[];
+}
+
+/**
+ * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook
+ * and puts the execution to wait. `webhook` below resumes it once PiAPI reports every task done.
+ * On Max Wait n8n resumes the execution without running the node again and passes the node's
+ * input data on, so that input is replaced now by what a timeout should output.
+ */
+export async function waitForCallback(context: IExecuteFunctions, client: PiApiClient): Promise<INodeExecutionData[][]> {
+	const maxWaitMs = readMaxWaitMs(context);
+	const secret = generateWebhookSecret();
+	const callback = { endpoint: resumeUrl(context), secret };
+	const waitingItems: WaitingItem[] = [];
+	const [created] = await runSegmentation(context, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => {
+		const itemTask = await runItemTask(run, itemIndex, { callback });
+		waitingItems[itemIndex] = { item: createdItem(itemTask), taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
+		return createdItem(itemTask);
+	});
+	const items = created.map((item, itemIndex) => (item.json.error === undefined ? waitingItems[itemIndex] : { item }));
+	if (!items.some((waiting) => waiting.taskId)) return [created];
+
+	const options = readBinaryOutputOptions(context.getNodeParameter('options', 0, {}) as IDataObject);
+	const state: CallbackState = {
+		secretFingerprint: secretFingerprint(secret),
+		maxWaitMs,
+		downloadMask: options.downloadMask,
+		maskBinaryField: options.maskBinaryField,
+		items: items.map((waiting, itemIndex) => ({ ...waiting, item: { ...waiting.item, pairedItem: { item: itemIndex } } })),
+	};
+	context.getContext('node')[STATE_KEY] = state;
+	context.getExecuteData().data.main = [state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex))];
+	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
+	return [state.items.map((waiting) => waiting.item)];
+}
+
+function readMaxWaitMs(context: IExecuteFunctions) {
+	const maxWait = context.getNodeParameter('maxWait', 0) as number;
+	if (!(maxWait > 0)) throw new InputError(`Max Wait must be a positive number of seconds (got ${maxWait})`);
+	return maxWait * 1000;
+}
+
+/** This execution's resume URL, with the token n8n checks before it lets a call through. */
+function resumeUrl(context: IExecuteFunctions): string {
+	const { resumeUrl: url } = context.getWorkflowDataProxy(0).$execution as { resumeUrl?: unknown };
+	if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
+		throw new InputError('n8n gave no resume URL for this execution', 'Use Wait Mode "Poll" here: callback mode needs an n8n that runs webhooks.');
+	}
+	return url;
+}
+
+function timedOutItem(context: IExecuteFunctions, state: CallbackState, waiting: WaitingItem, itemIndex: number) {
+	if (!waiting.taskId) return waiting.item;
+	const error = new VendorApiError(
+		`PiAPI had not reported every task of this node done within Max Wait (${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task ${waiting.taskId}`,
+		{
+			vendor: 'PiAPI',
+			vendorCode: 'MAX_WAIT_EXCEEDED',
+			taskId: waiting.taskId,
+			hint: `The task may still finish at PiAPI. Get its result with Check Segmentation Task (task id ${waiting.taskId}), or raise Max Wait.`,
+		},
+	);
+	return { ...errorItem(context, error, itemIndex), pairedItem: { item: itemIndex } };
+}
+
+/** A call to the resume URL: from PiAPI if the secret matches, else refused while the execution keeps waiting. */
+export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const state = readState(this);
+	if (!state) return respond(this, 409, 'This execution is not waiting for a PiAPI callback.');
+	if (!secretMatchesFingerprint(receivedSecret(this.getHeaderData()), state.secretFingerprint)) {
+		this.logger.warn('PiAPI Segment refused a callback without the right x-webhook-secret; the execution keeps waiting', {
+			node: this.getNode().name,
+		});
+		return respond(this, 401, 'Missing or wrong x-webhook-secret: the call was refused.');
+	}
+	const data = this.getBodyData().data;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) return respond(this, 400, 'Expected a PiAPI task in the body: { "data": { "task_id", "status", ... } }.');
+	const reported = toSegmentationTask(data as IDataObject);
+	if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
+	if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
+
+	const client = await PiApiClient.create(this);
+	let tasks: Map<string, SegmentationTask> | undefined;
+	try {
+		tasks = await tasksIfAllDone(client, state, reported);
+	} catch {
+		// PiAPI retries a callback that did not get a 2xx, and this one may be the last to come.
+		return respond(this, 503, 'Could not check the other tasks of this execution at PiAPI; please retry.');
+	}
+	if (!tasks) return respond(this, 200, 'Noted; other tasks of this execution are still running.');
+
+	// Answer PiAPI now: downloading the masks can take longer than it waits.
+	respond(this, 200, 'All tasks done: the execution resumes.');
+	const items = await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(this, client, state, waiting, tasks, itemIndex)));
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+function readState(context: IWebhookFunctions): CallbackState | undefined {
+	const node = JSON.stringify(context.getNode().name);
+	const state = context.evaluateExpression(`{{ $(${node}).context[${JSON.stringify(STATE_KEY)}] }}`, 0) as unknown;
+	return state && typeof state === 'object' && 'secretFingerprint' in state ? (state as CallbackState) : undefined;
+}
+
+/**
+ * The tasks of this execution, if all are done. The newest are checked first: they are the
+ * likeliest to be still running, so a callback that comes early usually costs one request.
+ */
+async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported: SegmentationTask) {
+	const tasks = new Map([[reported.taskId, reported]]);
+	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => Boolean(taskId) && taskId !== reported.taskId);
+	for (const taskId of others.reverse()) {
+		const task = await client.getTask(taskId);
+		if (!task.done) return undefined;
+		tasks.set(taskId, task);
+	}
+	return tasks;
+}
+
+async function resumedItem(
+	context: IWebhookFunctions,
+	client: PiApiClient,
+	state: CallbackState,
+	waiting: WaitingItem,
+	tasks: Map<string, SegmentationTask>,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const task = waiting.taskId ? tasks.get(waiting.taskId) : undefined;
+	if (!task) return waiting.item;
+	const pairedItem = { item: itemIndex };
+	try {
+		if (task.status === 'failed') throw taskFailed(task);
+		const result = await completedResult(client, task, waiting.sourceName, state.downloadMask);
+		const json = { ...waiting.item.json, ...result.fields };
+		if (!result.mask) return { json, pairedItem };
+		const binary = await context.helpers.prepareBinaryData(result.mask.data, result.mask.fileName, result.mask.mimeType);
+		return { json, binary: { [state.maskBinaryField]: binary }, pairedItem };
+	} catch (error) {
+		return { ...errorItem(context, error, itemIndex), pairedItem };
+	}
+}
+
+function respond(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	context.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}

@@ -1,0 +1,32 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { properties } from './description';
+import { receivePiApiCallback } from './webhook';
+
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- PiAPI has no API to register webhooks: the URL and secret go with each task (config.webhook_config)
+export class PiApiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PiAPI Trigger',
+		name: 'piApiTrigger',
+		icon: { light: 'file:piapi.svg', dark: 'file:piapi.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"on " + $parameter["statuses"].join(", ")}}',
+		description: 'Starts the workflow when PiAPI calls back about a finished task',
+		defaults: { name: 'PiAPI Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'piapi' }],
+		properties,
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receivePiApiCallback.call(this);
+	}
+}

@@ -1,0 +1,70 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
+import { taskJson, type SegmentationTask } from '../shared/task';
+import { downloadFile } from '../shared/transport/download';
+import { toSegmentationTask } from '../shared/transport/piapi.client';
+import { receivedSecret, secretMatches } from '../shared/webhook-secret';
+import { RecentDeliveries } from './recent-deliveries';
+
+const deliveries = new RecentDeliveries();
+
+/** A call from PiAPI: checked, filtered, answered at once, then emitted as the normalized task. */
+export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const secret = String(this.getNodeParameter('secret', '') ?? '');
+	if (!secretMatches(receivedSecret(this.getHeaderData()), secret)) {
+		this.logger.warn('PiAPI Trigger refused a call without the right x-webhook-secret', { node: this.getNode().name });
+		return respond(this, 401, 'Missing or wrong x-webhook-secret: the call was refused.');
+	}
+	const data = this.getBodyData().data;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) {
+		return respond(this, 400, 'Expected a PiAPI task in the body: { "data": { "task_id", "status", ... } }.');
+	}
+	const task = toSegmentationTask(data as IDataObject);
+	if (!task.taskId) return respond(this, 400, 'The task in the body has no task_id.');
+	const ignored = ignoreReason(this, task);
+	if (ignored) return respond(this, 200, `Ignored: ${ignored}.`);
+	const workflowId = this.getWorkflow().id ?? '';
+	if (!deliveries.isFirst(`${workflowId}:${this.getNode().id}:${task.taskId}:${task.status}`)) {
+		return respond(this, 200, 'Ignored: this task was already delivered.');
+	}
+
+	// Answer PiAPI first: a mask download can take longer than PiAPI waits for an answer.
+	respond(this, 200, 'Received.');
+	return { noWebhookResponse: true, workflowData: [[await taskItem(this, task)]] };
+}
+
+function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): string | undefined {
+	if (!task.done) return `task ${task.taskId} is not finished (status ${task.status})`;
+	const statuses = context.getNodeParameter('statuses', ['succeeded', 'failed']) as string[];
+	if (!statuses.includes(task.status)) return `task ${task.taskId} has status ${task.status}, which this trigger does not listen for`;
+	const taskTypes = String(context.getNodeParameter('taskTypes', '') ?? '')
+		.split(',')
+		.map((type) => type.trim().toLowerCase())
+		.filter(Boolean);
+	const taskType = String(task.raw.task_type ?? '').toLowerCase();
+	if (taskTypes.length && !taskTypes.includes(taskType)) return `task type "${taskType}" is not one of ${taskTypes.join(', ')}`;
+	return undefined;
+}
+
+async function taskItem(context: IWebhookFunctions, task: SegmentationTask): Promise<INodeExecutionData> {
+	const json = taskJson(task);
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const maskUrl = task.results.find((result) => result.url)?.url;
+	if (!options.downloadMask || task.status !== 'succeeded' || !maskUrl) return { json };
+	try {
+		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
+		const format = inspectImage(file.data)?.format ?? 'png';
+		const fileName = `${task.taskId}_mask.${format === 'jpeg' ? 'jpg' : format}`;
+		const binary = await context.helpers.prepareBinaryData(file.data, fileName, MIME_TYPES[format]);
+		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
+	} catch (error) {
+		// The task is still worth a run: say why the mask is missing instead of dropping the call.
+		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
+	}
+}
+
+function respond(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	context.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}

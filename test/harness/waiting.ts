@@ -1,0 +1,129 @@
+import { parse, stringify } from 'flatted';
+import { WebhookContext } from 'n8n-core';
+import {
+	createRunExecutionData,
+	type INode,
+	type INodeType,
+	type IRunExecutionData,
+	type IWebhookData,
+	type IWebhookResponseData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { executeRun, getEngine, type RunContext, type WorkflowRun } from './engine';
+
+/**
+ * n8n's side of webhooks, for the in-process engine: a call to a waiting execution's resume URL
+ * (n8n's WaitingWebhooks + webhook helpers), a waiting execution reaching its time limit (n8n's
+ * WaitTracker), and a call to a trigger's webhook. The full server path runs in test/e2e.
+ */
+
+export interface WebhookCall {
+	headers?: Record<string, string>;
+	body: unknown;
+}
+
+export interface WebhookAnswer {
+	status: number;
+	body: unknown;
+	/** The run the call started or resumed, if it did. */
+	run?: WorkflowRun;
+}
+
+/** What n8n saves of a waiting execution and loads back: a deep copy, as through its database. */
+function stored(data: IRunExecutionData): IRunExecutionData {
+	return parse(stringify(data)) as IRunExecutionData;
+}
+
+/** A POST to the resume URL of a waiting execution. */
+export async function callResumeUrl(waiting: WorkflowRun, call: WebhookCall): Promise<WebhookAnswer> {
+	const context = requireContext(waiting);
+	if (waiting.status !== 'waiting') return { status: 409, body: { message: `The execution "${waiting.executionId}" is not waiting.` } };
+	const data = stored(waiting.run.data);
+	const entry = data.executionData!.nodeExecutionStack[0];
+	entry.node.disabled = true;
+	data.waitTill = undefined;
+	data.resultData.runData[data.resultData.lastNodeExecuted!].pop();
+	const node = context.workflow.getNode(data.resultData.lastNodeExecuted!)!;
+
+	const { answer, result } = await callWebhook(context, node, call, data);
+	if (!result.workflowData) return answer;
+	entry.data.main = result.workflowData;
+	const { binaryData } = await getEngine();
+	return { ...answer, run: await executeRun(context, data, waiting.executionId, binaryData) };
+}
+
+/** The waiting execution reaches its wait limit: n8n resumes it without running the waiting node again. */
+export async function resumeAfterWaitLimit(waiting: WorkflowRun): Promise<WorkflowRun> {
+	const context = requireContext(waiting);
+	if (waiting.status !== 'waiting') throw new Error(`Execution ${waiting.executionId} is not waiting (${waiting.status})`);
+	const { binaryData } = await getEngine();
+	return await executeRun(context, stored(waiting.run.data), waiting.executionId, binaryData);
+}
+
+/** A POST to a trigger node's webhook; when the trigger emits items, the workflow runs from it. */
+export async function callTriggerWebhook(context: RunContext, triggerName: string, call: WebhookCall): Promise<WebhookAnswer> {
+	const node = context.workflow.getNode(triggerName);
+	if (!node) throw new Error(`No node "${triggerName}"`);
+	const { answer, result } = await callWebhook(context, node, call, null);
+	if (!result.workflowData) return answer;
+	const data = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
+	});
+	const { binaryData } = await getEngine();
+	return { ...answer, run: await executeRun(context, data, context.additionalData.executionId!, binaryData) };
+}
+
+async function callWebhook(context: RunContext, node: INode, call: WebhookCall, data: IRunExecutionData | null) {
+	const response = new RecordedResponse();
+	const additionalData = {
+		...context.additionalData,
+		httpRequest: { headers: lowerCaseKeys(call.headers ?? {}), body: call.body, query: {}, params: {} },
+		httpResponse: response,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const webhookData = { webhookDescription: { name: 'default' }, node: node.name } as unknown as IWebhookData;
+	const mode: WorkflowExecuteMode = data ? context.mode : 'webhook';
+	const webhookContext = new WebhookContext(context.workflow, node, additionalData, mode, webhookData, [], data);
+	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
+	const result = (await nodeType.webhook!.call(webhookContext)) as IWebhookResponseData;
+	const answer: WebhookAnswer = response.sent ? { status: response.statusCode, body: response.body } : { status: 200, body: result.webhookResponse ?? { message: 'Webhook call received' } };
+	return { answer, result };
+}
+
+/** Enough of Express's response for webhook methods that answer themselves. */
+class RecordedResponse {
+	statusCode = 200;
+	body: unknown;
+	sent = false;
+	headersSent = false;
+
+	status(code: number) {
+		this.statusCode = code;
+		return this;
+	}
+
+	json(body: unknown) {
+		this.body = body;
+		this.sent = this.headersSent = true;
+		return this;
+	}
+
+	send(body: unknown) {
+		return this.json(body);
+	}
+
+	end() {
+		this.sent = this.headersSent = true;
+		return this;
+	}
+}
+
+function lowerCaseKeys(headers: Record<string, string>) {
+	return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+function requireContext(run: WorkflowRun): RunContext {
+	if (!run.context) throw new Error('This run cannot be resumed: it has no run context');
+	return run.context;
+}

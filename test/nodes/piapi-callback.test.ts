@@ -1,0 +1,201 @@
+import sharp from 'sharp';
+
+import { startPiApiFake, type PiApiFake } from '../fake';
+import { makeProductPhoto } from '../fake/images';
+import { startReceiver, type Receiver } from '../fake/test-client';
+import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import { callResumeUrl, resumeAfterWaitLimit } from '../harness/waiting';
+import { CallbackServer } from '../support/callback-server';
+import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+
+const API_KEY = 'pi-live-KEY-0987654321-fedcba';
+let fake: PiApiFake;
+let imageHost: Receiver;
+let imageUrl: string;
+let n8n: CallbackServer;
+
+const credentials = () => ({ piApiApi: { apiKey: API_KEY, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl } });
+
+type OnError = 'continueRegularOutput' | 'continueErrorOutput' | undefined;
+
+function callbackWorkflow(parameters: Record<string, unknown> = {}, items = [{ json: {} }], onError?: OnError) {
+	const workflow = workflowFor(
+		'piApiSegment',
+		{ imageSource: 'url', imageUrl, prompt: 'product', waitMode: 'callback', maxWait: 60, ...parameters } as never,
+		items,
+		{ credentials: ['piApiApi'] },
+	);
+	if (onError) workflow.nodes[2].onError = onError;
+	return workflow;
+}
+
+/** Runs the workflow until it waits for PiAPI, and makes it reachable at its resume URL. */
+async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>): Promise<WorkflowRun> {
+	const run = await runWorkflow(workflow, { credentials: credentials(), baseUrl: n8n.baseUrl });
+	expect(run.status).toBe('waiting');
+	n8n.register(run);
+	return run;
+}
+
+function createdTask() {
+	const tasks = [...fake.tasks.values()];
+	expect(tasks).toHaveLength(1);
+	return tasks[0];
+}
+
+async function callbackBody(taskId: string) {
+	const response = await fetch(`${fake.baseUrl}/api/v1/task/${taskId}`, { headers: { 'x-api-key': API_KEY } });
+	return { timestamp: 1, data: ((await response.json()) as { data: unknown }).data };
+}
+
+beforeAll(async () => {
+	fake = await startPiApiFake({ apiKey: API_KEY, taskLatencyMs: 150, webhookRetryMs: 100 });
+	imageHost = await startReceiver(await makeProductPhoto({ width: 240, height: 180, seed: 5 }));
+	imageUrl = `${imageHost.url}/image.png`;
+	n8n = await CallbackServer.start();
+});
+beforeEach(() => fake.reset());
+afterAll(async () => {
+	await fake.close();
+	await imageHost.close();
+	await n8n.close();
+});
+
+describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
+	it("gives PiAPI the execution's resume URL and a generated secret, waits, and resumes with the polling output shape", async () => {
+		const run = await runUntilWaiting(callbackWorkflow({ negativePrompt: 'background', segmentFactor: -15 }));
+		const task = createdTask();
+		const { endpoint, secret } = task.config.webhook_config;
+		// The resume URL carries n8n's own token (n8n refuses calls without it) besides the secret.
+		expect(endpoint).toMatch(new RegExp(`^${n8n.baseUrl}/webhook-waiting/${run.executionId}\\?signature=[0-9a-f]{64}$`));
+		expect(secret).toMatch(/^[0-9a-f]{64}$/);
+		expect(JSON.stringify(run.run.data)).not.toContain(secret);
+		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: task.id, done: false });
+
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.status).toBe('success');
+		const [item] = resumed.output(NODE_UNDER_TEST);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toMatchObject({
+			vendor: 'piapi',
+			imageUrl,
+			prompt: 'product',
+			negativePrompt: 'background',
+			segmentFactor: -15,
+			taskId: task.id,
+			status: 'succeeded',
+			done: true,
+		});
+		expect(item.json.maskUrls).toEqual([item.json.maskUrl]);
+		const meta = await sharp(await resumed.binary(item, 'mask')).metadata();
+		expect([meta.format, meta.width, meta.height]).toEqual(['png', 240, 180]);
+		expect(item.binary?.mask.fileName).toBe('image_mask.png');
+		expect(fake.counters.creates).toBe(1);
+	});
+
+	it.each([
+		['a wrong secret', { webhookSecretOverride: 'not-the-secret' }],
+		['no secret', { webhookOmitSecret: true }],
+	])('refuses a callback with %s and keeps waiting', async (_case, faults) => {
+		fake.configure(faults);
+		const run = await runUntilWaiting(callbackWorkflow());
+		const task = createdTask();
+		await waitFor(() => fake.webhookLog.length === 3);
+		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([401, 401, 401]);
+		expect(run.status).toBe('waiting');
+
+		const answer = await callResumeUrl(run, {
+			headers: { 'x-webhook-secret': (task.config.webhook_config as { secret: string }).secret },
+			body: await callbackBody(task.id),
+		});
+		expect(answer.status).toBe(200);
+		expect(answer.run?.status).toBe('success');
+	});
+
+	it('resumes once when PiAPI delivers the same callback twice', async () => {
+		fake.configure({ webhookDuplicate: true });
+		const run = await runUntilWaiting(callbackWorkflow());
+		const resumed = await n8n.whenResumed(run.executionId);
+		await waitFor(() => fake.webhookLog.length >= 2);
+		expect(resumed.output(NODE_UNDER_TEST)).toHaveLength(1);
+		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
+		expect(fake.webhookLog.map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
+			[false, 200],
+			[true, 409],
+		]);
+	});
+
+	it('with several items, resumes only when every task is done, and keeps their order', async () => {
+		const items = [0, 1, 2].map((index) => ({ json: { prompt: `thing ${index}` } }));
+		fake.configure({ taskLatencyMs: 400 });
+		const run = await runUntilWaiting(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items));
+		const slowest = [...fake.tasks.values()].find((task) => task.input.prompt === 'thing 0')!;
+		slowest.latencyMs = 1200;
+		const resumed = await n8n.whenResumed(run.executionId);
+		const early = n8n.answers.filter((answer) => answer.executionId === run.executionId && !answer.run);
+		expect(early.map((answer) => answer.body)).toEqual([
+			{ message: 'Noted; other tasks of this execution are still running.' },
+			{ message: 'Noted; other tasks of this execution are still running.' },
+		]);
+		const output = resumed.output(NODE_UNDER_TEST);
+		expect(output.map((item) => [item.json.prompt, item.json.status, item.pairedItem])).toEqual([
+			['thing 0', 'succeeded', { item: 0 }],
+			['thing 1', 'succeeded', { item: 1 }],
+			['thing 2', 'succeeded', { item: 2 }],
+		]);
+		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
+		expect(fake.counters.creates).toBe(3);
+	});
+
+	it('reports a task PiAPI failed as an error item of that item', async () => {
+		fake.configure({ taskOutcome: () => 'failed' });
+		const run = await runUntilWaiting(callbackWorkflow({}, [{ json: {} }], 'continueRegularOutput'));
+		const [item] = (await n8n.whenResumed(run.executionId)).output(NODE_UNDER_TEST);
+		expect(item.json.error).toMatch(/PiAPI could not segment the image \(task [0-9a-f-]{36}\).*\[item 0\]/);
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('at Max Wait, goes on with each item failed with its task id (error output)', async () => {
+		fake.configure({ taskOutcome: () => 'never' });
+		const run = await runUntilWaiting(callbackWorkflow({ maxWait: 1 }, [{ json: {} }], 'continueErrorOutput'));
+		const waitTill = run.run.data.waitTill;
+		expect(waitTill).toBeInstanceOf(Date);
+		expect(waitTill!.getTime() - Date.now()).toBeLessThanOrEqual(1000);
+
+		const resumed = await resumeAfterWaitLimit(run);
+		expect(resumed.status).toBe('success');
+		expect(resumed.output(NODE_UNDER_TEST, 0)).toEqual([]);
+		const [failed] = resumed.output(NODE_UNDER_TEST, 1);
+		const taskId = createdTask().id;
+		expect(failed.json.error).toContain(`without the result of task ${taskId}`);
+		expect(failed.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('refuses its own Webhook URL option in callback mode, naming the fix', async () => {
+		const run = await runWorkflow(callbackWorkflow({ options: { webhookEndpoint: 'https://example.com/hook' } }), {
+			credentials: credentials(),
+			baseUrl: n8n.baseUrl,
+		});
+		expect(run.status).toBe('error');
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/Webhook URL option cannot be used with Wait Mode "Webhook Callback" \[item 0\]/);
+		expect(fake.counters.creates).toBe(0);
+	});
+
+	it('keeps the API key and the secret out of everything it outputs', async () => {
+		const run = await runUntilWaiting(callbackWorkflow());
+		const resumed = await n8n.whenResumed(run.executionId);
+		const secret = (createdTask().config.webhook_config as { secret: string }).secret;
+		for (const data of [run.run.data, resumed.run.data]) {
+			expect(JSON.stringify(data)).not.toContain(API_KEY);
+			expect(JSON.stringify(data)).not.toContain(secret);
+		}
+	});
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
