@@ -49,7 +49,9 @@ export class CallbackServer {
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const executionId = new URL(request.url ?? '/', this.baseUrl).pathname.split('/')[2] ?? '';
 		// n8n handles one call to a waiting execution at a time: the first resume wins.
-		const answer = await (this.queue = this.queue.then(async () => await this.deliver(executionId, request, Buffer.concat(chunks))));
+		const delivery = this.queue.then(async () => await this.deliver(executionId, request, Buffer.concat(chunks)));
+		this.queue = delivery;
+		const answer = await delivery;
 		response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
 	}
 
