@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { readBinary } from './binary-storage';
 import { EXAMPLE_IDS } from './examples';
 import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from './execution';
+import { readExecutions, waitForExecutions } from './executions-db';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { inspectMask } from './mask-check';
 import { startN8n, type RunningN8n } from './n8n-server';
@@ -120,38 +121,166 @@ test('4: split flow: start without waiting → Wait → Check Segmentation Task 
 	await expectMask(items[0], 'sku-1002');
 });
 
-describe('3: webhook → PiAPI Segment → Respond to Webhook (n8n start)', () => {
+describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	let server: RunningN8n;
-	const call = async (body: unknown) => {
-		const response = await request(`${server.url}/webhook/segment-product-image`, {
+	const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
+		const response = await request(url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', ...headers },
 			body: JSON.stringify(body),
 		});
 		return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
 	};
+	const piApi = () => stack.vendors.piApi.fake!;
+	const deliveries = (taskId: string) => piApi().webhookLog.filter((delivery) => delivery.taskId === taskId);
+	const waitUntil = async (condition: () => boolean, what: string, timeoutMs = 20_000) => {
+		const deadline = Date.now() + timeoutMs;
+		while (!condition()) {
+			if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	};
+	const photoUrl = (productId: string) => `${stack.shop.baseUrl}/images/${productId}.jpg`;
 
 	beforeAll(async () => {
-		await stack.n8n.publishWorkflow(EXAMPLE_IDS.webhook);
+		for (const id of [EXAMPLE_IDS.webhook, EXAMPLE_IDS.callback, EXAMPLE_IDS.trigger]) await stack.n8n.publishWorkflow(id);
 		server = await startN8n(stack.n8n);
 	}, 3 * 60_000);
+
+	afterEach(() => {
+		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined });
+	});
 
 	afterAll(async () => {
 		await server?.stop();
 	});
 
-	test('answers with the mask URL of the posted photo', async () => {
-		const { status, json } = await call({ imageUrl: `${stack.shop.baseUrl}/images/sku-1003.jpg`, prompt: 'lamp' });
-		expect({ status, json }).toMatchObject({ status: 200, json: { status: 'succeeded', taskId: expect.stringMatching(UUID) } });
-		expect(json.maskUrl).toEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/));
-		const mask = await request(json.maskUrl as string);
-		expect(mask.statusCode).toBe(200);
-		const info = await inspectMask(Buffer.from(await mask.body.arrayBuffer()));
-		expect(info).toMatchObject({ format: 'png', width: 640, height: 640 });
+	describe('3: webhook → PiAPI Segment → Respond to Webhook', () => {
+		const call = async (body: unknown) => await post(`${server.url}/webhook/segment-product-image`, body);
+
+		test('answers with the mask URL of the posted photo', async () => {
+			const { status, json } = await call({ imageUrl: photoUrl('sku-1003'), prompt: 'lamp' });
+			expect({ status, json }).toMatchObject({ status: 200, json: { status: 'succeeded', taskId: expect.stringMatching(UUID) } });
+			expect(json.maskUrl).toEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/));
+			const mask = await request(json.maskUrl as string);
+			expect(mask.statusCode).toBe(200);
+			const info = await inspectMask(Buffer.from(await mask.body.arrayBuffer()));
+			expect(info).toMatchObject({ format: 'png', width: 640, height: 640 });
+		});
+
+		test('answers 422 with the error when the photo cannot be segmented', async () => {
+			const { status, json } = await call({ imageUrl: photoUrl('sku-1004') });
+			expect({ status, json }).toMatchObject({ status: 422, json: { error: expect.stringMatching(/\S/) } });
+		});
 	});
 
-	test('answers 422 with the error when the photo cannot be segmented', async () => {
-		const { status, json } = await call({ imageUrl: `${stack.shop.baseUrl}/images/sku-1004.jpg` });
-		expect({ status, json }).toMatchObject({ status: 422, json: { error: expect.stringMatching(/\S/) } });
+	describe('5: webhook → PiAPI Segment in callback mode (the execution waits for PiAPI)', () => {
+		const start = async (productId: string) => {
+			const before = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).length;
+			const { status } = await post(`${server.url}/webhook/segment-on-callback`, { imageUrl: photoUrl(productId), prompt: 'product' });
+			expect(status).toBe(200);
+			const execution = await waitForExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback, (all) =>
+				all.length > before && all.at(-1)!.status === 'waiting' ? all.at(-1) : undefined,
+			);
+			const [created] = nodeItems(execution, 'PiAPI Segment');
+			const taskId = String(created.json.taskId);
+			return { executionId: execution.id, taskId, task: piApi().tasks.get(taskId)! };
+		};
+		const finished = async (executionId: number) =>
+			await waitForExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback, (all) => {
+				const execution = all.find((candidate) => candidate.id === executionId);
+				return execution && execution.status !== 'waiting' && execution.status !== 'running' ? execution : undefined;
+			});
+
+		test('resumes once with the mask when PiAPI calls back, also when PiAPI delivers twice', async () => {
+			piApi().configure({ webhookDuplicate: true });
+			const { executionId, taskId, task } = await start('sku-1003');
+			expect(task.config.webhook_config.endpoint).toMatch(new RegExp(`^${server.url}/webhook-waiting/${executionId}\\?signature=`));
+			const execution = await finished(executionId);
+			expectSuccess(execution);
+			const [item] = nodeItems(execution, 'Mask ready');
+			expect(item.json).toMatchObject({ vendor: 'piapi', status: 'succeeded', done: true, taskId, prompt: 'product' });
+			await expectMask(item, 'sku-1003');
+			await waitUntil(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate');
+			// The node answers PiAPI before it resumes the execution, so the repeat meets the execution
+			// either still resuming (200; n8n lets only one call resume it) or resumed (409).
+			const [first, repeat] = deliveries(taskId);
+			expect([first.duplicate, first.status, repeat.duplicate]).toEqual([false, 200, true]);
+			expect([200, 409]).toContain(repeat.status);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			const [after] = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).filter((run) => run.id === executionId);
+			expect(after.data.resultData.runData['Mask ready']).toHaveLength(1);
+			expect(after.data.resultData.runData['PiAPI Segment']).toHaveLength(1);
+		});
+
+		test('refuses callbacks with a wrong or missing secret and keeps waiting; the right one resumes it', async () => {
+			piApi().configure({ webhookSecretOverride: 'not-the-secret' });
+			const { executionId, taskId, task } = await start('sku-1002');
+			await waitUntil(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering');
+			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
+
+			const body = { timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) };
+			const { endpoint, secret } = task.config.webhook_config;
+			expect((await post(endpoint, body)).status).toBe(401);
+			const stillWaiting = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).find((run) => run.id === executionId);
+			expect(stillWaiting?.status).toBe('waiting');
+
+			expect((await post(endpoint, body, { 'x-webhook-secret': secret })).status).toBe(200);
+			const execution = await finished(executionId);
+			expectSuccess(execution);
+			expect(nodeItems(execution, 'Mask ready')[0].json).toMatchObject({ taskId, status: 'succeeded' });
+		});
+	});
+
+	describe('6: PiAPI Trigger → mask', () => {
+		const SECRET = 'replace-with-a-long-random-secret';
+		const triggerUrl = () => `${server.url}/webhook/5e9a0006-0000-4000-8000-000000000090/piapi`;
+		const createTask = async (productId: string) => {
+			const fake = piApi();
+			const { json } = await post(
+				`${fake.baseUrl}/api/v1/task`,
+				{
+					model: 'Qubico/image-toolkit',
+					task_type: 'segment',
+					input: { image: photoUrl(productId), prompt: 'product', negative_prompt: '', segment_factor: 0 },
+					config: { webhook_config: { endpoint: triggerUrl(), secret: SECRET } },
+				},
+				{ 'x-api-key': fake.config.apiKey },
+			);
+			return String((json.data as { task_id: string }).task_id);
+		};
+		const executionsFor = (taskId: string) =>
+			readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).filter((run) => nodeItems(run, 'PiAPI Trigger')[0]?.json.taskId === taskId);
+
+		test('starts the workflow once per finished task, with the task and its mask', async () => {
+			piApi().configure({ webhookDuplicate: true });
+			const taskId = await createTask('sku-1001');
+			const execution = await waitForExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger, () => {
+				const [run] = executionsFor(taskId);
+				return run?.status === 'success' ? run : undefined;
+			});
+			const [item] = nodeItems(execution, 'Mask ready');
+			expect(item.json).toMatchObject({ vendor: 'piapi', taskId, status: 'succeeded', done: true, error: null });
+			await expectMask(item, 'sku-1001');
+			await waitUntil(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate');
+			expect(deliveries(taskId).map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
+				[false, 200],
+				[true, 200],
+			]);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			expect(executionsFor(taskId)).toHaveLength(1);
+		});
+
+		test.each([
+			['a wrong secret', { webhookSecretOverride: 'not-the-secret' }],
+			['no secret', { webhookOmitSecret: true }],
+		])('refuses calls with %s and starts nothing', async (_case, fault) => {
+			piApi().configure(fault);
+			const before = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).length;
+			const taskId = await createTask('sku-1001');
+			await waitUntil(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering');
+			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
+			expect(readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger)).toHaveLength(before);
+		});
 	});
 });

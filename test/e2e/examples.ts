@@ -20,6 +20,8 @@ export const EXAMPLE_IDS = {
 	catalog: 'segExample02Catalog',
 	webhook: 'segExample03Webhook',
 	splitFlow: 'segExample04SplitFlow',
+	callback: 'segExample05Callback',
+	trigger: 'segExample06Trigger',
 } as const;
 
 export const SHOP_PLACEHOLDER = 'https://shop.example/';
