@@ -142,13 +142,26 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	};
 	const photoUrl = (productId: string) => `${stack.shop.baseUrl}/images/${productId}.jpg`;
 
+	/** Example 5 with a Max Wait of 2 s, to see n8n end the wait. */
+	const CALLBACK_TIMEOUT_ID = 'segExample05MaxWait2s';
+	const callbackWithShortMaxWait = () => {
+		const example = stack.examples.find((workflow) => workflow.id === EXAMPLE_IDS.callback)!;
+		const text = JSON.stringify(example).replaceAll('5e9a0005-', '5e9a0105-').replace('"segment-on-callback"', '"segment-on-callback-max-wait"');
+		const workflow = JSON.parse(text) as typeof example;
+		workflow.id = CALLBACK_TIMEOUT_ID;
+		workflow.name = `${workflow.name} (Max Wait 2 s)`;
+		workflow.nodes.find((node) => node.name === 'PiAPI Segment')!.parameters.maxWait = 2;
+		return workflow;
+	};
+
 	beforeAll(async () => {
-		for (const id of [EXAMPLE_IDS.webhook, EXAMPLE_IDS.callback, EXAMPLE_IDS.trigger]) await stack.n8n.publishWorkflow(id);
+		await stack.n8n.importWorkflows([callbackWithShortMaxWait()]);
+		for (const id of [EXAMPLE_IDS.webhook, EXAMPLE_IDS.callback, EXAMPLE_IDS.trigger, CALLBACK_TIMEOUT_ID]) await stack.n8n.publishWorkflow(id);
 		server = await startN8n(stack.n8n);
 	}, 3 * 60_000);
 
 	afterEach(() => {
-		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined });
+		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined, taskOutcome: () => 'success' });
 	});
 
 	afterAll(async () => {
@@ -231,6 +244,25 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			expect(nodeItems(execution, 'Mask ready')[0].json).toMatchObject({ taskId, status: 'succeeded' });
 		});
 	});
+
+	test('5: at Max Wait n8n resumes the execution and the item goes to the error output with its task id', async () => {
+		piApi().configure({ taskOutcome: () => 'never' });
+		const { status } = await post(`${server.url}/webhook/segment-on-callback-max-wait`, { imageUrl: photoUrl('sku-1001') });
+		expect(status).toBe(200);
+		// n8n looks for waits that ended about once a minute.
+		const execution = await waitForExecutions(
+			stack.n8n.userFolder,
+			CALLBACK_TIMEOUT_ID,
+			(all) => all.find((run) => run.status !== 'waiting' && run.status !== 'running' && run.status !== 'new'),
+			100_000,
+		);
+		expectSuccess(execution);
+		const task = [...piApi().tasks.values()].find((candidate) => candidate.config.webhook_config.endpoint.includes(`/webhook-waiting/${execution.id}?`));
+		const taskId = task!.id;
+		const [failed] = nodeItems(execution, 'Segmentation failed');
+		expect(failed.json.error).toEqual(expect.stringContaining(`without the result of task ${taskId}`));
+		expect(nodeRan(execution, 'Mask ready')).toBe(false);
+	}, 150_000);
 
 	describe('6: PiAPI Trigger → mask', () => {
 		const SECRET = 'replace-with-a-long-random-secret';
