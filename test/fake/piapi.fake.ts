@@ -434,9 +434,12 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		const { endpoint, secret } = task.config.webhook_config;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (!this.config.webhookOmitSecret) headers['x-webhook-secret'] = this.config.webhookSecretOverride ?? secret;
+		// This delivery's signal: after a reset the getter gives a new one, and retries of a task
+		// from before the reset must not reach the next test's receiver.
+		const signal = this.backgroundSignal;
 		for (let attempt = 1; attempt <= this.config.webhookMaxAttempts; attempt++) {
 			if (attempt > 1) await this.sleep(this.config.webhookRetryMs);
-			if (this.backgroundSignal.aborted) return false;
+			if (signal.aborted) return false;
 			this.counters.webhookDeliveries++;
 			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now() };
 			try {
@@ -444,7 +447,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 					method: 'POST',
 					headers,
 					body,
-					signal: AbortSignal.any([this.backgroundSignal, AbortSignal.timeout(5000)]),
+					signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),
 				});
 				await response.body.dump();
 				entry.status = response.statusCode;
