@@ -12,8 +12,9 @@ import { readBinaryOutputOptions } from '../shared/output';
 import { formatSeconds } from '../shared/polling';
 import { runSegmentation } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
-import { PiApiClient, toSegmentationTask } from '../shared/transport/piapi.client';
-import { generateWebhookSecret, receivedSecret, secretFingerprint, secretMatchesFingerprint } from '../shared/webhook-secret';
+import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
+import { PiApiClient } from '../shared/transport/piapi.client';
+import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { completedResult, createdItem, runItemTask, taskFailed } from './execute';
 
@@ -46,13 +47,14 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	const maxWaitMs = readMaxWaitMs(context);
 	const secret = generateWebhookSecret();
 	const callback = { endpoint: resumeUrl(context), secret };
-	const waitingItems: WaitingItem[] = [];
+	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
 	const [created] = await runSegmentation(context, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => {
 		const itemTask = await runItemTask(run, itemIndex, { callback });
-		waitingItems[itemIndex] = { item: createdItem(itemTask), taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
+		tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
 		return createdItem(itemTask);
 	});
-	const items = created.map((item, itemIndex) => (item.json.error === undefined ? waitingItems[itemIndex] : { item }));
+	// One output per input item, in order and paired; failed items are error items without a task.
+	const items: WaitingItem[] = created.map((item, itemIndex) => (item.json.error === undefined ? { item, ...tasks[itemIndex] } : { item }));
 	if (!items.some((waiting) => waiting.taskId)) return [created];
 
 	const options = readBinaryOutputOptions(context.getNodeParameter('options', 0, {}) as IDataObject);
@@ -61,12 +63,12 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 		maxWaitMs,
 		downloadMask: options.downloadMask,
 		maskBinaryField: options.maskBinaryField,
-		items: items.map((waiting, itemIndex) => ({ ...waiting, item: { ...waiting.item, pairedItem: { item: itemIndex } } })),
+		items,
 	};
 	context.getContext('node')[STATE_KEY] = state;
 	context.getExecuteData().data.main = [state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex))];
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
-	return [state.items.map((waiting) => waiting.item)];
+	return [created];
 }
 
 function readMaxWaitMs(context: IExecuteFunctions) {
@@ -95,22 +97,17 @@ function timedOutItem(context: IExecuteFunctions, state: CallbackState, waiting:
 			hint: `The task may still finish at PiAPI. Get its result with Check Segmentation Task (task id ${waiting.taskId}), or raise Max Wait.`,
 		},
 	);
-	return { ...errorItem(context, error, itemIndex), pairedItem: { item: itemIndex } };
+	return errorItem(context, error, itemIndex);
 }
 
 /** A call to the resume URL: from PiAPI if the secret matches, else refused while the execution keeps waiting. */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
 	if (!state) return respond(this, 409, 'This execution is not waiting for a PiAPI callback.');
-	if (!secretMatchesFingerprint(receivedSecret(this.getHeaderData()), state.secretFingerprint)) {
-		this.logger.warn('PiAPI Segment refused a callback without the right x-webhook-secret; the execution keeps waiting', {
-			node: this.getNode().name,
-		});
-		return respond(this, 401, 'Missing or wrong x-webhook-secret: the call was refused.');
-	}
-	const data = this.getBodyData().data;
-	if (!data || typeof data !== 'object' || Array.isArray(data)) return respond(this, 400, 'Expected a PiAPI task in the body: { "data": { "task_id", "status", ... } }.');
-	const reported = toSegmentationTask(data as IDataObject);
+	const refused = refuseUnlessFromPiApi(this, state.secretFingerprint, 'the execution keeps waiting');
+	if (refused) return refused;
+	const reported = reportedTask(this);
+	if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
 	if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
 	if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
 
@@ -170,11 +167,6 @@ async function resumedItem(
 		const binary = await context.helpers.prepareBinaryData(result.mask.data, result.mask.fileName, result.mask.mimeType);
 		return { json, binary: { [state.maskBinaryField]: binary }, pairedItem };
 	} catch (error) {
-		return { ...errorItem(context, error, itemIndex), pairedItem };
+		return errorItem(context, error, itemIndex);
 	}
-}
-
-function respond(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ message });
-	return { noWebhookResponse: true };
 }

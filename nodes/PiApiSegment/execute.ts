@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
-import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
-import { assertImageUrl, maskFileName, readBinaryImage } from '../shared/image/source';
-import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
+import { assertImageUrl, readBinaryImage } from '../shared/image/source';
+import { maskFromBytes, readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
 import type { WaitOptions } from '../shared/polling';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
@@ -97,9 +96,7 @@ export async function completedResult(client: PiApiClient, task: SegmentationTas
 	}
 	let mask: MaskFile | undefined;
 	if (downloadMask) {
-		const file = await client.downloadResult(maskUrls[0]);
-		const format = inspectImage(file.data)?.format ?? 'png';
-		mask = { data: file.data, fileName: maskFileName(sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
+		mask = maskFromBytes((await client.downloadResult(maskUrls[0])).data, sourceName);
 	}
 	const fields: IDataObject = { taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
 	return { fields, mask };

@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
+import { maskFromBytes } from '../shared/output';
+import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
 import { taskJson, type SegmentationTask } from '../shared/task';
 import { downloadFile } from '../shared/transport/download';
-import { toSegmentationTask } from '../shared/transport/piapi.client';
-import { receivedSecret, secretMatches } from '../shared/webhook-secret';
+import { secretFingerprint } from '../shared/webhook-secret';
 import { RecentDeliveries } from './recent-deliveries';
 
 const deliveries = new RecentDeliveries();
@@ -12,15 +12,10 @@ const deliveries = new RecentDeliveries();
 /** A call from PiAPI: checked, filtered, answered at once, then emitted as the normalized task. */
 export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const secret = String(this.getNodeParameter('secret', '') ?? '');
-	if (!secretMatches(receivedSecret(this.getHeaderData()), secret)) {
-		this.logger.warn('PiAPI Trigger refused a call without the right x-webhook-secret', { node: this.getNode().name });
-		return respond(this, 401, 'Missing or wrong x-webhook-secret: the call was refused.');
-	}
-	const data = this.getBodyData().data;
-	if (!data || typeof data !== 'object' || Array.isArray(data)) {
-		return respond(this, 400, 'Expected a PiAPI task in the body: { "data": { "task_id", "status", ... } }.');
-	}
-	const task = toSegmentationTask(data as IDataObject);
+	const refused = refuseUnlessFromPiApi(this, secretFingerprint(secret), 'nothing was started');
+	if (refused) return refused;
+	const task = reportedTask(this);
+	if (!task) return respond(this, 400, NO_TASK_IN_BODY);
 	if (!task.taskId) return respond(this, 400, 'The task in the body has no task_id.');
 	const ignored = ignoreReason(this, task);
 	if (ignored) return respond(this, 200, `Ignored: ${ignored}.`);
@@ -54,17 +49,11 @@ async function taskItem(context: IWebhookFunctions, task: SegmentationTask): Pro
 	if (!options.downloadMask || task.status !== 'succeeded' || !maskUrl) return { json };
 	try {
 		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
-		const format = inspectImage(file.data)?.format ?? 'png';
-		const fileName = `${task.taskId}_mask.${format === 'jpeg' ? 'jpg' : format}`;
-		const binary = await context.helpers.prepareBinaryData(file.data, fileName, MIME_TYPES[format]);
+		const mask = maskFromBytes(file.data, task.taskId);
+		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
 		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
 	} catch (error) {
 		// The task is still worth a run: say why the mask is missing instead of dropping the call.
 		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
 	}
-}
-
-function respond(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ message });
-	return { noWebhookResponse: true };
 }

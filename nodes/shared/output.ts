@@ -1,9 +1,18 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { inspectImage, MIME_TYPES } from './image/inspect';
+import { maskFileName } from './image/source';
+
 export interface MaskFile {
 	data: Buffer;
 	fileName: string;
 	mimeType: string;
+}
+
+/** A downloaded mask as a file: the bytes decide its format (PNG if unknown); named after the source image. */
+export function maskFromBytes(data: Buffer, sourceName: string | undefined): MaskFile {
+	const format = inspectImage(data)?.format ?? 'png';
+	return { data, fileName: maskFileName(sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
 }
 
 export interface BinaryOutputOptions {
