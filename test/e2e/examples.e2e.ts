@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { readBinary } from './binary-storage';
 import { EXAMPLE_IDS } from './examples';
 import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from './execution';
+import { eventually } from '../support/wait';
 import { readExecutions, waitForExecutions } from './executions-db';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { inspectMask } from './mask-check';
@@ -133,13 +134,6 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	};
 	const piApi = () => stack.vendors.piApi.fake!;
 	const deliveries = (taskId: string) => piApi().webhookLog.filter((delivery) => delivery.taskId === taskId);
-	const waitUntil = async (condition: () => boolean, what: string, timeoutMs = 20_000) => {
-		const deadline = Date.now() + timeoutMs;
-		while (!condition()) {
-			if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	};
 	const photoUrl = (productId: string) => `${stack.shop.baseUrl}/images/${productId}.jpg`;
 
 	/** Example 5 with a Max Wait of 2 s, to see n8n end the wait. */
@@ -214,7 +208,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			const [item] = nodeItems(execution, 'Mask ready');
 			expect(item.json).toMatchObject({ vendor: 'piapi', status: 'succeeded', done: true, taskId, prompt: 'product' });
 			await expectMask(item, 'sku-1003');
-			await waitUntil(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate');
+			await eventually(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate', 20_000, 100);
 			// The node answers PiAPI before it resumes the execution, so the repeat meets the execution
 			// either still resuming (200; n8n lets only one call resume it) or resumed (409).
 			const [first, repeat] = deliveries(taskId);
@@ -229,7 +223,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 		test('refuses callbacks with a wrong or missing secret and keeps waiting; the right one resumes it', async () => {
 			piApi().configure({ webhookSecretOverride: 'not-the-secret' });
 			const { executionId, taskId, task } = await start('sku-1002');
-			await waitUntil(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering');
+			await eventually(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering', 20_000, 100);
 			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
 
 			const body = { timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) };
@@ -294,7 +288,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			const [item] = nodeItems(execution, 'Mask ready');
 			expect(item.json).toMatchObject({ vendor: 'piapi', taskId, status: 'succeeded', done: true, error: null });
 			await expectMask(item, 'sku-1001');
-			await waitUntil(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate');
+			await eventually(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate', 20_000, 100);
 			expect(deliveries(taskId).map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
 				[false, 200],
 				[true, 200],
@@ -310,7 +304,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			piApi().configure(fault);
 			const before = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).length;
 			const taskId = await createTask('sku-1001');
-			await waitUntil(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering');
+			await eventually(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering', 20_000, 100);
 			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
 			expect(readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger)).toHaveLength(before);
 		});

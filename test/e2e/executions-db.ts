@@ -3,6 +3,7 @@ import { parse } from 'flatted';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import { eventually } from '../support/wait';
 import type { ExecutionRun } from './execution';
 
 export interface StoredExecution extends ExecutionRun {
@@ -38,14 +39,11 @@ export async function waitForExecutions<T>(
 	check: (executions: StoredExecution[]) => T | undefined,
 	timeoutMs = 30_000,
 ): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const found = check(readExecutions(userFolder, workflowId));
-		if (found !== undefined) return found;
-		if (Date.now() > deadline) {
-			const states = readExecutions(userFolder, workflowId).map((execution) => `${execution.id}:${execution.status}`);
-			throw new Error(`Timed out waiting for executions of ${workflowId} (have ${states.join(', ') || 'none'})`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
+	const states = () => readExecutions(userFolder, workflowId).map((execution) => `${execution.id}:${execution.status}`);
+	return await eventually(
+		() => check(readExecutions(userFolder, workflowId)),
+		() => `executions of ${workflowId} (have ${states().join(', ') || 'none'})`,
+		timeoutMs,
+		200,
+	);
 }

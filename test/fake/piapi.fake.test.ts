@@ -1,6 +1,7 @@
 import { makeProductPhoto, sniffImage } from './images';
 import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
 import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
+import { eventually } from '../support/wait';
 
 let fake: PiApiFake;
 let receiver: Receiver;
@@ -44,14 +45,6 @@ async function waitForStatus(taskId: string, wanted: string) {
 		await sleep(20);
 	}
 	throw new Error(`task ${taskId} never reached ${wanted}`);
-}
-
-async function waitFor(condition: () => boolean, ms = 3000) {
-	const until = Date.now() + ms;
-	while (!condition()) {
-		if (Date.now() > until) throw new Error('timed out');
-		await sleep(10);
-	}
 }
 
 describe('PiAPI fake: auth, account, envelopes', () => {
@@ -269,7 +262,7 @@ describe('PiAPI fake: webhooks', () => {
 
 	it('POSTs {timestamp, data} with the secret verbatim when the task completes', async () => {
 		const taskId = (await createTask(undefined, withWebhook())).json.data.task_id;
-		await waitFor(() => receiver.received.length === 1);
+		await eventually(() => receiver.received.length === 1);
 		const [hook] = receiver.received;
 		expect(hook.headers['x-webhook-secret']).toBe('s3cret');
 		expect(hook.headers['content-type']).toBe('application/json');
@@ -284,7 +277,7 @@ describe('PiAPI fake: webhooks', () => {
 	it('also reports failed tasks', async () => {
 		fake.configure({ taskOutcome: () => 'failed' });
 		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 1);
+		await eventually(() => receiver.received.length === 1);
 		expect(receiver.received[0].body.data).toMatchObject({ status: 'failed', error: { code: PIAPI_TASK_ERROR_CODES.failed } });
 	});
 
@@ -292,7 +285,7 @@ describe('PiAPI fake: webhooks', () => {
 		fake.configure({ webhookRetryMs: 80 });
 		receiver.statuses.push(500, 503, 500, 500);
 		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 3);
+		await eventually(() => receiver.received.length === 3);
 		await sleep(200);
 		expect(receiver.received).toHaveLength(3);
 		expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(70);
@@ -307,11 +300,11 @@ describe('PiAPI fake: webhooks', () => {
 	it('retries after a network error and stops at the first 2xx', async () => {
 		fake.configure({ webhookRetryMs: 50 });
 		const taskId = (await createTask(undefined, { config: { webhook_config: { endpoint: 'http://127.0.0.1:1/hook', secret: 'x' } } })).json.data.task_id;
-		await waitFor(() => fake.webhookLog.length === 3);
+		await eventually(() => fake.webhookLog.length === 3);
 		expect(fake.webhookLog.every((d) => d.taskId === taskId && !d.ok && d.error)).toBe(true);
 		receiver.statuses.push(500);
 		await createTask(undefined, withWebhook());
-		await waitFor(() => receiver.received.length === 2);
+		await eventually(() => receiver.received.length === 2);
 		await sleep(150);
 		expect(receiver.received).toHaveLength(2);
 	});
@@ -322,18 +315,18 @@ describe('PiAPI fake: webhooks', () => {
 
 		fake.configure({ webhookDuplicate: true });
 		const twice = (await createTask(undefined, withWebhook())).json.data.task_id as string;
-		await waitFor(() => deliveriesOf(twice).length === 2);
+		await eventually(() => deliveriesOf(twice).length === 2);
 		expect(deliveriesOf(twice)[0].body).toEqual(deliveriesOf(twice)[1].body);
 		expect(fake.webhookLog.filter((entry) => entry.taskId === twice).some((entry) => entry.duplicate)).toBe(true);
 
 		fake.configure({ webhookDuplicate: false, webhookSecretOverride: 'wrong' });
 		const wrong = (await createTask(undefined, withWebhook())).json.data.task_id as string;
-		await waitFor(() => deliveriesOf(wrong).length === 1);
+		await eventually(() => deliveriesOf(wrong).length === 1);
 		expect(deliveriesOf(wrong)[0].headers['x-webhook-secret']).toBe('wrong');
 
 		fake.configure({ webhookSecretOverride: undefined, webhookOmitSecret: true });
 		const omitted = (await createTask(undefined, withWebhook())).json.data.task_id as string;
-		await waitFor(() => deliveriesOf(omitted).length === 1);
+		await eventually(() => deliveriesOf(omitted).length === 1);
 		expect(deliveriesOf(omitted)[0].headers['x-webhook-secret']).toBeUndefined();
 	});
 });

@@ -6,6 +6,7 @@ import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, resumeAfterWaitLimit } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
+import { eventually } from '../support/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -100,7 +101,7 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.configure(faults);
 		const run = await runUntilWaiting(callbackWorkflow());
 		const task = createdTask();
-		await waitFor(() => fake.webhookLog.length === 3);
+		await eventually(() => fake.webhookLog.length === 3, 'PiAPI to give up delivering');
 		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([401, 401, 401]);
 		expect(run.status).toBe('waiting');
 
@@ -116,7 +117,7 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.configure({ webhookDuplicate: true });
 		const run = await runUntilWaiting(callbackWorkflow());
 		const resumed = await n8n.whenResumed(run.executionId);
-		await waitFor(() => fake.webhookLog.length >= 2);
+		await eventually(() => fake.webhookLog.length >= 2, 'the duplicate delivery');
 		expect(resumed.output(NODE_UNDER_TEST)).toHaveLength(1);
 		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
 		expect(fake.webhookLog.map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
@@ -191,11 +192,3 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		}
 	});
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
