@@ -455,6 +455,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			} catch (error) {
 				entry.error = (error as Error).message;
 			}
+			// Cut off by a reset or close: it belongs to the state before, not to this log.
+			if (signal.aborted) return false;
 			this.webhookLog.push(entry);
 			if (entry.ok) return true;
 		}
