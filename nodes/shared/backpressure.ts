@@ -1,7 +1,6 @@
-import { sleepWithAbort } from 'n8n-workflow';
-
 import { VendorApiError } from './errors';
 import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
+import { cancellableSleep } from './sleep';
 
 const BACKPRESSURE_POLICY = { attempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 15_000 };
 
@@ -37,7 +36,7 @@ export async function createWhenCapacity<T>(
 			delay = retryDelayMs(failure, attempt, BACKPRESSURE_POLICY);
 		}
 		if (Date.now() - startedAt + delay > maxWaitMs) throw failure.details.notSent ? failure : gaveUp(failure, Date.now() - startedAt);
-		await sleepWithAbort(delay, signal);
+		await cancellableSleep(delay, signal);
 	}
 }
 

@@ -1,6 +1,5 @@
-import { sleepWithAbort } from 'n8n-workflow';
-
 import { VendorApiError } from './errors';
+import { cancellableSleep } from './sleep';
 import { VENDOR_NAMES, type SegmentationTask } from './task';
 
 export interface WaitOptions {
@@ -69,10 +68,10 @@ export async function waitForTask(
 		const remaining = options.maxWaitMs - (Date.now() - startedAt);
 		if (remaining < delay) {
 			// The next check would fall after the deadline; checking sooner would break the interval.
-			await sleepWithAbort(Math.max(0, remaining), options.signal);
+			await cancellableSleep(Math.max(0, remaining), options.signal);
 			throw new TaskTimeoutError(task, options.maxWaitMs);
 		}
-		await sleepWithAbort(delay, options.signal);
+		await cancellableSleep(delay, options.signal);
 		checkedAt = Date.now();
 		task = await getTask();
 		delay = nextGap;

@@ -1,6 +1,5 @@
-import { sleepWithAbort } from 'n8n-workflow';
-
 import { VendorApiError } from './errors';
+import { cancellableSleep } from './sleep';
 
 export interface RetryPolicy {
 	/** Tries in all, the first included. */
@@ -34,7 +33,7 @@ export async function withRetries<T>(
 		if (attempt >= policy.attempts || !shouldRetry(failure) || signal?.aborted) throw failure;
 		const delay = retryDelayMs(failure, attempt, policy);
 		if (policy.maxRetryAfterMs !== undefined && delay > policy.maxRetryAfterMs) throw askedToWait(failure, delay);
-		await sleepWithAbort(delay, signal);
+		await cancellableSleep(delay, signal);
 	}
 }
 
