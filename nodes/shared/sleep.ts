@@ -1,19 +1,26 @@
-import { sleep } from 'n8n-workflow';
+// Named imports are what every supported n8n-workflow must export; the namespace is only for
+// looking up what some versions lack.
+import * as n8nWorkflow from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
 
 /**
- * n8n-workflow's `sleep` as typed from 2.34 on, where it takes the cancel signal. Earlier
- * versions declare `sleep(ms)` and ignore a second argument, which this type allows.
+ * `sleepWithAbort(ms, signal)` is in n8n-workflow 1.98 to 2.33 only (so in n8n 1.101 to 2.33);
+ * importing it by name breaks every later n8n. Looked up at run time instead.
  */
-const sleepWithSignal: (ms: number, signal?: AbortSignal) => Promise<void> = sleep;
+const sleepWithAbort = (n8nWorkflow as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> }).sleepWithAbort;
+
+/** From 2.34 on, `sleep` takes the signal; earlier versions declare `sleep(ms)` and ignore a second argument. */
+const sleep: (ms: number, signal?: AbortSignal) => Promise<void> = n8nSleep;
 
 /**
- * Waits `ms`, or rejects as soon as the execution is cancelled. `sleep` is the only wait every
- * supported n8n has: `sleepWithAbort` exists in n8n-workflow 1.98 to 2.33 only, and `sleep` takes
- * a signal only from 2.34. So the signal goes to `sleep` (from 2.34 it also clears its timer)
- * and is watched here as well, which ends the wait at once on every version.
+ * Waits `ms`, or rejects as soon as the execution is cancelled, on every supported n8n: with
+ * `sleepWithAbort` where it exists, else with `sleep` given the signal, both of which clear
+ * their timer on cancel. The signal is also watched here, so the wait ends at once even on an
+ * n8n whose `sleep` would ignore it.
  */
 export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(ms);
+	if (sleepWithAbort) return await sleepWithAbort(ms, signal);
 	if (signal.aborted) throw cancelled(signal);
 	let onAbort = () => {};
 	const aborted = new Promise<never>((_resolve, reject) => {
@@ -21,7 +28,7 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
-		await Promise.race([sleepWithSignal(ms, signal), aborted]);
+		await Promise.race([sleep(ms, signal), aborted]);
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}

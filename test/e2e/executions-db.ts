@@ -1,4 +1,4 @@
-/* Executions of a running `n8n start`, read from its SQLite database (n8n 2.x stores run data as flatted JSON). */
+/* Executions of a running `n8n start`, read from its SQLite database (n8n stores run data as flatted JSON). */
 import { parse } from 'flatted';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -12,7 +12,8 @@ export interface StoredExecution extends ExecutionRun {
 }
 
 export function readExecutions(userFolder: string, workflowId: string): StoredExecution[] {
-	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), { readOnly: true });
+	// n8n writes while this reads: wait for its locks instead of failing at once.
+	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), { readOnly: true, timeout: 5_000 });
 	try {
 		const rows = db
 			.prepare(

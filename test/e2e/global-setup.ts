@@ -1,10 +1,12 @@
-/* Jest global setup of the end-to-end suite: the pinned n8n (installed on first use) and the packed package. */
+/* Jest global setup of the end-to-end suite: the n8n version under test (installed on first use) and the packed package. */
 import { ensureN8n } from './n8n-install';
+import { selectedN8nVersion } from './n8n-versions';
 import { buildAndPack } from './package-install';
 
 export default async function globalSetup(): Promise<void> {
 	const progress = (line: string): void => console.log(`[e2e] ${line}`);
-	console.log('');
-	await ensureN8n(progress);
+	const version = selectedN8nVersion();
+	console.log(`\n[e2e] n8n ${version.version} (${version.label}) on Node ${version.node}`);
+	await ensureN8n(version, progress);
 	process.env.E2E_PACKAGE_TARBALL = await buildAndPack('e2e', progress);
 }

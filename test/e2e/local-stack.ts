@@ -1,5 +1,5 @@
 /*
- * Everything a local real-n8n run needs, in one call: the pinned n8n (installed on first use),
+ * Everything a local real-n8n run needs, in one call: a pinned n8n (installed on first use),
  * this package packed and installed into a user folder, the sample shop, the vendors (fakes, or
  * real ones by API key), and the credentials and examples imported.
  */
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadExamples, prepareExample, type Vendor } from './examples';
 import { ensureN8n } from './n8n-install';
 import { N8nInstance, type WorkflowJson } from './n8n-instance';
+import { selectedN8nVersion, type N8nVersion } from './n8n-versions';
 import { buildAndPack, installPackage } from './package-install';
 import { E2E_HOME } from './paths';
 import { ensureSamplePhotos, INITIAL_CATALOG } from './sample-photos';
@@ -15,8 +16,10 @@ import { startShop, type ShopServer } from './shop-server';
 import { startVendors, type VendorOptions, type Vendors } from './vendors';
 
 export interface StackOptions {
-	/** Folder name under .n8n-e2e/ for the n8n user folder. */
+	/** Folder name under .n8n-e2e/ for the n8n user folder (the n8n version is added to it). */
 	name: string;
+	/** Default: N8N_E2E_VERSION, else the newest in the matrix. */
+	version?: N8nVersion;
 	/** Start from an empty user folder (default true). */
 	fresh?: boolean;
 	vendors?: VendorOptions;
@@ -39,9 +42,9 @@ export interface LocalStack {
 
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
 	const progress = options.progress ?? (() => {});
-	const install = await ensureN8n(progress);
+	const install = await ensureN8n(options.version ?? selectedN8nVersion(), progress);
 	const tarball = options.tarball ?? (await buildAndPack(options.name, progress));
-	const n8n = N8nInstance.create(install, join(E2E_HOME, options.name), { fresh: options.fresh ?? true });
+	const n8n = N8nInstance.create(install, join(E2E_HOME, `${options.name}-n8n-${install.version}`), { fresh: options.fresh ?? true });
 	await installPackage(n8n.userFolder, tarball);
 
 	const shop = await startShop(await ensureSamplePhotos(), INITIAL_CATALOG, options.shopPort);

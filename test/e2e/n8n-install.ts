@@ -1,17 +1,21 @@
 /*
- * The pinned real n8n in .n8n-e2e/n8n/, installed from the committed manifest and lockfile in
- * test/e2e/n8n-install/ with `npm install --legacy-peer-deps` on the pinned Node (its headers
- * let sqlite3 compile). Reused while the marker holds the manifest's hash.
+ * A real n8n of one version, installed as a user would install it: `npm ci` of its committed
+ * manifest and lockfile (test/e2e/n8n-versions/<version>/) on the Node.js it supports, whose
+ * headers let sqlite3 compile. Kept in the cache outside the clone, keyed by the hash of the
+ * manifest and lockfile, so a changed manifest gets a fresh install and an unchanged one is reused.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+import { withInstallLock } from './install-lock';
+import { manifestDir, selectedN8nVersion, type N8nVersion } from './n8n-versions';
 import { ensureNodeRuntime, type NodeRuntime } from './node-runtime';
-import { E2E_HOME, N8N_MANIFEST_DIR } from './paths';
+import { E2E_CACHE } from './paths';
 import { npmCommand, runCommand, tail } from './run-command';
 
 const MANIFEST_FILES = ['package.json', 'package-lock.json'];
+const MARKER = '.installed';
 
 export interface N8nInstall {
 	node: NodeRuntime;
@@ -19,61 +23,75 @@ export interface N8nInstall {
 	/** The n8n CLI script; run it with node.bin. */
 	cli: string;
 	version: string;
+	major: number;
 }
 
-export function manifestHash(): string {
+export function manifestHash(version: N8nVersion): string {
 	const hash = createHash('sha256');
-	for (const file of MANIFEST_FILES) hash.update(readFileSync(join(N8N_MANIFEST_DIR, file)));
+	for (const file of MANIFEST_FILES) hash.update(readFileSync(join(manifestDir(version), file)));
 	return hash.digest('hex');
 }
 
-export async function ensureN8n(progress: (line: string) => void = () => {}): Promise<N8nInstall> {
-	const node = await ensureNodeRuntime(progress);
-	const dir = join(E2E_HOME, 'n8n');
-	const marker = join(dir, '.installed-manifest-sha256');
-	const hash = manifestHash();
-	const install = { node, dir, cli: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), version: pinnedVersion() };
-	if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === hash && existsSync(install.cli)) return install;
-
-	mkdirSync(dir, { recursive: true });
-	for (const file of MANIFEST_FILES) {
-		const target = join(dir, file);
-		if (existsSync(target)) chmodSync(target, 0o644);
-		copyFileSync(join(N8N_MANIFEST_DIR, file), target);
-	}
-	const logFile = join(E2E_HOME, 'n8n-install.log');
-	progress(
-		existsSync(join(dir, 'node_modules'))
-			? `Updating n8n in ${dir} to the changed manifest (log: ${logFile}) ...`
-			: `Installing n8n ${install.version} into ${dir} (first time only: ~2,200 packages, a few minutes; log: ${logFile}) ...`,
-	);
-	const started = Date.now();
-	const ticker = setInterval(() => progress(`  ... still installing n8n (${elapsed(started)})`), 30_000);
-	try {
-		const env = {
-			...process.env,
-			PATH: [join(node.dir, 'bin'), process.env.PATH].join(delimiter),
-			// node-gyp builds sqlite3 against these headers instead of downloading them.
-			npm_config_nodedir: node.dir,
-		};
-		const [command, args] = npmCommand(['install', '--legacy-peer-deps', '--no-audit', '--no-fund'], node.bin);
-		const result = await runCommand(command, args, { cwd: dir, env, logFile, allowFailure: true });
-		if (result.code !== 0) throw new Error(`n8n install failed (exit ${result.code}):\n${tail(readFileSync(logFile, 'utf8'), 30)}`);
-	} finally {
-		clearInterval(ticker);
-	}
-	if (!existsSync(install.cli)) throw new Error(`n8n install finished but ${install.cli} is missing (log: ${logFile})`);
-	if (!readFileSync(join(dir, 'package-lock.json')).equals(readFileSync(join(N8N_MANIFEST_DIR, 'package-lock.json')))) {
-		progress(`Note: npm changed the lockfile; to pin what was installed, copy ${join(dir, 'package-lock.json')} to ${N8N_MANIFEST_DIR}/.`);
-	}
-	writeFileSync(marker, `${hash}\n`);
-	progress(`n8n ${install.version} installed in ${elapsed(started)}.`);
-	return install;
+/** Where a version's install lives: one folder per manifest hash. */
+export function installDir(version: N8nVersion): string {
+	return join(E2E_CACHE, `n8n-${version.version}-${manifestHash(version).slice(0, 16)}`);
 }
 
-function pinnedVersion(): string {
-	const manifest = JSON.parse(readFileSync(join(N8N_MANIFEST_DIR, 'package.json'), 'utf8')) as { dependencies: { n8n: string } };
-	return manifest.dependencies.n8n;
+export async function ensureN8n(version: N8nVersion = selectedN8nVersion(), progress: (line: string) => void = () => {}): Promise<N8nInstall> {
+	const node = await ensureNodeRuntime(version.node, progress);
+	const dir = installDir(version);
+	const install: N8nInstall = {
+		node,
+		dir,
+		cli: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		version: version.version,
+		major: Number(version.version.split('.')[0]),
+	};
+	const complete = () => existsSync(join(dir, MARKER)) && existsSync(install.cli);
+	if (complete()) return install;
+
+	mkdirSync(E2E_CACHE, { recursive: true });
+	return await withInstallLock(dir, async () => {
+		if (complete()) return install;
+		removeOtherInstalls(version, dir);
+		rmSync(dir, { recursive: true, force: true });
+		mkdirSync(dir, { recursive: true });
+		for (const file of MANIFEST_FILES) copyFileSync(join(manifestDir(version), file), join(dir, file));
+		const logFile = `${dir}.install.log`;
+		rmSync(logFile, { force: true });
+		progress(`Installing n8n ${version.version} on Node ${node.version} into ${dir} (npm ci, a few minutes; log: ${logFile}) ...`);
+		const started = Date.now();
+		const ticker = setInterval(() => progress(`  ... still installing n8n ${version.version} (${elapsed(started)})`), 60_000);
+		try {
+			const env = {
+				...process.env,
+				PATH: [join(node.dir, 'bin'), process.env.PATH].join(delimiter),
+				// node-gyp builds sqlite3 against these headers instead of downloading them.
+				npm_config_nodedir: node.dir,
+			};
+			const [command, args] = npmCommand(['ci', '--legacy-peer-deps', '--no-audit', '--no-fund'], node.bin);
+			const result = await runCommand(command, args, { cwd: dir, env, logFile, allowFailure: true });
+			if (result.code !== 0) {
+				throw new Error(`n8n ${version.version} install failed (exit ${result.code}):\n${tail(readFileSync(logFile, 'utf8'), 30)}`);
+			}
+		} finally {
+			clearInterval(ticker);
+		}
+		if (!existsSync(install.cli)) throw new Error(`n8n install finished but ${install.cli} is missing (log: ${logFile})`);
+		writeFileSync(join(dir, MARKER), `${new Date().toISOString()} in ${elapsed(started)}\n`);
+		progress(`n8n ${version.version} installed in ${elapsed(started)}.`);
+		return install;
+	});
+}
+
+/** Installs of the same version from an older manifest: nothing uses them any more. */
+function removeOtherInstalls(version: N8nVersion, keep: string): void {
+	const prefix = `n8n-${version.version}-`;
+	for (const entry of readdirSync(E2E_CACHE)) {
+		const path = join(E2E_CACHE, entry);
+		if (!entry.startsWith(prefix) || path === keep || entry.endsWith('.lock') || existsSync(`${path}.lock`)) continue;
+		rmSync(path, { recursive: true, force: true });
+	}
 }
 
 export function elapsed(since: number): string {

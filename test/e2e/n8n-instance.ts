@@ -52,6 +52,9 @@ export class N8nInstance {
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: 'n8n-nodes-segmentation-local-only-key',
 			DB_TYPE: 'sqlite',
+			// SQLite with a pool and WAL, as n8n 2.x has by default (1.x: legacy single connection), so
+			// the suite can read executions while n8n writes.
+			DB_SQLITE_POOL_SIZE: '3',
 			N8N_LOG_LEVEL: 'info',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -92,9 +95,9 @@ export class N8nInstance {
 		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
-	/** Activates a workflow (n8n 2.x: publishes its current version); takes effect at the next `n8n start`. */
+	/** Activates a workflow (n8n 2.x publishes its current version; 1.x sets it active); takes effect at the next `n8n start`. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		await this.cli(this.install.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
 	}
 
 	/** Runs a workflow from its Manual Trigger and returns the run; throws when none was printed. */

@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'undici';
 
+import { eventually } from '../support/wait';
 import { freePort, type N8nInstance } from './n8n-instance';
 
 export interface StartOptions {
@@ -76,6 +78,25 @@ export async function startN8n(instance: N8nInstance, options: StartOptions = {}
 		throw error;
 	}
 	return { url, port, logFile, stop, exited };
+}
+
+/**
+ * Waits until n8n serves these production webhook paths. n8n 2.41 activates published workflows
+ * after it reports ready. A CORS preflight (OPTIONS with an Origin) asks n8n which methods a
+ * path has without running anything: 204 once the path is registered, 404 before.
+ */
+export async function waitForWebhooks(server: RunningN8n, paths: string[], timeoutMs = 60_000): Promise<void> {
+	const registered = async (path: string): Promise<boolean> => {
+		const response = await request(`${server.url}/webhook/${path}`, {
+			method: 'OPTIONS',
+			headers: { origin: server.url, 'access-control-request-method': 'POST' },
+		});
+		await response.body.dump();
+		return response.statusCode === 204;
+	};
+	for (const path of paths) {
+		await eventually(async () => ((await registered(path)) ? true : undefined), `n8n to register the webhook ${path}`, timeoutMs, 250);
+	}
 }
 
 async function stopProcessGroup(child: ChildProcess, exited: Promise<number>): Promise<void> {

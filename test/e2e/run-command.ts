@@ -9,6 +9,8 @@ export interface RunOptions {
 	logFile?: string;
 	/** Resolve even when the command exits non-zero. */
 	allowFailure?: boolean;
+	/** Pass stdout and stderr through to this process's own (a child test run) instead of keeping them. */
+	stream?: boolean;
 }
 
 export interface RunResult {
@@ -18,12 +20,16 @@ export interface RunResult {
 }
 
 export async function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? process.env,
+		stdio: options.stream ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+	});
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
 	const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-	child.stdout.on('data', (chunk: Buffer) => (log ? log.write(chunk) : stdout.push(chunk)));
-	child.stderr.on('data', (chunk: Buffer) => (log ? log.write(chunk) : stderr.push(chunk)));
+	child.stdout?.on('data', (chunk: Buffer) => (log ? log.write(chunk) : stdout.push(chunk)));
+	child.stderr?.on('data', (chunk: Buffer) => (log ? log.write(chunk) : stderr.push(chunk)));
 	const code = await new Promise<number>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
