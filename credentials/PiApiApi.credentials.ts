@@ -9,9 +9,7 @@ import type {
 export class PiApiApi implements ICredentialType {
 	name = 'piApiApi';
 
-	// The vendor's name already ends in "API"; "PiAPI API" would read as a stutter.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
-	displayName = 'PiAPI';
+	displayName = 'PiAPI API';
 
 	documentationUrl = 'https://piapi.ai/docs';
 

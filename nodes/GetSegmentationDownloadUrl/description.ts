@@ -1,10 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { forVendor, vendorProperty } from '../shared/vendor';
+import { sellerPicFormatOptions, vendor } from '../shared/common.descriptions';
 
 export const properties: INodeProperties[] = [
-	vendorProperty,
-	...forVendor('sellerpic', [
+	vendor,
+	...updateDisplayOptions({ show: { vendor: ['sellerpic'] } }, [
 		{
 			displayName: 'ID Type',
 			name: 'idType',
@@ -28,11 +28,7 @@ export const properties: INodeProperties[] = [
 			displayName: 'Format',
 			name: 'format',
 			type: 'options',
-			options: [
-				{ name: 'PNG', value: 'png' },
-				{ name: 'JPG', value: 'jpg' },
-				{ name: 'WebP', value: 'webp' },
-			],
+			options: sellerPicFormatOptions,
 			default: 'png',
 			description: 'File format SellerPic converts the result to',
 		},
@@ -44,7 +40,7 @@ export const properties: INodeProperties[] = [
 			description: 'Whether to ask for the high-resolution file (up to 4096 px on the long side)',
 		},
 	]),
-	...forVendor('piapi', [
+	...updateDisplayOptions({ show: { vendor: ['piapi'] } }, [
 		{
 			displayName: 'Task ID',
 			name: 'id',
@@ -62,13 +58,15 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'mask',
-		required: true,
-		description: 'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.',
-		displayOptions: { show: { download: [true] } },
-	},
+	...updateDisplayOptions({ show: { download: [true] } }, [
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'mask',
+			required: true,
+			description:
+				'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.',
+		},
+	]),
 ];

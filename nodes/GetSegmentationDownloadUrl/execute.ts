@@ -1,10 +1,9 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { requiredText } from '../shared/descriptions';
 import { processItems } from '../shared/items';
+import { readVendor, requiredText } from '../shared/parameters';
 import { PiApiClient } from '../shared/transport/piapi.client';
 import { SellerPicClient } from '../shared/transport/sellerpic.client';
-import { readVendor } from '../shared/vendor';
 import { piApiResolver, sellerPicResolver, type Resolved } from './resolve';
 
 const CONCURRENT_ITEMS = 5;

@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError, VendorApiError } from '../shared/errors';
+import { InputError } from '../shared/errors';
+import { fileNameFromUrl } from '../shared/files';
 import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
-import { VENDOR_NAMES, type SegmentationTask } from '../shared/task';
+import { readVendorId } from '../shared/parameters';
+import { missingResultError, resultUrls, succeededResultIds, taskFailedError, VENDOR_NAMES, type SegmentationTask } from '../shared/task';
 import type { PiApiClient } from '../shared/transport/piapi.client';
-import type { SellerPicClient, SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
-import { readVendorId, withHint } from '../shared/vendor';
+import { isSellerPicFormat, SELLERPIC_FORMAT_MIME_TYPES, type SellerPicClient } from '../shared/transport/sellerpic.client';
+import { withHint } from '../shared/vendor';
 
 export interface ResultFile {
 	resultId?: string;
@@ -24,9 +26,6 @@ export interface Resolved {
 
 export type Resolve = (context: IExecuteFunctions, itemIndex: number, download: boolean) => Promise<Resolved>;
 
-const FORMATS: readonly string[] = ['png', 'jpg', 'webp'];
-const MIME_BY_FORMAT: Record<SellerPicDownloadFormat, string> = { png: MIME_TYPES.png, jpg: MIME_TYPES.jpeg, webp: MIME_TYPES.webp };
-
 /** SellerPic: a result ID, or a task ID whose every succeeded result is resolved. */
 export function sellerPicResolver(client: SellerPicClient): Resolve {
 	return async (context, itemIndex, download) => {
@@ -34,15 +33,15 @@ export function sellerPicResolver(client: SellerPicClient): Resolve {
 		if (idType !== 'resultId' && idType !== 'taskId') throw new InputError(`Unknown ID Type "${idType}"`, 'Use resultId or taskId.');
 		const id = readVendorId(context, 'id', itemIndex, 'sellerpic', idType === 'taskId' ? 'Task ID' : 'Result ID');
 		const format = String(context.getNodeParameter('format', itemIndex, 'png')).trim().toLowerCase();
-		if (!FORMATS.includes(format)) throw new InputError(`Format must be png, jpg or webp (got "${format}")`);
+		if (!isSellerPicFormat(format)) throw new InputError(`Format must be png, jpg or webp (got "${format}")`);
 		const uhd = isTrue(context.getNodeParameter('uhd', itemIndex, false));
 
-		const resultIds = idType === 'taskId' ? await succeededResultIds(client, id) : [id];
+		const resultIds = idType === 'taskId' ? await taskResultIds(client, id) : [id];
 		const files: ResultFile[] = [];
 		for (const resultId of resultIds) {
 			let link: { url: string; name?: string };
 			try {
-				link = await client.getDownloadUrl(resultId, format as SellerPicDownloadFormat, uhd);
+				link = await client.getDownloadUrl(resultId, format, uhd);
 			} catch (error) {
 				throw idType === 'resultId' ? withHint(error, `If ${id} is a task ID, set ID Type to Task ID.`, true) : error;
 			}
@@ -52,14 +51,14 @@ export function sellerPicResolver(client: SellerPicClient): Resolve {
 				continue;
 			}
 			// A link past its 12 hours answers 403: downloadResult then asks for a fresh one.
-			const file = await client.downloadResult(resultId, format as SellerPicDownloadFormat, uhd, link.url);
-			files.push({ resultId, url: file.url, fileName, data: file.data, mimeType: mimeOf(file.data, file.mimeType, MIME_BY_FORMAT[format as SellerPicDownloadFormat]) });
+			const file = await client.downloadResult(resultId, format, uhd, link.url);
+			files.push({ resultId, url: file.url, fileName, data: file.data, mimeType: mimeOf(file.data, file.mimeType, SELLERPIC_FORMAT_MIME_TYPES[format]) });
 		}
 		return { request: { vendor: 'sellerpic', id, idType, format, uhd }, files };
 	};
 }
 
-async function succeededResultIds(client: SellerPicClient, taskId: string) {
+async function taskResultIds(client: SellerPicClient, taskId: string) {
 	let task: SegmentationTask;
 	try {
 		task = await client.getTask(taskId);
@@ -67,8 +66,8 @@ async function succeededResultIds(client: SellerPicClient, taskId: string) {
 		throw withHint(error, `Check the task ID: SellerPic does not know it. If ${taskId} is a result ID, set ID Type to Result ID.`);
 	}
 	assertSucceeded(task);
-	const ids = task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
-	if (!ids.length) throw new VendorApiError(`SellerPic reported task ${taskId} done but gave no result ID`, { vendor: 'SellerPic' });
+	const ids = succeededResultIds(task);
+	if (!ids.length) throw missingResultError(task, 'result ID');
 	return ids;
 }
 
@@ -78,11 +77,11 @@ export function piApiResolver(client: PiApiClient): Resolve {
 		const id = readVendorId(context, 'id', itemIndex, 'piapi', 'Task ID');
 		const task = await client.getTask(id);
 		assertSucceeded(task);
-		const urls = task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
-		if (!urls.length) throw new VendorApiError(`PiAPI reported task ${id} completed but gave no output URL`, { vendor: 'PiAPI' });
+		const urls = resultUrls(task);
+		if (!urls.length) throw missingResultError(task, 'output URL');
 		const files: ResultFile[] = [];
 		for (const [index, url] of urls.entries()) {
-			const fileName = nameFromUrl(url) ?? `${id}${index ? `_${index + 1}` : ''}.png`;
+			const fileName = withExtension(fileNameFromUrl(url)) ?? `${id}${index ? `_${index + 1}` : ''}.png`;
 			if (!download) {
 				files.push({ url, fileName });
 				continue;
@@ -103,13 +102,7 @@ function assertSucceeded(task: SegmentationTask) {
 			'Wait for the task first: put Check Segmentation Task with Wait Until Done before this node.',
 		);
 	}
-	if (task.status === 'failed') {
-		throw new VendorApiError(`${vendor} task ${task.taskId} failed, so it has no result to download: ${task.error?.message ?? 'no reason given'}`, {
-			vendor,
-			vendorCode: task.error?.code || undefined,
-			hint: 'Run the segmentation again, perhaps with another prompt or image.',
-		});
-	}
+	if (task.status === 'failed') throw taskFailedError(task, { noResult: true });
 }
 
 /** SellerPic's own file name with the extension of the chosen format, else "<result id>.<format>". */
@@ -118,15 +111,10 @@ function sellerPicFileName(name: string | undefined, resultId: string, format: s
 	return `${base || resultId}.${format}`;
 }
 
-function nameFromUrl(url: string): string | undefined {
-	try {
-		const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-		const name = last ? decodeURIComponent(last).trim() : '';
-		if (!name) return undefined;
-		return /\.[A-Za-z0-9]{2,5}$/.test(name) ? name : `${name}.png`;
-	} catch {
-		return undefined;
-	}
+/** A file name from a result URL gets ".png" when it has no extension (PiAPI's masks are PNG). */
+function withExtension(name: string | undefined) {
+	if (!name) return undefined;
+	return /\.[A-Za-z0-9]{2,5}$/.test(name) ? name : `${name}.png`;
 }
 
 /** The bytes decide; the file host's Content-Type and the asked format are fallbacks. */

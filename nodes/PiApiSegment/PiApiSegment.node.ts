@@ -10,9 +10,8 @@ import {
 
 import { resumeFromCallback } from './callback';
 import { properties } from './description';
-import { executePiApiSegment } from './execute';
+import { route } from './router';
 
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- a resume webhook (restartWebhook): n8n serves it for a waiting execution; nothing is registered at PiAPI, which takes the URL with each task
 export class PiApiSegment implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PiAPI Segment',
@@ -33,8 +32,26 @@ export class PiApiSegment implements INodeType {
 		properties,
 	};
 
+	// PiAPI has no API to register webhooks: it takes the endpoint and secret with each task
+	// (config.webhook_config). There is nothing to find at PiAPI (checkExists), nothing to register
+	// (create succeeds as it is) and nothing to remove (delete). n8n serves this resume webhook
+	// only while an execution waits for it.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return false;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executePiApiSegment.call(this);
+		return await route.call(this);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -9,14 +9,16 @@ import type {
 import { InputError, VendorApiError } from '../shared/errors';
 import { errorItem } from '../shared/items';
 import { readBinaryOutputOptions } from '../shared/output';
+import { readMaxWaitMs } from '../shared/parameters';
+import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
 import { formatSeconds } from '../shared/polling';
 import { runSegmentation } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
-import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
 import { PiApiClient } from '../shared/transport/piapi.client';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
-import { completedResult, createdItem, runItemTask, taskFailed } from './execute';
+import { completedResult, createdItem, runItemTask } from './item-task';
+import { readNodeContext, replaceQueuedInput } from './n8n-engine';
 
 /** Where the waiting node keeps what its callbacks need, in the execution's node context. */
 const STATE_KEY = 'piApiCallback';
@@ -39,12 +41,11 @@ interface CallbackState {
 
 /**
  * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook
- * and puts the execution to wait. `webhook` below resumes it once PiAPI reports every task done.
- * On Max Wait n8n resumes the execution without running the node again and passes the node's
- * input data on, so that input is replaced now by what a timeout should output.
+ * and puts the execution to wait. `resumeFromCallback` resumes it once PiAPI reports every task
+ * done. What the node puts out if Max Wait passes first is queued now (see n8n-engine.ts).
  */
 export async function waitForCallback(context: IExecuteFunctions, client: PiApiClient): Promise<INodeExecutionData[][]> {
-	const maxWaitMs = readMaxWaitMs(context);
+	const maxWaitMs = readMaxWaitMs(context, 0);
 	const secret = generateWebhookSecret();
 	const callback = { endpoint: resumeUrl(context), secret };
 	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
@@ -66,15 +67,9 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 		items,
 	};
 	context.getContext('node')[STATE_KEY] = state;
-	context.getExecuteData().data.main = [state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex))];
+	replaceQueuedInput(context, state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex)));
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
 	return [created];
-}
-
-function readMaxWaitMs(context: IExecuteFunctions) {
-	const maxWait = context.getNodeParameter('maxWait', 0) as number;
-	if (!(maxWait > 0)) throw new InputError(`Max Wait must be a positive number of seconds (got ${maxWait})`);
-	return maxWait * 1000;
 }
 
 /** This execution's resume URL, with the token n8n checks before it lets a call through. */
@@ -128,8 +123,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 }
 
 function readState(context: IWebhookFunctions): CallbackState | undefined {
-	const node = JSON.stringify(context.getNode().name);
-	const state = context.evaluateExpression(`{{ $(${node}).context[${JSON.stringify(STATE_KEY)}] }}`, 0) as unknown;
+	const state = readNodeContext(context, STATE_KEY);
 	return state && typeof state === 'object' && 'secretFingerprint' in state ? (state as CallbackState) : undefined;
 }
 
@@ -160,7 +154,6 @@ async function resumedItem(
 	if (!task) return waiting.item;
 	const pairedItem = { item: itemIndex };
 	try {
-		if (task.status === 'failed') throw taskFailed(task);
 		const result = await completedResult(client, task, waiting.sourceName, state.downloadMask);
 		const json = { ...waiting.item.json, ...result.fields };
 		if (!result.mask) return { json, pairedItem };

@@ -1,47 +1,19 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { maxConcurrentTasksProperty, outputBinaryOptions, waitProperties } from '../shared/descriptions';
+import {
+	downloadMask,
+	imageUrl,
+	inputBinaryField,
+	keepInputBinary,
+	maskBinaryField,
+	maxConcurrentTasks,
+	maxWait,
+	pollInterval,
+	waitForCompletion,
+} from '../shared/common.descriptions';
 
 /** PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan. */
 export const PIAPI_DEFAULT_CONCURRENCY = 5;
-
-export type WaitMode = 'poll' | 'callback';
-
-const waitModeProperty: INodeProperties = {
-	displayName: 'Wait Mode',
-	name: 'waitMode',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Poll',
-			value: 'poll',
-			description: 'Check each task every Poll Interval while this execution keeps running',
-		},
-		{
-			name: 'Webhook Callback',
-			value: 'callback',
-			description:
-				'Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n.',
-		},
-	],
-	default: 'poll',
-	displayOptions: { show: { waitForCompletion: [true] } },
-};
-
-/** Puts Wait Mode after Wait for Completion; the poll interval only matters when polling. */
-function withWaitMode(properties: INodeProperties[]): INodeProperties[] {
-	return properties.flatMap((property) => {
-		if (property.name === 'waitForCompletion') return [property, waitModeProperty];
-		if (property.name !== 'pollInterval') return [property];
-		return [{ ...property, displayOptions: { show: { ...property.displayOptions?.show, waitMode: ['poll'] } } }];
-	});
-}
-
-export function readWaitMode(context: IExecuteFunctions): WaitMode | 'none' {
-	if (!(context.getNodeParameter('waitForCompletion', 0, true) as boolean)) return 'none';
-	return context.getNodeParameter('waitMode', 0, 'poll') === 'callback' ? 'callback' : 'poll';
-}
 
 export const properties: INodeProperties[] = [
 	{
@@ -59,24 +31,8 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'url',
 	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://shop.example/images/outfit.jpg',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'Name of the binary field that holds the image (JPG, PNG or WebP, at most 10 MB)',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
+	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [{ ...imageUrl, placeholder: 'https://shop.example/images/outfit.jpg' }]),
+	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -102,13 +58,37 @@ export const properties: INodeProperties[] = [
 		default: 0,
 		description: "Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own examples use -15)",
 	},
-	...withWaitMode(
-		waitProperties({
-			pollIntervalSeconds: 5,
-			maxWaitSeconds: 600,
-			pollIntervalNote: 'PiAPI documents no minimum; 5 seconds keeps the request count low.',
-		}),
-	),
+	waitForCompletion,
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
+		{
+			displayName: 'Wait Mode',
+			name: 'waitMode',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Poll',
+					value: 'poll',
+					description: 'Check each task every Poll Interval while this execution keeps running',
+				},
+				{
+					name: 'Webhook Callback',
+					value: 'callback',
+					description:
+						'Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n.',
+				},
+			],
+			default: 'poll',
+		},
+	]),
+	...updateDisplayOptions({ show: { waitForCompletion: [true], waitMode: ['poll'] } }, [
+		{
+			...pollInterval,
+			default: 5,
+			description: 'Least time between two status checks of one task. PiAPI documents no minimum; 5 seconds keeps the request count low.',
+		},
+	]),
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [{ ...maxWait, default: 600 }]),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -116,8 +96,14 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...outputBinaryOptions,
-			maxConcurrentTasksProperty(PIAPI_DEFAULT_CONCURRENCY, 'PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.'),
+			downloadMask,
+			maskBinaryField,
+			keepInputBinary,
+			{
+				...maxConcurrentTasks,
+				default: PIAPI_DEFAULT_CONCURRENCY,
+				description: 'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.',
+			},
 			{
 				displayName: 'Service Mode',
 				name: 'serviceMode',

@@ -9,7 +9,6 @@ import {
 import { properties } from './description';
 import { receivePiApiCallback } from './webhook';
 
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- PiAPI has no API to register webhooks: the URL and secret go with each task (config.webhook_config)
 export class PiApiTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PiAPI Trigger',
@@ -24,6 +23,24 @@ export class PiApiTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'piapi' }],
 		properties,
+	};
+
+	// PiAPI has no API to register webhooks: the trigger's URL and secret go with each task
+	// (config.webhook_config), set by whoever creates the task. So activating the workflow finds
+	// nothing at PiAPI (checkExists), registers nothing (create succeeds as it is), and
+	// deactivating it removes nothing (delete). None of them sends a request.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return false;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

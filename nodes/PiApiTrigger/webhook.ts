@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 
 import { maskFromBytes } from '../shared/output';
 import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
-import { taskJson, type SegmentationTask } from '../shared/task';
+import { resultUrls, taskJson, type SegmentationTask } from '../shared/task';
 import { downloadFile } from '../shared/transport/download';
 import { secretFingerprint } from '../shared/webhook-secret';
 import { RecentDeliveries } from './recent-deliveries';
@@ -45,7 +45,7 @@ function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): strin
 async function taskItem(context: IWebhookFunctions, task: SegmentationTask): Promise<INodeExecutionData> {
 	const json = taskJson(task);
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const maskUrl = task.results.find((result) => result.url)?.url;
+	const [maskUrl] = resultUrls(task);
 	if (!options.downloadMask || task.status !== 'succeeded' || !maskUrl) return { json };
 	try {
 		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });

@@ -1,7 +1,19 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { maxConcurrentTasksProperty, outputBinaryOptions, waitProperties } from '../shared/descriptions';
+import {
+	downloadMask,
+	imageUrl,
+	inputBinaryField,
+	keepInputBinary,
+	maskBinaryField,
+	maxConcurrentTasks,
+	maxWait,
+	pollInterval,
+	sellerPicFormatOptions,
+	waitForCompletion,
+} from '../shared/common.descriptions';
 
+/** SellerPic's limit of segmentation tasks per account at once (documented). */
 export const SELLERPIC_DEFAULT_CONCURRENCY = 5;
 
 export const properties: INodeProperties[] = [
@@ -16,35 +28,36 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'prompt',
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. sofa',
-		description: 'What to segment in the image',
-		displayOptions: { show: { mode: ['prompt'] } },
-	},
-	{
-		displayName: 'Segment Type',
-		name: 'segmentType',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. product',
-		description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
-		displayOptions: { show: { mode: ['type'] } },
-	},
-	{
-		displayName: 'Expand Pixels',
-		name: 'expandPixels',
-		type: 'number',
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'Pixels to grow the mask edge by',
-		displayOptions: { show: { mode: ['type'] } },
-	},
+	...updateDisplayOptions({ show: { mode: ['prompt'] } }, [
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. sofa',
+			description: 'What to segment in the image',
+		},
+	]),
+	...updateDisplayOptions({ show: { mode: ['type'] } }, [
+		{
+			displayName: 'Segment Type',
+			name: 'segmentType',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. product',
+			description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
+		},
+		{
+			displayName: 'Expand Pixels',
+			name: 'expandPixels',
+			type: 'number',
+			typeOptions: { numberPrecision: 0 },
+			default: 0,
+			description: 'Pixels to grow the mask edge by',
+		},
+	]),
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',
@@ -57,39 +70,29 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'binary',
 	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'Name of the binary field that holds the image (JPG, PNG or WebP, at most 10 MB)',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://shop.example/images/sofa.jpg',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'File Key',
-		name: 'fileKey',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'UPLOAD/1910256820110163968/2025/07/18/0a1b….jpg',
-		description: 'The fileKey SellerPic returned for an earlier upload',
-		displayOptions: { show: { imageSource: ['fileKey'] } },
-	},
-	...waitProperties({
-		pollIntervalSeconds: 60,
-		maxWaitSeconds: 900,
-		pollIntervalNote: 'SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
-	}),
+	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
+	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [{ ...imageUrl, placeholder: 'https://shop.example/images/sofa.jpg' }]),
+	...updateDisplayOptions({ show: { imageSource: ['fileKey'] } }, [
+		{
+			displayName: 'File Key',
+			name: 'fileKey',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'UPLOAD/1910256820110163968/2025/07/18/0a1b….jpg',
+			description: 'The fileKey SellerPic returned for an earlier upload',
+		},
+	]),
+	waitForCompletion,
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
+		{
+			...pollInterval,
+			default: 60,
+			description:
+				'Least time between two status checks of one task. SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
+		},
+		{ ...maxWait, default: 900 },
+	]),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -97,23 +100,22 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...outputBinaryOptions,
+			downloadMask,
+			maskBinaryField,
+			keepInputBinary,
 			{
 				displayName: 'Mask Format',
 				name: 'maskFormat',
 				type: 'options',
-				options: [
-					{ name: 'PNG', value: 'png' },
-					{ name: 'JPG', value: 'jpg' },
-					{ name: 'WebP', value: 'webp' },
-				],
+				options: sellerPicFormatOptions,
 				default: 'png',
 				description: 'File format of the mask download',
 			},
-			maxConcurrentTasksProperty(
-				SELLERPIC_DEFAULT_CONCURRENCY,
-				'SellerPic allows 5 segmentation tasks per account at once.',
-			),
+			{
+				...maxConcurrentTasks,
+				default: SELLERPIC_DEFAULT_CONCURRENCY,
+				description: 'How many tasks this node keeps running at the vendor at once. SellerPic allows 5 segmentation tasks per account at once.',
+			},
 			{
 				displayName: 'UHD',
 				name: 'uhd',

@@ -1,24 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readWaitOptions, requiredText } from '../shared/descriptions';
-import { InputError, VendorApiError } from '../shared/errors';
-import { MIME_TYPES } from '../shared/image/inspect';
+import { InputError } from '../shared/errors';
+import { maskFileName, type FileData } from '../shared/files';
 import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
-import { fetchImage, maskFileName, readBinaryImage } from '../shared/image/source';
-import { readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
+import { fetchImage, readBinaryImage } from '../shared/image/source';
+import { readBinaryOutputOptions, segmentationItem } from '../shared/output';
+import { readWaitOptions, requiredText } from '../shared/parameters';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
-import type { SegmentationTask } from '../shared/task';
-import { SELLERPIC_CAP_REACHED, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
+import { missingResultError, succeededResultIds, taskFailedError, type SegmentationTask } from '../shared/task';
+import { SELLERPIC_FORMAT_MIME_TYPES, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
 import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
 
 /** Undocumented; a first check this long after creation finds most segmentations done. */
 const EXPECTED_TASK_MS = 10_000;
-
-const MIME_BY_DOWNLOAD_FORMAT: Record<SellerPicDownloadFormat, string> = {
-	png: MIME_TYPES.png,
-	jpg: MIME_TYPES.jpeg,
-	webp: MIME_TYPES.webp,
-};
 
 type Run = SegmentRun<SellerPicClient>;
 
@@ -46,20 +40,20 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		);
 	const baseJson: IDataObject = { vendor: 'sellerpic', imageKey: image.imageKey, ...request };
 
-	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId), createdNothing: isCapacityError }, waitOptions);
+	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waitOptions);
 	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
-	if (task.status === 'failed') throw taskFailed(task);
+	if (task.status === 'failed') throw taskFailedError(task);
 
-	const resultIds = task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
-	if (!resultIds.length) throw new VendorApiError(`SellerPic reported task ${task.taskId} done but gave no result id`, { vendor: 'SellerPic' });
+	const resultIds = succeededResultIds(task);
+	if (!resultIds.length) throw missingResultError(task, 'result ID');
 	const format = (itemOptions.maskFormat ?? 'png') as SellerPicDownloadFormat;
 	const uhd = itemOptions.uhd === true;
-	let mask: MaskFile | undefined;
+	let mask: FileData | undefined;
 	let maskUrl: string;
 	if (options.downloadMask) {
 		const file = await client.downloadResult(resultIds[0], format, uhd);
 		maskUrl = file.url;
-		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: MIME_BY_DOWNLOAD_FORMAT[format] };
+		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: SELLERPIC_FORMAT_MIME_TYPES[format] };
 	} else {
 		maskUrl = (await client.getDownloadUrl(resultIds[0], format, uhd)).url;
 	}
@@ -98,19 +92,6 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 	return { imageKey: await client.upload(image), sourceName: image.fileName };
 }
 
-/** After these errors SellerPic surely created no task, so the create may be sent again. */
-function isCapacityError(error: VendorApiError) {
-	return error.details.vendorCode === SELLERPIC_CAP_REACHED || error.details.httpStatus === 429 || error.details.notSent === true;
-}
-
 function queuedTask(taskId: string): SegmentationTask {
 	return { vendor: 'sellerpic', taskId, status: 'queued', done: false, results: [], error: null, raw: {} };
-}
-
-function taskFailed(task: SegmentationTask) {
-	return new VendorApiError(`SellerPic could not segment the image (task ${task.taskId}): ${task.error?.message ?? 'no reason given'}`, {
-		vendor: 'SellerPic',
-		vendorCode: task.error?.code || undefined,
-		hint: 'Try a clearer prompt, or check the image. Failed tasks are refunded by SellerPic.',
-	});
 }

@@ -1,6 +1,7 @@
 import { VendorApiError } from './errors';
 import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
 import { cancellableSleep } from './sleep';
+import { createdNothing } from './transport/outcome';
 
 const BACKPRESSURE_POLICY = { attempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 15_000 };
 
@@ -13,7 +14,6 @@ const BACKPRESSURE_POLICY = { attempts: Infinity, baseDelayMs: 1_000, maxDelayMs
  */
 export async function createWhenCapacity<T>(
 	create: () => Promise<T>,
-	createdNothing: (error: VendorApiError) => boolean,
 	maxWaitMs: number,
 	signal?: AbortSignal,
 ): Promise<T> {

@@ -16,6 +16,8 @@ export class VendorApiError extends Error {
 			retryAfterSeconds?: number;
 			/** True when the request surely did not reach the vendor (no connection was made). */
 			notSent?: boolean;
+			/** The vendor refused the request for load (its concurrency cap, HTTP 429): it made nothing; try later. */
+			atCapacity?: boolean;
 			/** Overrides the rule below: a vendor error code that means "try again later". */
 			transient?: boolean;
 			/** A create whose outcome is unknown: the vendor may have made the task anyway. */
@@ -32,8 +34,9 @@ export class VendorApiError extends Error {
 
 	/** Whether repeating the same request later may succeed (for requests that are safe to repeat). */
 	get retryable() {
-		const { httpStatus, vendorCode, transient } = this.details;
+		const { httpStatus, vendorCode, transient, atCapacity } = this.details;
 		if (transient !== undefined) return transient;
+		if (atCapacity) return true;
 		if (vendorCode === MALFORMED_REPLY) return true;
 		if (httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500)) return true;
 		return httpStatus === undefined && vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode);

@@ -1,18 +1,12 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { inspectImage, MIME_TYPES } from './image/inspect';
-import { maskFileName } from './image/source';
-
-export interface MaskFile {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
-}
+import { maskFileName, type FileData } from './files';
+import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './image/inspect';
 
 /** A downloaded mask as a file: the bytes decide its format (PNG if unknown); named after the source image. */
-export function maskFromBytes(data: Buffer, sourceName: string | undefined): MaskFile {
+export function maskFromBytes(data: Buffer, sourceName: string | undefined): FileData {
 	const format = inspectImage(data)?.format ?? 'png';
-	return { data, fileName: maskFileName(sourceName, format === 'jpeg' ? 'jpg' : format), mimeType: MIME_TYPES[format] };
+	return { data, fileName: maskFileName(sourceName, FILE_EXTENSIONS[format]), mimeType: MIME_TYPES[format] };
 }
 
 export interface BinaryOutputOptions {
@@ -25,7 +19,7 @@ export async function segmentationItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	json: IDataObject,
-	mask: MaskFile | undefined,
+	mask: FileData | undefined,
 	options: BinaryOutputOptions,
 ): Promise<INodeExecutionData> {
 	const input = context.getInputData()[itemIndex];

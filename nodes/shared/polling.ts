@@ -46,11 +46,18 @@ export class TaskTimeoutError extends VendorApiError {
 }
 
 /**
- * Checks a task until it is done. The first check comes at the expected finish: how long the
- * tasks this run already finished took, else the vendor's typical duration (at most one poll
- * interval). Later gaps start at the vendor's minimum and double up to the poll interval, so
- * checks are never closer together than the minimum. Stops on cancellation.
+ * The waits before each status check of one task. The first check comes at the expected finish:
+ * how long the tasks this run already finished took (`learnedMs`), else the vendor's typical
+ * duration, at most one poll interval. Later gaps start at the vendor's minimum and double up to
+ * the poll interval, so checks are never closer together than the minimum.
  */
+export function* checkDelays(options: WaitOptions, learnedMs?: number): Generator<number, never> {
+	const minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
+	yield learnedMs ?? Math.min(options.pollIntervalMs, options.expectedDurationMs ?? options.pollIntervalMs);
+	for (let gap = minGap; ; gap = Math.min(options.pollIntervalMs, gap * 2)) yield gap;
+}
+
+/** Checks a task until it is done, on the schedule of `checkDelays`. Stops on cancellation. */
 export async function waitForTask(
 	first: SegmentationTask,
 	getTask: () => Promise<SegmentationTask>,
@@ -58,13 +65,11 @@ export async function waitForTask(
 	durations?: TaskDurations,
 ): Promise<SegmentationTask> {
 	const startedAt = Date.now();
-	const minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
+	const delays = checkDelays(options, durations?.estimate());
 	let task = first;
-	const learned = durations?.estimate();
-	let delay = learned ?? Math.min(options.pollIntervalMs, options.expectedDurationMs ?? options.pollIntervalMs);
-	let nextGap = minGap;
 	let checkedAt: number | undefined;
 	while (!task.done) {
+		const delay = delays.next().value;
 		const remaining = options.maxWaitMs - (Date.now() - startedAt);
 		if (remaining < delay) {
 			// The next check would fall after the deadline; checking sooner would break the interval.
@@ -74,8 +79,6 @@ export async function waitForTask(
 		await cancellableSleep(delay, options.signal);
 		checkedAt = Date.now();
 		task = await getTask();
-		delay = nextGap;
-		nextGap = Math.min(options.pollIntervalMs, nextGap * 2);
 	}
 	// When the deciding check was sent, not when its reply came: counting the reply time would
 	// push every later first check a little later than the one before.

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { createWhenCapacity } from './backpressure';
 import { Semaphore } from './concurrency';
-import type { VendorApiError } from './errors';
 import { processItems } from './items';
 import { TaskDurations, waitForTask, type WaitOptions } from './polling';
 import type { SegmentationTask } from './task';
@@ -46,8 +45,6 @@ const CAPACITY_WAIT_WITHOUT_POLLING_MS = 15 * 60_000;
 export interface TaskCalls {
 	create: () => Promise<SegmentationTask>;
 	getTask: (taskId: string) => Promise<SegmentationTask>;
-	/** Errors after which the vendor surely created nothing, so the create may be sent again. */
-	createdNothing: (error: VendorApiError) => boolean;
 }
 
 /**
@@ -57,9 +54,9 @@ export interface TaskCalls {
  */
 export async function runTask<Client>(run: SegmentRun<Client>, calls: TaskCalls, waitOptions?: WaitOptions): Promise<SegmentationTask> {
 	const signal = run.context.getExecutionCancelSignal();
-	if (!waitOptions) return await createWhenCapacity(calls.create, calls.createdNothing, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
+	if (!waitOptions) return await createWhenCapacity(calls.create, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
 	return await run.taskSlots.use(async () => {
-		const created = await createWhenCapacity(calls.create, calls.createdNothing, waitOptions.maxWaitMs, signal);
+		const created = await createWhenCapacity(calls.create, waitOptions.maxWaitMs, signal);
 		return await waitForTask(created, async () => await calls.getTask(created.taskId), waitOptions, run.durations);
 	});
 }

@@ -1,5 +1,5 @@
 import { parse, stringify } from 'flatted';
-import { WebhookContext } from 'n8n-core';
+import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	type INode,
@@ -16,7 +16,8 @@ import { executeRun, getEngine, type RunContext, type WorkflowRun } from './engi
 /**
  * n8n's side of webhooks, for the in-process engine: a call to a waiting execution's resume URL
  * (n8n's WaitingWebhooks + webhook helpers), a waiting execution reaching its time limit (n8n's
- * WaitTracker), and a call to a trigger's webhook. The full server path runs in test/e2e.
+ * WaitTracker), a call to a trigger's webhook, and a webhook's lifecycle when its workflow is
+ * activated or deactivated (n8n's WebhookService). The full server path runs in test/e2e.
  */
 
 export interface WebhookCall {
@@ -73,6 +74,36 @@ export async function callTriggerWebhook(context: RunContext, triggerName: strin
 	});
 	const { binaryData } = await getEngine();
 	return { ...answer, run: await executeRun(context, data, context.additionalData.executionId!, binaryData) };
+}
+
+export interface WebhookLifecycle {
+	/** What each webhook method n8n called returned, in the order n8n called them. */
+	calls: Array<{ method: 'checkExists' | 'create' | 'delete'; result: boolean | undefined }>;
+}
+
+/**
+ * n8n's webhook lifecycle for a node's `default` webhook: on activation it asks `checkExists` and
+ * calls `create` when that says no (failing activation if `create` does not succeed); on
+ * deactivation it calls `delete`. As n8n's WebhookService does it, with n8n-core's HookContext.
+ */
+export async function runWebhookLifecycle(context: RunContext, nodeName: string, phase: 'activate' | 'deactivate'): Promise<WebhookLifecycle> {
+	const node = context.workflow.getNode(nodeName);
+	if (!node) throw new Error(`No node "${nodeName}"`);
+	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
+	const webhookData = { webhookDescription: { name: 'default' }, node: node.name, workflowExecuteAdditionalData: context.additionalData } as unknown as IWebhookData;
+	const hookContext = new HookContext(context.workflow, node, context.additionalData, 'trigger', 'activate', webhookData);
+	const calls: WebhookLifecycle['calls'] = [];
+	const run = async (method: 'checkExists' | 'create' | 'delete') => {
+		const result = await nodeType.webhookMethods?.default?.[method]?.call(hookContext);
+		calls.push({ method, result });
+		return result;
+	};
+	if (phase === 'deactivate') {
+		await run('delete');
+	} else if (!(await run('checkExists')) && !(await run('create'))) {
+		throw new Error(`n8n would not activate the workflow: ${nodeName}'s webhook was not created`);
+	}
+	return { calls };
 }
 
 async function callWebhook(context: RunContext, node: INode, call: WebhookCall, data: IRunExecutionData | null) {

@@ -4,7 +4,7 @@ import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
-import { callResumeUrl, resumeAfterWaitLimit } from '../harness/waiting';
+import { callResumeUrl, resumeAfterWaitLimit, runWebhookLifecycle } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
 import { eventually } from '../support/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
@@ -190,5 +190,17 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 			expect(JSON.stringify(data)).not.toContain(API_KEY);
 			expect(JSON.stringify(data)).not.toContain(secret);
 		}
+	});
+
+	it("its resume webhook's lifecycle asks PiAPI nothing: PiAPI takes the URL with each task", async () => {
+		fake.configure({ taskOutcome: () => 'never' });
+		const run = await runUntilWaiting(callbackWorkflow());
+		const before = { ...fake.counters.calls };
+		expect((await runWebhookLifecycle(run.context!, NODE_UNDER_TEST, 'activate')).calls).toEqual([
+			{ method: 'checkExists', result: false },
+			{ method: 'create', result: true },
+		]);
+		expect((await runWebhookLifecycle(run.context!, NODE_UNDER_TEST, 'deactivate')).calls).toEqual([{ method: 'delete', result: true }]);
+		expect(fake.counters.calls).toEqual(before);
 	});
 });

@@ -5,7 +5,7 @@ import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { createAdditionalData, getEngine, type RunContext } from '../harness/engine';
-import { callTriggerWebhook } from '../harness/waiting';
+import { callTriggerWebhook, runWebhookLifecycle } from '../harness/waiting';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
 const SECRET = 'trigger-secret-5f3a9c';
@@ -116,6 +116,19 @@ describe('PiAPI Trigger', () => {
 		const both = await callTriggerWebhook(await triggerWorkflow(), 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: failed });
 		const [item] = both.run!.output('After');
 		expect(item.json).toMatchObject({ status: 'failed', done: true, error: { message: expect.any(String) } });
+	});
+
+	it('activates and deactivates without asking PiAPI anything: PiAPI has no webhook registrations', async () => {
+		const context = await triggerWorkflow();
+		const activated = await runWebhookLifecycle(context, 'PiAPI Trigger', 'activate');
+		expect(activated.calls).toEqual([
+			{ method: 'checkExists', result: false },
+			{ method: 'create', result: true },
+		]);
+		expect((await runWebhookLifecycle(context, 'PiAPI Trigger', 'deactivate')).calls).toEqual([{ method: 'delete', result: true }]);
+		expect(fake.counters.calls).toEqual({});
+		const answer = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: await finishedTaskBody() });
+		expect(answer.run?.status).toBe('success');
 	});
 
 	it('refuses a body without a task', async () => {

@@ -1,17 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError, VendorApiError } from '../errors';
+import { fileNameFromUrl, type FileData } from '../files';
 import { sendHttp } from '../transport/http';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 
-export interface SourceImage {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
-}
-
 /** Reads an image from a binary property of the item, through n8n's binary data service. */
-export async function readBinaryImage(context: IExecuteFunctions, itemIndex: number, property: string): Promise<SourceImage> {
+export async function readBinaryImage(context: IExecuteFunctions, itemIndex: number, property: string): Promise<FileData> {
 	const binary = context.getInputData()[itemIndex]?.binary ?? {};
 	if (!property || !binary[property]) {
 		const present = Object.keys(binary);
@@ -30,7 +25,7 @@ export async function readBinaryImage(context: IExecuteFunctions, itemIndex: num
 }
 
 /** Fetches an image from a public URL (no credential is sent). */
-export async function fetchImage(context: IExecuteFunctions, url: string): Promise<SourceImage> {
+export async function fetchImage(context: IExecuteFunctions, url: string): Promise<FileData> {
 	assertImageUrl(url);
 	const reply = await sendHttp(context, 'the image host', { method: 'GET', url, binary: true, timeoutMs: 120_000 }).catch(
 		(error: unknown) => error as VendorApiError,
@@ -44,12 +39,7 @@ export async function fetchImage(context: IExecuteFunctions, url: string): Promi
 	}
 	const data = Buffer.from(reply.body as ArrayBuffer);
 	const info = inspectImage(data);
-	const lastSegment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'image';
-	return {
-		data,
-		fileName: decodeURIComponent(lastSegment),
-		mimeType: info ? MIME_TYPES[info.format] : 'application/octet-stream',
-	};
+	return { data, fileName: fileNameFromUrl(url) ?? 'image', mimeType: info ? MIME_TYPES[info.format] : 'application/octet-stream' };
 }
 
 export function assertImageUrl(value: string) {
@@ -60,10 +50,4 @@ export function assertImageUrl(value: string) {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new InputError(`The image URL must start with http:// or https:// (got ${url.protocol})`, 'Give a public http(s) URL of the image.');
 	}
-}
-
-/** "shoe.jpg" → "shoe_mask.png". */
-export function maskFileName(sourceName: string | undefined, extension: string, suffix = 'mask') {
-	const base = (sourceName ?? 'image').replace(/\.[^./]*$/, '') || 'image';
-	return `${base}_${suffix}.${extension}`;
 }

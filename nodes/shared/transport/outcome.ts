@@ -1,5 +1,10 @@
 import { MALFORMED_REPLY, NETWORK_ERROR_CODES, UNEXPECTED_REPLY, VendorApiError } from '../errors';
 
+/** Errors after which the vendor surely created nothing: the request never left, or was refused for load. */
+export function createdNothing(error: VendorApiError) {
+	return error.details.notSent === true || error.details.atCapacity === true;
+}
+
 /**
  * Whether a failed create may still have created the task: the request may have reached the
  * vendor and been acted on, but the answer was lost or unreadable (timeout, reset, HTTP 5xx,
@@ -7,10 +12,8 @@ import { MALFORMED_REPLY, NETWORK_ERROR_CODES, UNEXPECTED_REPLY, VendorApiError 
  * that never left (connection refused) created nothing.
  */
 export function mayHaveCreated(error: VendorApiError) {
-	const { httpStatus, vendorCode, notSent, transient } = error.details;
-	if (notSent) return false;
-	// Refused for load (HTTP 429, or PiAPI's code 429 in a reply): nothing was made.
-	if (httpStatus === 429 || vendorCode === '429') return false;
+	if (createdNothing(error)) return false;
+	const { httpStatus, vendorCode, transient } = error.details;
 	if (vendorCode === MALFORMED_REPLY || vendorCode === UNEXPECTED_REPLY || transient === true) return true;
 	if (httpStatus !== undefined) return httpStatus >= 500;
 	return vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MALFORMED_REPLY, UNEXPECTED_REPLY, VendorApiError } from '../errors';
+import { VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
 import { isDone, type SegmentationTask, type TaskStatus } from '../task';
 import { downloadFile, type DownloadedFile } from './download';
@@ -8,8 +8,6 @@ import {
 	cancelSignal,
 	FILE_TIMEOUT_FACTOR,
 	joinUrl,
-	parseJsonBody,
-	retryAfterSeconds,
 	sendHttp,
 	timeoutFromCredential,
 	type HttpCall,
@@ -17,6 +15,7 @@ import {
 	type TransportContext,
 } from './http';
 import { outcomeUnknown } from './outcome';
+import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from './replies';
 
 const VENDOR = 'PiAPI';
 const CREDENTIAL_TYPE = 'piApiApi';
@@ -103,7 +102,7 @@ export class PiApiClient {
 			});
 		}
 		const { url } = unwrapEnvelope(reply, BASE_URL_HINT);
-		if (typeof url !== 'string' || !url) throw unexpectedReply('file upload', 'no url');
+		if (typeof url !== 'string' || !url) throw unexpectedReply(VENDOR, 'file upload', 'no url');
 		return url;
 	}
 
@@ -126,7 +125,7 @@ export class PiApiClient {
 
 		try {
 			const data = unwrapEnvelope(await this.send({ method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }), BASE_URL_HINT);
-			if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply('task creation', 'no task_id');
+			if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply(VENDOR, 'task creation', 'no task_id');
 			return toSegmentationTask(data);
 		} catch (error) {
 			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
@@ -148,10 +147,6 @@ export class PiApiClient {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
 			expiredHint: 'PiAPI keeps results about 3 days: run the segmentation again to get a new mask.',
 		});
-	}
-
-	async accountInfo() {
-		return await this.read({ method: 'GET', url: joinUrl(this.baseUrl, '/account/info') }, BASE_URL_HINT);
 	}
 
 	private async send(call: HttpCall) {
@@ -208,8 +203,7 @@ function outputUrls(output: unknown): string[] {
 
 /** PiAPI answers `{ code, message, data }`, with code 200 on success. */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
-	const body = parseJsonBody(reply.body) as IDataObject | undefined;
-	const envelope = body && typeof body === 'object' ? body : undefined;
+	const envelope = envelopeOf(reply);
 	const vendorMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
 	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
 
@@ -222,27 +216,15 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 		});
 	}
 	if (reply.status >= 400) {
-		throw new VendorApiError(`PiAPI answered HTTP ${reply.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode,
-			retryAfterSeconds: retryAfterSeconds(reply),
-			hint:
-				reply.status === 404
-					? notFoundHint
-					: reply.status === 403
-						? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this service.'
-						: undefined,
-		});
+		const hint =
+			reply.status === 404
+				? notFoundHint
+				: reply.status === 403
+					? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this service.'
+					: undefined;
+		throw httpStatusError(VENDOR, reply, { vendorMessage, vendorCode, hint });
 	}
-	if (!envelope) {
-		throw new VendorApiError('PiAPI sent a reply that is not valid JSON', {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode: MALFORMED_REPLY,
-			hint: 'This is usually temporary. Try again later.',
-		});
-	}
+	if (!envelope) throw malformedReply(VENDOR, reply);
 	if (vendorCode !== undefined && vendorCode !== '200' && vendorCode !== '0') {
 		// PiAPI's codes mirror HTTP statuses: 429 and 5xx in a reply mean "try again later".
 		const numeric = Number(vendorCode);
@@ -250,12 +232,9 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 			vendor: VENDOR,
 			httpStatus: reply.status,
 			vendorCode,
+			atCapacity: numeric === 429 || undefined,
 			transient: numeric === 429 || (numeric >= 500 && numeric <= 599),
 		});
 	}
-	return (envelope.data && typeof envelope.data === 'object' ? envelope.data : {}) as IDataObject;
-}
-
-function unexpectedReply(what: string, why: string) {
-	return new VendorApiError(`PiAPI's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR, vendorCode: UNEXPECTED_REPLY });
+	return dataOf(envelope);
 }

@@ -1,20 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MALFORMED_REPLY, UNEXPECTED_REPLY, VendorApiError } from '../errors';
+import { VendorApiError } from '../errors';
+import type { FileData } from '../files';
+import { MIME_TYPES } from '../image/inspect';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
 import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../task';
 import { downloadFile, type DownloadedFile } from './download';
-import {
-	FILE_TIMEOUT_FACTOR,
-	joinUrl,
-	parseJsonBody,
-	retryAfterSeconds,
-	sendHttp,
-	timeoutFromCredential,
-	type HttpCall,
-	type HttpReply,
-} from './http';
+import { FILE_TIMEOUT_FACTOR, joinUrl, sendHttp, timeoutFromCredential, type HttpCall, type HttpReply } from './http';
 import { outcomeUnknown } from './outcome';
+import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from './replies';
 
 const VENDOR = 'SellerPic';
 const CREDENTIAL_TYPE = 'sellerPicApi';
@@ -25,14 +19,15 @@ const CREATE_OUTCOME_UNKNOWN =
 	'SellerPic may have created the task even so. It was not sent again, so that it is not created twice: check your SellerPic account for a new task before running this item again.';
 
 /** SellerPic's code for "too many tasks in flight for this account" (documented). */
-export const SELLERPIC_CAP_REACHED = '30003';
+const CAP_REACHED = '30003';
 
-export type SellerPicDownloadFormat = 'png' | 'jpg' | 'webp';
+/** The formats SellerPic converts a result to, and their MIME types. */
+export const SELLERPIC_FORMAT_MIME_TYPES = { png: MIME_TYPES.png, jpg: MIME_TYPES.jpeg, webp: MIME_TYPES.webp } as const;
 
-export interface SellerPicFile {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
+export type SellerPicDownloadFormat = keyof typeof SELLERPIC_FORMAT_MIME_TYPES;
+
+export function isSellerPicFormat(value: string): value is SellerPicDownloadFormat {
+	return value in SELLERPIC_FORMAT_MIME_TYPES;
 }
 
 const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
@@ -63,7 +58,7 @@ export class SellerPicClient {
 	}
 
 	/** Uploads an image; an upload creates no task, so it is retried like a read. */
-	async upload(file: SellerPicFile): Promise<string> {
+	async upload(file: FileData): Promise<string> {
 		const boundary = `----n8nSegmentation${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
 		const data = await this.call(
 			{
@@ -76,7 +71,7 @@ export class SellerPicClient {
 			{ notFoundHint: BASE_URL_HINT },
 		);
 		const fileKey = data.fileKey;
-		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply('upload', 'no fileKey');
+		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply(VENDOR, 'upload', 'no fileKey');
 		return fileKey;
 	}
 
@@ -90,14 +85,14 @@ export class SellerPicClient {
 
 	/**
 	 * Creates a task once: retrying a create is the caller's decision, and only safe after errors
-	 * that show SellerPic created nothing (cap reached 30003, HTTP 429, connection refused).
+	 * that show SellerPic created nothing (cap reached, HTTP 429, connection refused).
 	 * Errors after which the task may exist anyway say so.
 	 */
 	private async createTask(path: string, body: IDataObject): Promise<string> {
 		try {
 			const data = await this.call({ method: 'POST', url: joinUrl(this.baseUrl, path), body }, { idempotent: false, notFoundHint: BASE_URL_HINT });
 			const id = data.id;
-			if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply('task creation', 'no task id');
+			if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply(VENDOR, 'task creation', 'no task id');
 			return String(id);
 		} catch (error) {
 			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
@@ -167,10 +162,6 @@ export class SellerPicClient {
 		});
 	}
 
-	async usage() {
-		return await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/usage') });
-	}
-
 	private async call(call: HttpCall, { idempotent = true, notFoundHint = 'Check the id: SellerPic does not know it.' } = {}): Promise<IDataObject> {
 		const request = { timeoutMs: this.timeoutMs, ...call };
 		const send = { credentialType: CREDENTIAL_TYPE, secrets: this.secrets };
@@ -182,60 +173,43 @@ export class SellerPicClient {
 
 /** SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP 200 with code != 0. */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
-	const body = parseJsonBody(reply.body) as IDataObject | undefined;
-	const envelope = body && typeof body === 'object' ? body : undefined;
+	const envelope = envelopeOf(reply);
 	const traceId = envelope?.traceId === undefined ? undefined : String(envelope.traceId);
 	const vendorMessage = typeof envelope?.msg === 'string' && envelope.msg ? envelope.msg : undefined;
+	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
 
 	if (reply.status === 401 || reply.status === 403) {
 		throw new VendorApiError(`SellerPic refused the request (HTTP ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`, {
 			vendor: VENDOR,
 			httpStatus: reply.status,
-			vendorCode: envelope?.code === undefined ? undefined : String(envelope.code),
+			vendorCode,
 			traceId,
 			hint: 'Check the API key in the SellerPic credential.',
 		});
 	}
 	if (reply.status >= 400) {
-		throw new VendorApiError(`SellerPic answered HTTP ${reply.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, {
+		throw httpStatusError(VENDOR, reply, { vendorMessage, vendorCode, traceId, hint: reply.status === 404 ? notFoundHint : undefined });
+	}
+	if (!envelope) throw malformedReply(VENDOR, reply);
+	if ((vendorCode ?? '0') !== '0' || envelope.success === false) {
+		const capReached = vendorCode === CAP_REACHED;
+		throw new VendorApiError(`SellerPic error ${vendorCode ?? '0'}: ${vendorMessage ?? 'no message'}`, {
 			vendor: VENDOR,
 			httpStatus: reply.status,
-			vendorCode: envelope?.code === undefined ? undefined : String(envelope.code),
+			vendorCode: vendorCode ?? '0',
 			traceId,
-			retryAfterSeconds: retryAfterSeconds(reply),
-			hint: reply.status === 404 ? notFoundHint : undefined,
+			atCapacity: capReached || undefined,
+			hint: capReached ? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.' : undefined,
 		});
 	}
-	if (!envelope) {
-		throw new VendorApiError('SellerPic sent a reply that is not valid JSON', {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode: MALFORMED_REPLY,
-			hint: 'This is usually temporary. Try again later.',
-		});
-	}
-	const code = envelope.code === undefined ? '0' : String(envelope.code);
-	if (code !== '0' || envelope.success === false) {
-		throw new VendorApiError(`SellerPic error ${code}: ${vendorMessage ?? 'no message'}`, {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode: code,
-			traceId,
-			hint: code === SELLERPIC_CAP_REACHED ? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.' : undefined,
-		});
-	}
-	return (envelope.data && typeof envelope.data === 'object' ? envelope.data : {}) as IDataObject;
+	return dataOf(envelope);
 }
 
 function toTaskStatus(value: unknown): TaskStatus {
 	return STATUS_BY_VENDOR[String(value ?? '').toUpperCase()] ?? 'running';
 }
 
-function unexpectedReply(what: string, why: string) {
-	return new VendorApiError(`SellerPic's reply to the ${what} was not as documented (${why})`, { vendor: VENDOR, vendorCode: UNEXPECTED_REPLY });
-}
-
-function multipartFile(boundary: string, file: SellerPicFile) {
+function multipartFile(boundary: string, file: FileData) {
 	const safeName = file.fileName.replace(/["\r\n]/g, '_');
 	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
 	return Buffer.concat([Buffer.from(head), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]);

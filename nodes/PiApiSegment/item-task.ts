@@ -1,30 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readWaitOptions, requiredText } from '../shared/descriptions';
-import { InputError, VendorApiError } from '../shared/errors';
+import { InputError } from '../shared/errors';
+import { fileNameFromUrl, type FileData } from '../shared/files';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, readBinaryImage } from '../shared/image/source';
-import { maskFromBytes, readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
+import { maskFromBytes } from '../shared/output';
+import { requiredText } from '../shared/parameters';
 import type { WaitOptions } from '../shared/polling';
-import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
-import type { SegmentationTask } from '../shared/task';
-import { PiApiClient, type PiApiTaskConfig } from '../shared/transport/piapi.client';
-import { waitForCallback } from './callback';
-import { PIAPI_DEFAULT_CONCURRENCY, readWaitMode } from './description';
+import { runTask, type SegmentRun } from '../shared/segment-run';
+import { missingResultError, resultUrls, taskFailedError, type SegmentationTask } from '../shared/task';
+import type { PiApiClient, PiApiTaskConfig } from '../shared/transport/piapi.client';
 
-/** PiAPI documents no minimum between checks; one second keeps a late task from being polled hot. */
-const MIN_POLL_GAP_MS = 1_000;
+/*
+ * What both wait modes do with an item: create its task (uploading the image if needed), and
+ * turn a finished task into the item's result.
+ */
 
-/** Undocumented; a first check this long after creation finds most segmentations done. */
-const EXPECTED_TASK_MS = 5_000;
-
-type Run = SegmentRun<PiApiClient>;
-
-export async function executePiApiSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const client = await PiApiClient.create(this);
-	if (readWaitMode(this) === 'callback') return await waitForCallback(this, client);
-	return await runSegmentation(this, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => await segmentItem(run, itemIndex));
-}
+export type Run = SegmentRun<PiApiClient>;
 
 /** An item's task, as created or (when waited for) done. */
 export interface ItemTask {
@@ -61,8 +53,7 @@ export async function runItemTask(run: Run, itemIndex: number, waiting: TaskWait
 	}
 	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
 	const create = async () => await client.createSegmentTask({ image: image.url, ...request }, config);
-	const calls = { create, getTask: async (taskId: string) => await client.getTask(taskId), createdNothing: isCapacityError };
-	const task = await runTask(run, calls, waiting.waitOptions);
+	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waiting.waitOptions);
 	return { task, baseJson: { vendor: 'piapi', imageUrl: image.url, ...request }, sourceName: image.sourceName };
 }
 
@@ -71,39 +62,17 @@ export function createdItem({ task, baseJson }: ItemTask): INodeExecutionData {
 	return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 }
 
-async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
-	const { context, client } = run;
-	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait ? piApiWaitOptions(readWaitOptions(context, itemIndex)) : undefined;
-	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const output = readBinaryOutputOptions(itemOptions);
-
-	const done = await runItemTask(run, itemIndex, { waitOptions });
-	if (!waitOptions) return createdItem(done);
-	const result = await completedResult(client, done.task, done.sourceName, output.downloadMask);
-	return await segmentationItem(context, itemIndex, { ...done.baseJson, ...result.fields }, result.mask, output);
-}
-
 /** The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task throws. */
 export async function completedResult(client: PiApiClient, task: SegmentationTask, sourceName: string | undefined, downloadMask: boolean) {
-	if (task.status === 'failed') throw taskFailed(task);
-	const maskUrls = task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
-	if (!maskUrls.length) {
-		throw new VendorApiError(`PiAPI reported task ${task.taskId} completed but gave no mask URL`, {
-			vendor: 'PiAPI',
-			hint: 'Look at the task with Check Segmentation Task: its raw reply shows what PiAPI returned.',
-		});
-	}
-	let mask: MaskFile | undefined;
+	if (task.status === 'failed') throw taskFailedError(task);
+	const maskUrls = resultUrls(task);
+	if (!maskUrls.length) throw missingResultError(task, 'mask URL');
+	let mask: FileData | undefined;
 	if (downloadMask) {
 		mask = maskFromBytes((await client.downloadResult(maskUrls[0])).data, sourceName);
 	}
 	const fields: IDataObject = { taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
 	return { fields, mask };
-}
-
-function piApiWaitOptions(options: WaitOptions): WaitOptions {
-	return { ...options, minPollIntervalMs: Math.min(MIN_POLL_GAP_MS, options.pollIntervalMs), expectedDurationMs: EXPECTED_TASK_MS };
 }
 
 function readRequest(context: IExecuteFunctions, itemIndex: number) {
@@ -139,23 +108,9 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 	if (source === 'url') {
 		const url = requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.');
 		assertImageUrl(url);
-		return { url, sourceName: new URL(url).pathname.split('/').filter(Boolean).pop() };
+		return { url, sourceName: fileNameFromUrl(url) };
 	}
 	const image = await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
 	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
 	return { url: await client.uploadFile(image.fileName, image.data, image.mimeType), sourceName: image.fileName };
-}
-
-/** After these errors PiAPI surely created no task, so the create may be sent again. */
-function isCapacityError(error: VendorApiError) {
-	const { httpStatus, vendorCode, notSent } = error.details;
-	return httpStatus === 429 || vendorCode === '429' || notSent === true;
-}
-
-export function taskFailed(task: SegmentationTask) {
-	return new VendorApiError(`PiAPI could not segment the image (task ${task.taskId}): ${task.error?.message ?? 'no reason given'}`, {
-		vendor: 'PiAPI',
-		vendorCode: task.error?.code || undefined,
-		hint: 'Check that the image URL is public and the prompt names something in the image.',
-	});
 }

@@ -1,0 +1,111 @@
+import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+/*
+ * Parameters more than one node has, as literal objects: a node spreads one and overrides what
+ * differs (default, description), and places it with updateDisplayOptions.
+ */
+
+export const waitForCompletion: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with Check Segmentation Task.',
+};
+
+export const pollInterval: INodeProperties = {
+	displayName: 'Poll Interval (Seconds)',
+	name: 'pollInterval',
+	type: 'number',
+	typeOptions: { minValue: 0.01, numberPrecision: 2 },
+	default: 60,
+	description: 'Least time between two status checks of one task',
+};
+
+export const maxWait: INodeProperties = {
+	displayName: 'Max Wait (Seconds)',
+	name: 'maxWait',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 900,
+	description: 'How long to wait for a task before failing the item with its task ID, so it can be checked later',
+};
+
+export const maxConcurrentTasks: INodeProperties = {
+	displayName: 'Max Concurrent Tasks',
+	name: 'maxConcurrentTasks',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 100 },
+	default: 5,
+	description: 'How many tasks this node keeps running at the vendor at once',
+};
+
+export const downloadMask: INodeProperties = {
+	displayName: 'Download Mask',
+	name: 'downloadMask',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to download the mask and add it to the item as a binary file (the URL is returned either way)',
+};
+
+export const maskBinaryField: INodeProperties = {
+	displayName: 'Mask Binary Field',
+	name: 'maskBinaryField',
+	type: 'string',
+	default: 'mask',
+	description: 'Name of the binary field that receives the mask',
+};
+
+export const keepInputBinary: INodeProperties = {
+	displayName: 'Keep Input Binary',
+	name: 'keepInputBinary',
+	type: 'boolean',
+	default: true,
+	description: "Whether the input item's binary files pass through to the output",
+};
+
+export const inputBinaryField: INodeProperties = {
+	displayName: 'Input Binary Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	description: 'Name of the binary field that holds the image (JPG, PNG or WebP, at most 10 MB)',
+};
+
+export const imageUrl: INodeProperties = {
+	displayName: 'Image URL',
+	name: 'imageUrl',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'https://shop.example/images/product.jpg',
+};
+
+/** The file formats SellerPic converts a result to. */
+export const sellerPicFormatOptions: INodePropertyOptions[] = [
+	{ name: 'PNG', value: 'png' },
+	{ name: 'JPG', value: 'jpg' },
+	{ name: 'WebP', value: 'webp' },
+];
+
+/** The vendor picker of the nodes that serve both vendors; the credential shown follows it. */
+export const vendor: INodeProperties = {
+	displayName: 'Vendor',
+	name: 'vendor',
+	type: 'options',
+	// The credential is chosen per node, so the vendor cannot change from item to item.
+	noDataExpression: true,
+	options: [
+		{ name: 'SellerPic', value: 'sellerpic' },
+		{ name: 'PiAPI', value: 'piapi' },
+	],
+	default: 'sellerpic',
+	description: 'The service that ran the segmentation task',
+};
+
+export const vendorCredentials: INodeCredentialDescription[] = [
+	{ name: 'sellerPicApi', required: true, displayOptions: { show: { vendor: ['sellerpic'] } } },
+	{ name: 'piApiApi', required: true, displayOptions: { show: { vendor: ['piapi'] } } },
+];
