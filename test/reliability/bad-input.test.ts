@@ -14,7 +14,7 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
 import { makeProductPhoto } from '../fake/images';
-import { writeTempFile } from '../support/images';
+import { animatedWebp, apng, writeTempFile } from '../support/images';
 import {
 	itemError,
 	NODE_UNDER_TEST,
@@ -48,24 +48,6 @@ async function pngOfSize(size: number) {
 	chunk.write('prVt', 4, 'latin1');
 	chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + padding)), 8 + padding);
 	return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
-}
-
-/** A PNG that announces animation (an APNG acTL chunk right after IHDR). */
-async function apng() {
-	const png = await makeProductPhoto({ width: 32, height: 32, seed: 3 });
-	const acTL = Buffer.alloc(20);
-	acTL.writeUInt32BE(8, 0);
-	acTL.write('acTL', 4, 'latin1');
-	acTL.writeUInt32BE(2, 8); // frames
-	acTL.writeUInt32BE(0, 12); // plays forever
-	acTL.writeUInt32BE(crc32(acTL.subarray(4, 16)), 16);
-	const afterIhdr = 8 + 25;
-	return Buffer.concat([png.subarray(0, afterIhdr), acTL, png.subarray(afterIhdr)]);
-}
-
-async function animatedWebp() {
-	const frame = async (background: string) => await sharp({ create: { width: 24, height: 24, channels: 3, background } }).png().toBuffer();
-	return await sharp([await frame('#c33'), await frame('#3c3')], { join: { animated: true } }).webp({ loop: 0 }).toBuffer();
 }
 
 function sentNothing(vendor: Vendor) {
