@@ -35,7 +35,8 @@ describe('package.json', () => {
 	it('is MIT with the licence text, and names its author and repository', () => {
 		expect(manifest.license).toBe('MIT');
 		expect(read('LICENSE')).toMatch(/^MIT License\n/);
-		expect(manifest.author.url).toBe('https://github.com/n8n-nodes-segmentation');
+		// The author is the GitHub organisation that owns the repository, as n8n's verification matches them.
+		expect(manifest.author).toMatchObject({ name: 'n8n-nodes-segmentation', url: 'https://github.com/n8n-nodes-segmentation', email: expect.stringContaining('@') });
 		expect(manifest.repository.url).toContain('github.com/n8n-nodes-segmentation/n8n-nodes-segmentation');
 		expect(existsSync(join(ROOT, 'CHANGELOG.md'))).toBe(true);
 	});
