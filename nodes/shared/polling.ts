@@ -7,30 +7,76 @@ export interface WaitOptions {
 	pollIntervalMs: number;
 	/** The shortest gap between two checks of one task: the vendor's minimum. Defaults to pollIntervalMs. */
 	minPollIntervalMs?: number;
-	/** When to check first while no task of this run has finished yet: the vendor's typical duration. */
+	/** How long the vendor's tasks typically take: a guess, used while the run has learned nothing. */
 	expectedDurationMs?: number;
 	maxWaitMs: number;
 	signal?: AbortSignal;
 }
 
+const MAX_SAMPLES = 50;
+
 /**
- * Learns how long tasks take within one node run, so the first status check of the next
- * task can come near its expected finish instead of a full interval late.
+ * What one node run learns about how long its tasks take, shared by its items: the durations
+ * the vendor reports (PiAPI's task times), else the ages at which checks found tasks done, and
+ * the greatest age at which a task was still unfinished. Items waiting for their first check
+ * are woken when it learns something, so one finished task teaches the tasks still waiting.
  */
-export class TaskDurations {
-	private readonly samples: number[] = [];
+export class RunTimings {
+	private readonly reported: number[] = [];
 
-	record(ms: number) {
-		this.samples.push(ms);
-		if (this.samples.length > 50) this.samples.shift();
+	private readonly foundDone: number[] = [];
+
+	private stillRunningAt = 0;
+
+	private readonly listeners = new Set<() => void>();
+
+	/** `earlyProbe`: one task may check early while nothing is known (worth it when later tasks gain from it). */
+	constructor(private earlyProbe = false) {}
+
+	/** A task was found done `ageMs` after it was created; `reportedMs`: how long the vendor says it took. */
+	recordDone(ageMs: number, reportedMs?: number) {
+		push(reportedMs === undefined ? this.foundDone : this.reported, reportedMs ?? ageMs);
+		for (const listener of [...this.listeners]) listener();
 	}
 
-	/** The median seen so far, or undefined before any task finished. */
+	/** A task was still unfinished `ageMs` after it was created. */
+	recordUnfinished(ageMs: number) {
+		this.stillRunningAt = Math.max(this.stillRunningAt, ageMs);
+	}
+
+	/**
+	 * When a task of this run is likely done: the 75th percentile of the durations the vendor
+	 * reported (exact, so a check then rarely comes too early), else the median age at which
+	 * checks found tasks done, never earlier than an age at which one was still running.
+	 */
 	estimate(): number | undefined {
-		if (!this.samples.length) return undefined;
-		const sorted = [...this.samples].sort((a, b) => a - b);
-		return sorted[Math.floor(sorted.length / 2)];
+		if (this.reported.length) return percentile(this.reported, 0.75);
+		if (this.foundDone.length) return Math.max(percentile(this.foundDone, 0.5), this.stillRunningAt);
+		return undefined;
 	}
+
+	/** Whether this task may probe early while the run knows nothing: once per run. */
+	takeEarlyProbe(): boolean {
+		const granted = this.earlyProbe;
+		this.earlyProbe = false;
+		return granted;
+	}
+
+	/** Calls `listener` the next time the run learns when a task was done; returns a function that stops that. */
+	onLearned(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+}
+
+function push(samples: number[], value: number) {
+	samples.push(value);
+	if (samples.length > MAX_SAMPLES) samples.shift();
+}
+
+function percentile(samples: number[], share: number) {
+	const sorted = [...samples].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 }
 
 export class TaskTimeoutError extends VendorApiError {
@@ -46,44 +92,130 @@ export class TaskTimeoutError extends VendorApiError {
 }
 
 /**
- * The waits before each status check of one task. The first check comes at the expected finish:
- * how long the tasks this run already finished took (`learnedMs`), else the vendor's typical
- * duration, at most one poll interval. Later gaps start at the vendor's minimum and double up to
- * the poll interval, so checks are never closer together than the minimum.
+ * When to check one task. Its age is the time since it was created. Two kinds of vendor:
+ * - Re-checks are cheap (the vendor's minimum gap is shorter than its typical duration: PiAPI,
+ *   1 s): while the run has learned nothing, checks start at the minimum gap and stay there
+ *   until the task reaches the typical duration, so the first finished task teaches the run.
+ * - Every check that finds the task unfinished costs a long gap (SellerPic asks for a minute
+ *   between checks of a task): the first check is placed where the task is likely done. While the
+ *   run knows nothing, one task per run probes at a quarter of the typical duration, the others
+ *   check at the typical duration.
+ * Once the run has learned when tasks are done, a task's first check comes then. Later gaps
+ * start at the minimum and double, so checks are never closer than the minimum nor further
+ * apart than the poll interval. The first check comes no later than the poll interval unless
+ * the run has learned that tasks take longer.
  */
-export function* checkDelays(options: WaitOptions, learnedMs?: number): Generator<number, never> {
-	const minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
-	yield learnedMs ?? Math.min(options.pollIntervalMs, options.expectedDurationMs ?? options.pollIntervalMs);
-	for (let gap = minGap; ; gap = Math.min(options.pollIntervalMs, gap * 2)) yield gap;
+export class CheckSchedule {
+	private readonly minGap: number;
+
+	private readonly expected: number;
+
+	private checks = 0;
+
+	/** The gap once a task is late: from the minimum, doubling after each check, up to the poll interval. */
+	private lateGapMs: number;
+
+	private lateGapUsed = false;
+
+	private firstCheckAt?: number;
+
+	constructor(
+		private readonly options: WaitOptions,
+		private readonly timings?: RunTimings,
+	) {
+		this.minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
+		this.expected = Math.min(options.expectedDurationMs ?? options.pollIntervalMs, options.pollIntervalMs);
+		this.lateGapMs = this.minGap;
+	}
+
+	/** The wait before the next check of a task `ageMs` old, `sinceLastCheckMs` after its last check. */
+	nextDelay(ageMs: number, sinceLastCheckMs = ageMs): number {
+		const learned = this.timings?.estimate();
+		const cheapRechecks = this.minGap < this.expected;
+		if (this.checks === 0) {
+			// No check yet, so no gap to keep: when the task is likely done, or as early as is cheap.
+			const firstAt = learned ?? (cheapRechecks ? this.minGap : this.plannedFirstCheck());
+			return Math.max(0, firstAt - ageMs);
+		}
+		let gap: number;
+		if (learned !== undefined && ageMs < learned) gap = sinceLastCheckMs + (learned - ageMs);
+		else if (learned === undefined && cheapRechecks && ageMs < this.expected) gap = this.minGap;
+		else gap = this.lateGap();
+		gap = Math.min(this.options.pollIntervalMs, Math.max(this.minGap, gap));
+		return Math.max(0, gap - sinceLastCheckMs);
+	}
+
+	/** Call after each check that found the task unfinished, with the task's age when it was sent. */
+	checked(ageMs: number) {
+		this.timings?.recordUnfinished(ageMs);
+		this.checks++;
+		if (this.lateGapUsed) this.lateGapMs = Math.min(this.options.pollIntervalMs, this.lateGapMs * 2);
+		this.lateGapUsed = false;
+	}
+
+	private lateGap() {
+		this.lateGapUsed = true;
+		return this.lateGapMs;
+	}
+
+	private plannedFirstCheck() {
+		this.firstCheckAt ??= this.timings?.takeEarlyProbe() ? this.expected / 4 : this.expected;
+		return this.firstCheckAt;
+	}
 }
 
-/** Checks a task until it is done, on the schedule of `checkDelays`. Stops on cancellation. */
+/**
+ * Checks a task until it is done, on its CheckSchedule, and teaches the run what it saw. A wait
+ * is cut short when the run learns something, then planned again. Stops on cancellation.
+ */
 export async function waitForTask(
 	first: SegmentationTask,
 	getTask: () => Promise<SegmentationTask>,
 	options: WaitOptions,
-	durations?: TaskDurations,
+	timings?: RunTimings,
 ): Promise<SegmentationTask> {
-	const startedAt = Date.now();
-	const delays = checkDelays(options, durations?.estimate());
+	const createdAt = Date.now();
+	const age = () => Date.now() - createdAt;
+	const schedule = new CheckSchedule(options, timings);
 	let task = first;
-	let checkedAt: number | undefined;
+	let lastCheckAt = createdAt;
 	while (!task.done) {
-		const delay = delays.next().value;
-		const remaining = options.maxWaitMs - (Date.now() - startedAt);
+		const delay = schedule.nextDelay(age(), Date.now() - lastCheckAt);
+		const remaining = options.maxWaitMs - age();
 		if (remaining < delay) {
 			// The next check would fall after the deadline; checking sooner would break the interval.
 			await cancellableSleep(Math.max(0, remaining), options.signal);
 			throw new TaskTimeoutError(task, options.maxWaitMs);
 		}
-		await cancellableSleep(delay, options.signal);
-		checkedAt = Date.now();
+		if (!(await sleepUnlessLearned(delay, options.signal, timings))) continue;
+		// When the check is sent, not when its reply comes: counting the reply time would push
+		// every later first check a little later than the one before.
+		lastCheckAt = Date.now();
+		const checkedAge = age();
 		task = await getTask();
+		if (task.done) timings?.recordDone(checkedAge, task.durationMs);
+		else schedule.checked(checkedAge);
 	}
-	// When the deciding check was sent, not when its reply came: counting the reply time would
-	// push every later first check a little later than the one before.
-	if (checkedAt !== undefined) durations?.record(checkedAt - startedAt);
 	return task;
+}
+
+/** Sleeps `ms`; false when the run learned something first (the caller plans again). */
+async function sleepUnlessLearned(ms: number, signal: AbortSignal | undefined, timings: RunTimings | undefined): Promise<boolean> {
+	if (!timings) {
+		await cancellableSleep(ms, signal);
+		return true;
+	}
+	const learned = new AbortController();
+	const stopListening = timings.onLearned(() => learned.abort());
+	try {
+		await cancellableSleep(ms, signal ? AbortSignal.any([signal, learned.signal]) : learned.signal);
+		return true;
+	} catch (error) {
+		if (signal?.aborted || !learned.signal.aborted) throw error;
+		return false;
+	} finally {
+		stopListening();
+	}
 }
 
 /** 900000 → "900", 300 → "0.3": whole seconds unless the wait was shorter than ten. */

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { createWhenCapacity } from './backpressure';
 import { Semaphore } from './concurrency';
 import { processItems } from './items';
-import { TaskDurations, waitForTask, type WaitOptions } from './polling';
+import { RunTimings, waitForTask, type WaitOptions } from './polling';
 import type { SegmentationTask } from './task';
 
 /** What the items of one Segment node run share: the vendor client and the limits on work in flight. */
@@ -14,7 +14,8 @@ export interface SegmentRun<Client> {
 	taskSlots: Semaphore;
 	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
 	uploadSlots: Semaphore;
-	durations: TaskDurations;
+	/** What the run learns about how long its tasks take. */
+	timings: RunTimings;
 }
 
 /**
@@ -34,7 +35,8 @@ export async function runSegmentation<Client>(
 		client,
 		taskSlots: new Semaphore(maxConcurrent),
 		uploadSlots: new Semaphore(maxConcurrent),
-		durations: new TaskDurations(),
+		// An early probe pays off only when later tasks of this run can use what it learns.
+		timings: new RunTimings(context.getInputData().length > maxConcurrent),
 	};
 	return [await processItems(context, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
 }
@@ -57,6 +59,6 @@ export async function runTask<Client>(run: SegmentRun<Client>, calls: TaskCalls,
 	if (!waitOptions) return await createWhenCapacity(calls.create, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
 	return await run.taskSlots.use(async () => {
 		const created = await createWhenCapacity(calls.create, waitOptions.maxWaitMs, signal);
-		return await waitForTask(created, async () => await calls.getTask(created.taskId), waitOptions, run.durations);
+		return await waitForTask(created, async () => await calls.getTask(created.taskId), waitOptions, run.timings);
 	});
 }

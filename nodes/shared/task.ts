@@ -27,6 +27,8 @@ export interface SegmentationTask {
 	done: boolean;
 	results: TaskResult[];
 	error: TaskError | null;
+	/** How long the task took from its creation to its end, when the vendor reports it (PiAPI). */
+	durationMs?: number;
 	/** The vendor's reply as received, for anything this model does not cover. */
 	raw: IDataObject;
 }

@@ -188,8 +188,26 @@ export function toSegmentationTask(data: IDataObject): SegmentationTask {
 		error: hasError
 			? { code: String(error.code ?? ''), message: errorMessage || 'PiAPI could not segment the image' }
 			: null,
+		durationMs: isDone(status) ? reportedDuration(data.meta) : undefined,
 		raw: data,
 	};
+}
+
+/**
+ * How long a finished task took by PiAPI's own clock: `meta.ended_at - meta.created_at`. Unset
+ * times are Go's zero time (year 1); either unset or unreadable gives undefined.
+ */
+function reportedDuration(meta: unknown): number | undefined {
+	if (!meta || typeof meta !== 'object') return undefined;
+	const { created_at: created, ended_at: ended } = meta as IDataObject;
+	const [start, end] = [timeOf(created), timeOf(ended)];
+	return start !== undefined && end !== undefined && end >= start ? end - start : undefined;
+}
+
+function timeOf(value: unknown): number | undefined {
+	if (typeof value !== 'string') return undefined;
+	const time = Date.parse(value);
+	return Number.isNaN(time) || new Date(time).getUTCFullYear() <= 1 ? undefined : time;
 }
 
 /** The mask URL is `output.image_url` in current replies and `output.image_urls[]` in older ones: accept both. */
