@@ -188,11 +188,12 @@ export async function waitForTask(
 			throw new TaskTimeoutError(task, options.maxWaitMs);
 		}
 		if (!(await sleepUnlessLearned(delay, options.signal, timings))) continue;
-		// When the check is sent, not when its reply comes: counting the reply time would push
-		// every later first check a little later than the one before.
-		lastCheckAt = Date.now();
+		// The task's age when the check is sent: counting the reply time would push every later
+		// first check a little later than the one before. The gap to the next check counts from
+		// the reply, so it is never shorter at the vendor than the minimum.
 		const checkedAge = age();
 		task = await getTask();
+		lastCheckAt = Date.now();
 		if (task.done) timings?.recordDone(checkedAge, task.durationMs);
 		else schedule.checked(checkedAge);
 	}

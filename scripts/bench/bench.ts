@@ -1,6 +1,9 @@
-// Catalog-scale benchmark: N generated ~4 MB photos through SellerPic Segment and PiAPI
-// Segment in n8n's real engine (a child process, measured alone), against the fake vendors
-// (this process) with fixed task latency and cap.
+// Catalog-scale benchmark of SellerPic Segment and PiAPI Segment in n8n's real engine (a child
+// process, measured alone) against the fake vendors (this process), with fixed task latency and cap.
+//   npm run bench             tuned: N ~4 MB photos, Poll Interval 500 ms, Max Concurrent Tasks C and 1
+//   npm run bench -- defaults node parameters at their defaults: L = 1.5 s and 10 s, N = 20 and 200,
+//                             SellerPic also with its minute between checks waived (what the rule
+//                             costs), and one configuration in a real n8n as well
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,21 +13,45 @@ import { promisify } from 'node:util';
 
 import { startPiApiFake, startSellerPicFake } from '../../test/fake';
 import { makeLargePhoto } from '../../test/fake/images';
+import { startReceiver } from '../../test/fake/test-client';
 import { workflowFor } from '../../test/support/workflows';
-import { printResults, type BenchResult } from './report';
+import { runInRealN8n } from './real-n8n';
+import { printDefaults, printTuned, type BenchResult } from './report';
+
+type Vendor = 'sellerpic' | 'piapi';
+
+const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 
 const settings = {
+	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as 'tuned' | 'defaults',
 	images: Number(process.env.BENCH_N ?? 200),
-	imageBytes: Number(process.env.BENCH_IMAGE_BYTES ?? 4_000_000),
+	imageBytes: Number(process.env.BENCH_IMAGE_BYTES ?? (process.argv[2] === 'defaults' ? 1_000_000 : 4_000_000)),
 	distinctImages: 8,
 	latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 1000),
 	cap: Number(process.env.BENCH_CAP ?? 5),
 	pollIntervalMs: Number(process.env.BENCH_POLL_INTERVAL_MS ?? 500),
 	sequentialImages: Number(process.env.BENCH_SEQUENTIAL_N ?? process.env.BENCH_N ?? 200),
-	vendors: (process.env.BENCH_VENDORS ?? 'sellerpic,piapi').split(',') as Vendor[],
+	vendors: (process.env.BENCH_VENDORS ?? 'piapi,sellerpic').split(',') as Vendor[],
+	defaults: {
+		latenciesMs: numbers(process.env.BENCH_LATENCIES_MS, [1_500, 10_000]),
+		sizes: numbers(process.env.BENCH_SIZES, [20, 200]),
+		realN8n: process.env.BENCH_REAL_N8N !== 'false',
+	},
 };
 
-type Vendor = 'sellerpic' | 'piapi';
+/** What the vendors enforce in the fakes: SellerPic's minute between checks of a task; PiAPI none (1 s is the node's own floor). */
+const VENDOR_MIN_POLL_MS: Record<Vendor, number> = { sellerpic: 60_000, piapi: 1_000 };
+
+interface RunSpec {
+	vendor: Vendor;
+	images: number;
+	latencyMs: number;
+	/** Parameters on top of the required ones; none = every parameter at its default. */
+	parameters?: Record<string, unknown>;
+	label: string;
+	/** The fake's minimum between checks (too-fast polls are counted against it). */
+	minPollMs: number;
+}
 
 interface ChildResult {
 	status: string;
@@ -44,35 +71,57 @@ async function main() {
 		writeFileSync(path, await makeLargePhoto(settings.imageBytes, seed));
 		files.push(path);
 	}
-	const results: BenchResult[] = [];
-	for (const vendor of settings.vendors) {
-		results.push(await benchRun(vendor, files, settings.cap, settings.images));
-		if (settings.sequentialImages > 0) results.push(await benchRun(vendor, files, 1, settings.sequentialImages));
-	}
-	printResults(results, settings);
+	if (settings.mode === 'defaults') await benchDefaults(files);
+	else await benchTuned(files);
 }
 
-async function benchRun(vendor: Vendor, files: string[], concurrency: number, images: number): Promise<BenchResult> {
-	console.log(`Running ${vendor} with Max Concurrent Tasks ${concurrency} on ${images} images…`);
-	const fakeOptions = { taskLatencyMs: settings.latencyMs, concurrencyCap: settings.cap, minPollIntervalMs: settings.pollIntervalMs };
-	const fake = vendor === 'sellerpic' ? await startSellerPicFake(fakeOptions) : await startPiApiFake(fakeOptions);
+async function benchTuned(files: string[]) {
+	const results: BenchResult[] = [];
+	for (const vendor of settings.vendors) {
+		for (const concurrency of settings.sequentialImages > 0 ? [settings.cap, 1] : [settings.cap]) {
+			const images = concurrency === 1 ? settings.sequentialImages : settings.images;
+			const parameters = { imageSource: 'binary', pollInterval: settings.pollIntervalMs / 1000, maxWait: 600, options: { maxConcurrentTasks: concurrency, keepInputBinary: false } };
+			const label = `Max Concurrent Tasks ${concurrency}`;
+			results.push(await benchRun(files, { vendor, images, latencyMs: settings.latencyMs, parameters, label, minPollMs: settings.pollIntervalMs }, concurrency));
+		}
+	}
+	printTuned(results, settings);
+}
+
+async function benchDefaults(files: string[]) {
+	const results: BenchResult[] = [];
+	for (const vendor of settings.vendors) {
+		for (const latencyMs of settings.defaults.latenciesMs) {
+			for (const images of settings.defaults.sizes) {
+				results.push(await benchRun(files, { vendor, images, latencyMs, label: 'defaults', minPollMs: VENDOR_MIN_POLL_MS[vendor] }));
+			}
+			if (vendor === 'sellerpic') {
+				// What the minute between checks costs: the same run with the rule waived (Poll Interval 1 s).
+				const images = Math.min(...settings.defaults.sizes);
+				results.push(await benchRun(files, { vendor, images, latencyMs, parameters: { pollInterval: 1 }, label: 'Poll Interval 1 s', minPollMs: 1_000 }));
+			}
+		}
+	}
+	const real = settings.defaults.realN8n ? await runInRealN8n({ images: Math.min(...settings.defaults.sizes), latencyMs: settings.defaults.latenciesMs[0], cap: settings.cap }) : undefined;
+	printDefaults(results, settings.cap, real);
+}
+
+async function benchRun(files: string[], spec: RunSpec, concurrency = settings.cap): Promise<BenchResult> {
+	console.log(`Running ${spec.vendor}, ${spec.label}, L = ${spec.latencyMs} ms, on ${spec.images} images…`);
+	const fakeOptions = { taskLatencyMs: spec.latencyMs, concurrencyCap: settings.cap, minPollIntervalMs: spec.minPollMs };
+	const fake = spec.vendor === 'sellerpic' ? await startSellerPicFake(fakeOptions) : await startPiApiFake(fakeOptions);
+	// PiAPI takes image URLs by default (it fetches them itself); SellerPic binary files.
+	const imageHost = spec.vendor === 'piapi' && !spec.parameters?.imageSource ? await startReceiver(await makeLargePhoto(settings.imageBytes, 1)) : undefined;
 	const credentials =
-		vendor === 'sellerpic'
+		spec.vendor === 'sellerpic'
 			? { sellerPicApi: { apiKey: fake.config.apiKey, baseUrl: fake.baseUrl } }
 			: { piApiApi: { apiKey: fake.config.apiKey, baseUrl: fake.baseUrl, uploadBaseUrl: (fake as { uploadBaseUrl?: string }).uploadBaseUrl } };
-	const items = Array.from({ length: images }, (_, index) => ({
+	const items = Array.from({ length: spec.images }, (_, index) => ({
 		json: { productId: `P${index + 1}` },
 		files: { data: { path: files[index % files.length] } },
 	}));
-	const parameters = {
-		imageSource: 'binary',
-		prompt: 'product',
-		...(vendor === 'sellerpic' ? { mode: 'prompt' } : {}),
-		pollInterval: settings.pollIntervalMs / 1000,
-		maxWait: 600,
-		options: { maxConcurrentTasks: concurrency, keepInputBinary: false },
-	};
-	const nodeType = vendor === 'sellerpic' ? 'sellerPicSegment' : 'piApiSegment';
+	const parameters = { prompt: 'product', ...(imageHost ? { imageUrl: `${imageHost.url}/image.png` } : {}), ...spec.parameters };
+	const nodeType = spec.vendor === 'sellerpic' ? 'sellerPicSegment' : 'piApiSegment';
 	const workflow = workflowFor(nodeType, parameters as never, items, { credentials: [Object.keys(credentials)[0]] });
 
 	const specPath = join(mkdtempSync(join(tmpdir(), 'seg-bench-run-')), 'spec.json');
@@ -81,19 +130,24 @@ async function benchRun(vendor: Vendor, files: string[], concurrency: number, im
 		maxBuffer: 64 * 2 ** 20,
 	});
 	await fake.close();
+	await imageHost?.close();
 	const line = stdout.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
 	if (!line) throw new Error(`The engine process printed no result:\n${stdout}`);
 	const run = JSON.parse(line.slice('BENCH_RESULT '.length)) as ChildResult;
-	if (run.status !== 'success' || run.items !== images || run.succeeded !== images) {
-		throw new Error(`${vendor} run did not succeed: ${JSON.stringify(run)}`);
+	if (run.status !== 'success' || run.items !== spec.images || run.succeeded !== spec.images) {
+		throw new Error(`${spec.vendor} run did not succeed: ${JSON.stringify(run)}`);
 	}
 	return {
-		vendor,
+		vendor: spec.vendor,
+		label: spec.label,
 		concurrency,
-		images,
+		images: spec.images,
+		latencyMs: spec.latencyMs,
+		minPollMs: spec.minPollMs,
 		wallSeconds: run.nodeSeconds,
-		idealSeconds: (Math.ceil(images / concurrency) * settings.latencyMs) / 1000,
-		requestsPerImage: Object.fromEntries(Object.entries(fake.counters.calls).map(([endpoint, calls]) => [endpoint, calls / images])),
+		idealSeconds: (Math.ceil(spec.images / concurrency) * spec.latencyMs) / 1000,
+		requestsPerImage: Object.fromEntries(Object.entries(fake.counters.calls).map(([endpoint, calls]) => [endpoint, calls / spec.images])),
+		checksPerImage: fake.counters.polls / spec.images,
 		peakInFlight: fake.counters.peakInFlight,
 		tooFastPolls: fake.counters.tooFastPolls,
 		rssBaselineMb: run.baselineMb,

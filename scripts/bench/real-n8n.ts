@@ -1,0 +1,69 @@
+// One defaults configuration in a real n8n (the end-to-end install, `n8n execute`): PiAPI Segment
+// with every parameter at its default on N product photos; the node's own execution time is read
+// from n8n's run data.
+import { CREDENTIALS } from '../../test/e2e/examples';
+import { nodeItems, nodeTime } from '../../test/e2e/execution';
+import { startLocalStack } from '../../test/e2e/local-stack';
+import type { WorkflowJson } from '../../test/e2e/n8n-instance';
+import { PACKAGE_NAME } from '../../test/e2e/paths';
+import type { RealN8nResult } from './report';
+
+const WORKFLOW_ID = 'segBenchDefaultsPiApi';
+const NODE = 'PiAPI Segment';
+
+export async function runInRealN8n(options: { images: number; latencyMs: number; cap: number }): Promise<RealN8nResult> {
+	console.log(`Running PiAPI Segment at defaults in real n8n on ${options.images} images…`);
+	const stack = await startLocalStack({ name: 'bench', progress: (line) => console.log(`  ${line}`) });
+	try {
+		stack.vendors.piApi.fake!.configure({ taskLatencyMs: options.latencyMs, concurrencyCap: options.cap, minPollIntervalMs: 1_000 });
+		const photos = ['sku-1001', 'sku-1002', 'sku-1003', 'sku-1005'].map((id) => `${stack.shop.baseUrl}/images/${id}.jpg`);
+		await stack.n8n.importWorkflows([workflow(photos, options.images)]);
+		const run = await stack.n8n.execute(WORKFLOW_ID);
+		const items = nodeItems(run, NODE);
+		if (run.status !== 'success' || items.length !== options.images || items.some((item) => item.json.status !== 'succeeded')) {
+			throw new Error(`The real-n8n run did not succeed: ${run.status} ${run.data.resultData.error?.message ?? ''}`);
+		}
+		return {
+			version: stack.n8n.install.version,
+			images: options.images,
+			latencyMs: options.latencyMs,
+			nodeSeconds: (nodeTime(run, NODE) ?? 0) / 1000,
+			idealSeconds: (Math.ceil(options.images / options.cap) * options.latencyMs) / 1000,
+		};
+	} finally {
+		await stack.close();
+	}
+}
+
+function workflow(photos: string[], images: number): WorkflowJson {
+	const urls = Array.from({ length: images }, (_, index) => ({ productId: `P${index + 1}`, imageUrl: photos[index % photos.length] }));
+	return {
+		id: WORKFLOW_ID,
+		name: 'Benchmark: PiAPI Segment at defaults',
+		nodes: [
+			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b0000000-0000-4000-8000-000000000002',
+				name: 'Products',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: `return ${JSON.stringify(urls)}.map((json) => ({ json }));` },
+			},
+			{
+				id: 'b0000000-0000-4000-8000-000000000003',
+				name: NODE,
+				type: `${PACKAGE_NAME}.piApiSegment`,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { imageUrl: '={{ $json.imageUrl }}', prompt: 'product' },
+				credentials: { piApiApi: CREDENTIALS.piApi },
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Products', type: 'main', index: 0 }]] },
+			Products: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
+		},
+		settings: {},
+	};
+}
