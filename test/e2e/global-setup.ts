@@ -2,14 +2,13 @@
 import { ensureN8n } from './n8n-install';
 import { selectedN8nVersion } from './n8n-versions';
 import { buildAndPack } from './package-install';
-import { ensureDebianPackages } from './system-packages';
+import { ensureGraphicsMagick } from './system-packages';
 
 export default async function globalSetup(): Promise<void> {
 	const progress = (line: string): void => console.log(`[e2e] ${line}`);
 	const version = selectedN8nVersion();
 	console.log(`\n[e2e] n8n ${version.version} (${version.label}) on Node ${version.node}`);
-	// n8n's Docker image ships GraphicsMagick; examples 8 and 9 need it (`gm` on PATH) as users' n8n does.
-	await ensureDebianPackages(['graphicsmagick'], progress);
+	await ensureGraphicsMagick(progress);
 	await ensureN8n(version, progress);
 	process.env.E2E_PACKAGE_TARBALL = await buildAndPack('e2e', progress);
 }
