@@ -12,11 +12,12 @@ interface Pixels {
 	channels: number;
 }
 
+/** Raw pixels: one grey channel, or RGB (with alpha when asked), whatever channels the file has. */
 async function decode(bytes: Buffer, options: { alpha?: boolean; grey?: boolean } = {}): Promise<Pixels> {
 	let image = sharp(bytes);
 	if (options.grey) image = image.toColourspace('b-w');
-	else if (options.alpha) image = image.ensureAlpha();
-	else image = image.removeAlpha();
+	else if (options.alpha) image = image.toColourspace('srgb').ensureAlpha();
+	else image = image.toColourspace('srgb').removeAlpha();
 	const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
 	return { data, width: info.width, height: info.height, channels: info.channels };
 }
@@ -34,12 +35,16 @@ function expectSameSize(what: string, a: Pixels, b: Pixels): void {
 	if (a.width !== b.width || a.height !== b.height) throw new Error(`${what} is ${a.width}×${a.height}, the photo ${b.width}×${b.height}`);
 }
 
+// No Math.* in the pixel loops: global lookups are slow inside Jest's vm sandbox.
 function meanRgbDifference(a: Pixels, b: Pixels, where: (pixel: number) => boolean): number {
 	let sum = 0;
 	let count = 0;
 	for (let p = 0; p < a.width * a.height; p++) {
 		if (!where(p)) continue;
-		for (let c = 0; c < 3; c++) sum += Math.abs(a.data[p * a.channels + c] - b.data[p * b.channels + c]);
+		for (let c = 0; c < 3; c++) {
+			const difference = a.data[p * a.channels + c] - b.data[p * b.channels + c];
+			sum += difference < 0 ? -difference : difference;
+		}
 		count += 3;
 	}
 	return count ? sum / count : NaN;
@@ -68,7 +73,7 @@ export async function checkCutout(cutout: Buffer, mask: Buffer, photo: Buffer): 
 	let transparent = 0;
 	let opaque = 0;
 	for (let p = 0; p < image.width * image.height; p++) {
-		const alpha = image.data[p * 4 + 3];
+		const alpha = image.data[p * image.channels + 3];
 		if (white(p)) opaque += alpha === 255 ? 1 : 0;
 		else {
 			black++;
@@ -105,7 +110,10 @@ export async function checkWhiteBackground(image: Buffer, mask: Buffer, photo: B
 	let darkestOutside = 255;
 	for (let p = 0; p < pixels.width * pixels.height; p++) {
 		if (grown[p] >= 128) continue;
-		for (let c = 0; c < 3; c++) darkestOutside = Math.min(darkestOutside, pixels.data[p * pixels.channels + c]);
+		for (let c = 0; c < 3; c++) {
+			const value = pixels.data[p * pixels.channels + c];
+			if (value < darkestOutside) darkestOutside = value;
+		}
 	}
 	return {
 		format: meta.format,
