@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EXAMPLE_IDS } from '../test/e2e/examples';
 import { startLocalStack } from '../test/e2e/local-stack';
 import { startN8n } from '../test/e2e/n8n-server';
+import { ensureGraphicsMagick } from '../test/e2e/system-packages';
 
 const say = (line = ''): void => console.log(line);
 
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
 	const email = process.env.N8N_EDITOR_EMAIL || 'owner@example.com';
 	const password = process.env.N8N_EDITOR_PASSWORD || 'Segment-demo-1';
 
+	// For examples 8 and 9 (n8n's Edit Image node).
+	await ensureGraphicsMagick(say);
 	const stack = await startLocalStack({ name: 'editor', fresh: false, progress: (line) => say(line) });
 	let stopping = false;
 	try {

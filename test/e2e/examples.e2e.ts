@@ -1,12 +1,16 @@
 /*
- * Every workflow in examples/ run by a real n8n 2.x with this package installed from its
+ * Every workflow in examples/ run by a real n8n with this package installed from its
  * tarball, against the fake vendors and a sample shop on loopback: `n8n execute` for the
- * manual-trigger examples, `n8n start` for the webhook one. Masks are read back from n8n's
- * binary storage and checked against the input photos.
+ * manual-trigger examples, `n8n start` for the webhook ones. Masks, cut-outs and white-background
+ * images are read back from n8n's binary storage and checked against the input photos pixel by pixel.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { request } from 'undici';
 
 import { readBinary } from './binary-storage';
+import { checkCutout, checkWhiteBackground } from './cutout-check';
 import { EXAMPLE_IDS } from './examples';
 import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from './execution';
 import { eventually } from '../support/wait';
@@ -14,7 +18,7 @@ import { readExecutions, waitForExecutions } from './executions-db';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { inspectMask } from './mask-check';
 import { startN8n, waitForWebhooks, type RunningN8n } from './n8n-server';
-import { INITIAL_CATALOG, sampleProduct } from './sample-photos';
+import { INITIAL_CATALOG, SAMPLES_DIR, sampleProduct } from './sample-photos';
 
 const SELLERPIC_ID = /^\d{1,19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,6 +80,7 @@ describe('2: scheduled catalog run with both vendors', () => {
 				const found = items.filter((item) => item.json.productId === productId && item.json.vendor === vendor);
 				expect(found).toHaveLength(1);
 				const [item] = found;
+				expect(item.json.imageUrl).toBe(`${stack.shop.baseUrl}/images/${sampleProduct(productId).file}`);
 				if (sampleProduct(productId).hasPhoto) {
 					expect(item.json).toMatchObject({ ok: true, status: 'succeeded', taskId: expect.stringMatching(TASK_ID[vendor]) });
 					await expectMask(item, productId);
@@ -122,6 +127,45 @@ test('4: split flow: start without waiting → Wait → Check Segmentation Task 
 	expect(items).toHaveLength(1);
 	expect(items[0].json).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
 	await expectMask(items[0], 'sku-1002');
+});
+
+describe('cut-outs with Edit Image (GraphicsMagick)', () => {
+	const read = async (item: OutputItem, field: string) => await readBinary(stack.n8n.userFolder, item.binary![field]);
+	const photoBytes = async (productId: string) => await readFile(join(SAMPLES_DIR, sampleProduct(productId).file));
+
+	/** The last node's one item: the product, its task, the photo's size, and the photo, mask and cut-out as binaries. */
+	async function expectCutoutItem(item: OutputItem, productId: string, taskId: RegExp): Promise<void> {
+		const photo = sampleProduct(productId);
+		expect(item.json).toEqual({ size: { width: photo.width, height: photo.height }, productId, taskId: expect.stringMatching(taskId) });
+		expect(item.binary?.image).toMatchObject({ mimeType: 'image/jpeg', fileName: photo.file });
+		await expectMask(item, productId);
+		expect(item.binary?.cutout).toMatchObject({ mimeType: 'image/png' });
+		const cutout = await checkCutout(await read(item, 'cutout'), await read(item, 'mask'), await photoBytes(productId));
+		expect(cutout).toMatchObject({ format: 'png', width: photo.width, height: photo.height, hasAlpha: true, transparentWhereBlack: 1, opaqueWhereWhite: 1 });
+		expect(cutout.colourDifference).toBeLessThan(2);
+	}
+
+	test('8: product photo → SellerPic Segment → Edit Image: a PNG, transparent where the mask is black, the photo where it is white', async () => {
+		const run = await stack.n8n.execute(EXAMPLE_IDS.cutout);
+		expectSuccess(run);
+		const items = nodeItems(run, 'Cut-out');
+		expect(items).toHaveLength(1);
+		await expectCutoutItem(items[0], 'sku-1001', SELLERPIC_ID);
+	});
+
+	test("9: product photo → PiAPI Segment → the cut-out on a white canvas of the photo's size: a JPG, pure white outside the product", async () => {
+		const run = await stack.n8n.execute(EXAMPLE_IDS.whiteBackground);
+		expectSuccess(run);
+		const items = nodeItems(run, 'Main image');
+		expect(items).toHaveLength(1);
+		const [item] = items;
+		await expectCutoutItem(item, 'sku-1002', UUID);
+		expect(item.binary?.whiteBackground).toMatchObject({ mimeType: 'image/jpeg' });
+		const photo = sampleProduct('sku-1002');
+		const white = await checkWhiteBackground(await read(item, 'whiteBackground'), await read(item, 'mask'), await photoBytes('sku-1002'));
+		expect(white).toMatchObject({ format: 'jpeg', width: photo.width, height: photo.height, darkestOutside: 255 });
+		expect(white.colourDifferenceInside).toBeLessThan(3);
+	});
 });
 
 describe('webhook examples in `n8n start` (3, 5, 6)', () => {

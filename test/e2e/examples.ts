@@ -22,6 +22,8 @@ export const EXAMPLE_IDS = {
 	splitFlow: 'segExample04SplitFlow',
 	callback: 'segExample05Callback',
 	trigger: 'segExample06Trigger',
+	cutout: 'segExample08Cutout',
+	whiteBackground: 'segExample09WhiteBackground',
 } as const;
 
 export const SHOP_PLACEHOLDER = 'https://shop.example/';

@@ -32,3 +32,12 @@ export async function ensureDebianPackages(names: string[], progress: (line: str
 	const stillMissing = missing.filter((name) => !hasDebianPackage(name));
 	if (stillMissing.length) throw new Error(`apt-get did not install: ${stillMissing.join(' ')}`);
 }
+
+/**
+ * GraphicsMagick, which n8n's Edit Image node runs as `gm` (n8n's Docker image ships it): used
+ * when it is on PATH already (any OS), else installed from Debian.
+ */
+export async function ensureGraphicsMagick(progress: (line: string) => void = () => {}): Promise<void> {
+	if (spawnSync('gm', ['version'], { stdio: 'ignore' }).status === 0) return;
+	await ensureDebianPackages(['graphicsmagick'], progress);
+}
