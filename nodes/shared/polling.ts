@@ -1,5 +1,5 @@
 import { VendorApiError } from './errors';
-import { cancellableSleep } from './sleep';
+import { cancellableSleep, cancellationError } from './sleep';
 import { VENDOR_NAMES, type SegmentationTask } from './task';
 
 export interface WaitOptions {
@@ -208,15 +208,15 @@ async function sleepUnlessLearned(ms: number, signal: AbortSignal | undefined, t
 	}
 	const learned = new AbortController();
 	const stopListening = timings.onLearned(() => learned.abort());
-	try {
-		await cancellableSleep(ms, signal ? AbortSignal.any([signal, learned.signal]) : learned.signal);
-		return true;
-	} catch (error) {
-		if (signal?.aborted || !learned.signal.aborted) throw error;
-		return false;
-	} finally {
-		stopListening();
-	}
+	// The sleep ends early for one of two reasons, told apart by the signals: the execution was
+	// cancelled, or the run learned something.
+	const elapsed = await cancellableSleep(ms, signal ? AbortSignal.any([signal, learned.signal]) : learned.signal).then(
+		() => true,
+		() => false,
+	);
+	stopListening();
+	if (signal?.aborted) throw cancellationError(signal);
+	return elapsed;
 }
 
 /** 900000 → "900", 300 → "0.3": whole seconds unless the wait was shorter than ten. */

@@ -21,10 +21,10 @@ const sleep: (ms: number, signal?: AbortSignal) => Promise<void> = n8nSleep;
 export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(ms);
 	if (sleepWithAbort) return await sleepWithAbort(ms, signal);
-	if (signal.aborted) throw cancelled(signal);
+	if (signal.aborted) throw cancellationError(signal);
 	let onAbort = () => {};
 	const aborted = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(cancelled(signal));
+		onAbort = () => reject(cancellationError(signal));
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
@@ -34,6 +34,7 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 	}
 }
 
-function cancelled(signal: AbortSignal): Error {
+/** The error a cancelled wait ends with: the signal's reason, when it is an error. */
+export function cancellationError(signal: AbortSignal): Error {
 	return signal.reason instanceof Error ? signal.reason : new Error('The execution was cancelled');
 }
