@@ -22,7 +22,7 @@ const waitModeProperty: INodeProperties = {
 			name: 'Webhook Callback',
 			value: 'callback',
 			description:
-				'Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n.',
+				"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
 		},
 	],
 	default: 'poll',
@@ -66,6 +66,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://shop.example/images/outfit.jpg',
+		description:
+			'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must be reachable from the internet: not localhost or an intranet address.',
 		displayOptions: { show: { imageSource: ['url'] } },
 	},
 	{
@@ -84,7 +86,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. clothes,shoes',
-		description: 'Comma-separated things to segment',
+		description: 'What to cut out: short object names, comma-separated, e.g. "sofa" or "shirt,shoes"',
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -92,7 +94,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. pants',
-		description: 'Comma-separated things to leave out of the mask',
+		description: 'Objects to leave out of the mask: short names, comma-separated. Empty: none.',
 	},
 	{
 		displayName: 'Segment Factor',

@@ -23,7 +23,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. sofa',
-		description: 'What to segment in the image',
+		description: 'What to cut out, in a few words, e.g. "sofa"',
 		displayOptions: { show: { mode: ['prompt'] } },
 	},
 	{
@@ -73,6 +73,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://shop.example/images/sofa.jpg',
+		description:
+			'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and uploads it to SellerPic, so n8n must be able to reach it.',
 		displayOptions: { show: { imageSource: ['url'] } },
 	},
 	{
