@@ -13,6 +13,8 @@ import { EXAMPLES_DIR } from './paths';
 export const CREDENTIALS = {
 	sellerPic: { id: 'SellerPicCred001', name: 'SellerPic account' },
 	piApi: { id: 'PiApiCred0000001', name: 'PiAPI account' },
+	/** For the example's AI agent: OpenAI, or any OpenAI-compatible service by its Base URL. */
+	openAi: { id: 'OpenAiCred000001', name: 'OpenAI account' },
 } as const;
 
 export const EXAMPLE_IDS = {
