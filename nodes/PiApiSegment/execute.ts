@@ -2,12 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readWaitOptions, requiredText } from '../shared/descriptions';
 import { InputError, VendorApiError } from '../shared/errors';
+import { processItems } from '../shared/items';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, readBinaryImage } from '../shared/image/source';
 import { maskFromBytes, readBinaryOutputOptions, segmentationItem, type MaskFile } from '../shared/output';
 import type { WaitOptions } from '../shared/polling';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
 import type { SegmentationTask } from '../shared/task';
+import { notForToolsError, runsAsTool } from '../shared/tool-mode';
 import { PiApiClient, type PiApiTaskConfig } from '../shared/transport/piapi.client';
 import { waitForCallback } from './callback';
 import { PIAPI_DEFAULT_CONCURRENCY, readWaitMode } from './description';
@@ -21,9 +23,20 @@ const EXPECTED_TASK_MS = 5_000;
 type Run = SegmentRun<PiApiClient>;
 
 export async function executePiApiSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const waitMode = readWaitMode(this);
+	if (waitMode === 'callback' && runsAsTool(this)) return [await processItems(this, 1, refuseCallbackAsTool)];
 	const client = await PiApiClient.create(this);
-	if (readWaitMode(this) === 'callback') return await waitForCallback(this, client);
+	if (waitMode === 'callback') return await waitForCallback(this, client);
 	return await runSegmentation(this, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => await segmentItem(run, itemIndex));
+}
+
+/** Every item fails: an agent waits for its tool's answer, and callback mode would pause the execution instead. */
+async function refuseCallbackAsTool(): Promise<INodeExecutionData[]> {
+	throw notForToolsError(
+		'Wait Mode "Webhook Callback"',
+		"It pauses the execution until PiAPI calls back, while the agent waits for the tool's answer.",
+		'Set Wait Mode to "Poll" in this tool node.',
+	);
 }
 
 /** An item's task, as created or (when waited for) done. */
