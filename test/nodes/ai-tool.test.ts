@@ -75,6 +75,21 @@ describe('PiAPI Segment as a tool', () => {
 	});
 });
 
+describe('Binary image input as a tool', () => {
+	it.each([
+		['piApiSegmentTool', 'piApiApi'],
+		['sellerPicSegmentTool', 'sellerPicApi'],
+	])('%s without the file says that an agent passes no files, and what to set instead', async (nodeType, credential) => {
+		const workflow = workflowFor(nodeType, { imageSource: 'binary', prompt: 'sofa' } as never, [{ json: { prompt: 'sofa' } }], { credentials: [credential] });
+		const run = await runWorkflow(workflow, { credentials: { [credential]: { apiKey: 'unused-key-0123456789', baseUrl: 'http://127.0.0.1:9' } } });
+		const error = run.nodeError(NODE_UNDER_TEST);
+		expect(error?.message).toBe('Image Source "Binary File" cannot be used when this node is an AI agent\'s tool [item 0]');
+		expect(error?.description).toBe(
+			'An agent passes no files to its tools, only the arguments the model fills in. Set Image Source to "URL" and let the model fill Image URL.',
+		);
+	});
+});
+
 describe('Descriptions written for a model', () => {
 	async function toolNodes() {
 		const { nodeTypes } = await getEngine();
