@@ -36,13 +36,14 @@ async function main(): Promise<void> {
 				N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
 			},
 		});
-		const { sellerPic, piApi } = stack.vendors;
+		const { sellerPic, piApi, chatModel } = stack.vendors;
 		say();
 		say(`n8n ${stack.n8n.install.version} with n8n-nodes-segmentation is running:`);
 		say(`  Editor:       ${server.url}`);
 		say(`  Log in as:    ${email} / ${password}   (local only; N8N_EDITOR_EMAIL / N8N_EDITOR_PASSWORD change it)`);
 		say(`  Examples:     ${stack.examples.map((example) => example.name).join('\n                ')}`);
 		say(`  Credentials:  "SellerPic account" → fake SellerPic ${sellerPic.fake?.baseUrl}, "PiAPI account" → fake PiAPI ${piApi.fake?.baseUrl}`);
+		say(`                "OpenAI account" → a fake chat model ${chatModel.apiUrl} that calls the agent's tool (example 7)`);
 		say(`  Sample shop:  ${stack.shop.baseUrl}/catalog/products.json (photos under /images/)`);
 		say(`  Webhook:      curl -X POST ${server.url}/webhook/segment-product-image -H 'content-type: application/json' \\`);
 		say(`                  -d '{"imageUrl": "${stack.shop.baseUrl}/images/sku-1003.jpg"}'`);

@@ -18,7 +18,8 @@ export class CheckSegmentationTask implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{($parameter["vendor"] === "piapi" ? "PiAPI" : "SellerPic") + ($parameter["waitUntilDone"] ? ", wait until done" : "")}}',
-		description: 'Get the status and results of a SellerPic or PiAPI segmentation task, in one shape for both',
+		description:
+			'Get the status of a SellerPic or PiAPI segmentation task by its task ID (SellerPic IDs are numbers, PiAPI IDs are UUIDs). Returns status (queued, running, succeeded or failed), done, and error when the task failed, in one shape for both vendors. Takes about a second, or until the task is done with Wait Until Done.',
 		defaults: { name: 'Check Segmentation Task' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

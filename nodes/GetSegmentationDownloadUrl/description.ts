@@ -14,6 +14,7 @@ export const properties: INodeProperties[] = [
 				{ name: 'Task ID', value: 'taskId', description: 'A task: every result that succeeded is returned' },
 			],
 			default: 'resultId',
+			description: 'Whether ID is a result ID (resultIds[0] of SellerPic Segment) or a task ID (taskId)',
 		},
 		{
 			displayName: 'ID',

@@ -20,7 +20,8 @@ export class PiApiSegment implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"segment: " + $parameter["prompt"]}}',
-		description: "Segment objects in images by prompt with PiAPI's image toolkit: returns a mask",
+		description:
+			'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
 		defaults: { name: 'PiAPI Segment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -31,7 +31,14 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'url',
 	},
-	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [{ ...imageUrl, placeholder: 'https://shop.example/images/outfit.jpg' }]),
+	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [
+		{
+			...imageUrl,
+			placeholder: 'https://shop.example/images/outfit.jpg',
+			description:
+				'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must be reachable from the internet: not localhost or an intranet address.',
+		},
+	]),
 	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
 	{
 		displayName: 'Prompt',
@@ -40,7 +47,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. clothes,shoes',
-		description: 'Comma-separated things to segment',
+		description: 'What to cut out: short object names, comma-separated, e.g. "sofa" or "shirt,shoes"',
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -48,7 +55,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. pants',
-		description: 'Comma-separated things to leave out of the mask',
+		description: 'Objects to leave out of the mask: short names, comma-separated. Empty: none.',
 	},
 	{
 		displayName: 'Segment Factor',
@@ -75,7 +82,7 @@ export const properties: INodeProperties[] = [
 					name: 'Webhook Callback',
 					value: 'callback',
 					description:
-						'Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n.',
+						"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
 				},
 			],
 			default: 'poll',

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { processItems } from '../shared/items';
 import { runSegmentation } from '../shared/segment-run';
+import { notForToolsError, runsAsTool } from '../shared/tool-mode';
 import { PiApiClient } from '../shared/transport/piapi.client';
 import { waitForCallback } from './callback';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
@@ -8,9 +10,20 @@ import { pollItem } from './poll';
 
 /** Runs PiAPI Segment in the wait mode the node is set to. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const callback = waitsForCallback(this);
+	if (callback && runsAsTool(this)) return [await processItems(this, 1, refuseCallbackAsTool)];
 	const client = await PiApiClient.create(this);
-	if (waitsForCallback(this)) return await waitForCallback(this, client);
+	if (callback) return await waitForCallback(this, client);
 	return await runSegmentation(this, client, PIAPI_DEFAULT_CONCURRENCY, pollItem);
+}
+
+/** Every item fails: an agent waits for its tool's answer, and callback mode would pause the execution instead. */
+async function refuseCallbackAsTool(): Promise<INodeExecutionData[]> {
+	throw notForToolsError(
+		'Wait Mode "Webhook Callback"',
+		"It pauses the execution until PiAPI calls back, while the agent waits for the tool's answer.",
+		'Set Wait Mode to "Poll" in this tool node.',
+	);
 }
 
 function waitsForCallback(context: IExecuteFunctions) {

@@ -17,7 +17,8 @@ export class SellerPicSegment implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"by " + $parameter["mode"] + ($parameter["mode"] === "prompt" ? ": " + $parameter["prompt"] : "")}}',
-		description: 'Cut out objects in product photos with SellerPic: returns a black-and-white mask',
+		description:
+			'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
 		defaults: { name: 'SellerPic Segment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

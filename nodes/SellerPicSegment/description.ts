@@ -36,7 +36,7 @@ export const properties: INodeProperties[] = [
 			default: '',
 			required: true,
 			placeholder: 'e.g. sofa',
-			description: 'What to segment in the image',
+			description: 'What to cut out, in a few words, e.g. "sofa"',
 		},
 	]),
 	...updateDisplayOptions({ show: { mode: ['type'] } }, [
@@ -71,7 +71,14 @@ export const properties: INodeProperties[] = [
 		default: 'binary',
 	},
 	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
-	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [{ ...imageUrl, placeholder: 'https://shop.example/images/sofa.jpg' }]),
+	...updateDisplayOptions({ show: { imageSource: ['url'] } }, [
+		{
+			...imageUrl,
+			placeholder: 'https://shop.example/images/sofa.jpg',
+			description:
+				'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and uploads it to SellerPic, so n8n must be able to reach it.',
+		},
+	]),
 	...updateDisplayOptions({ show: { imageSource: ['fileKey'] } }, [
 		{
 			displayName: 'File Key',

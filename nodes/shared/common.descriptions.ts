@@ -46,7 +46,8 @@ export const downloadMask: INodeProperties = {
 	name: 'downloadMask',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to download the mask and add it to the item as a binary file (the URL is returned either way)',
+	description:
+		'Whether to download the mask and add it to the item as a binary file (the URL is returned either way). Turn it off when an AI agent uses the node: the model sees only the URL.',
 };
 
 export const maskBinaryField: INodeProperties = {

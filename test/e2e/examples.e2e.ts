@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { request } from 'undici';
 
+import { messageText, toolResults } from '../fake';
 import { readBinary } from './binary-storage';
 import { checkCutout, checkWhiteBackground } from './cutout-check';
 import { EXAMPLE_IDS } from './examples';
@@ -127,6 +128,32 @@ test('4: split flow: start without waiting → Wait → Check Segmentation Task 
 	expect(items).toHaveLength(1);
 	expect(items[0].json).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
 	await expectMask(items[0], 'sku-1002');
+});
+
+test('7: AI agent with PiAPI Segment as its tool: the model cuts out the product and answers with the mask URL', async () => {
+	const { chatModel } = stack.vendors;
+	const piApi = stack.vendors.piApi.fake!;
+	chatModel.reset();
+	const creates = piApi.counters.creates;
+	const run = await stack.n8n.execute(EXAMPLE_IDS.agent);
+	expectSuccess(run);
+	expect(chatModel.chats).toHaveLength(2);
+	const [asked, answered] = chatModel.chats;
+	expect(messageText(asked.messages[0])).toMatch(/^You cut products out of photos with the Cut out product tool/);
+	// The $fromAI descriptions reach the model with the parameters.
+	const { name, parameters } = asked.tools![0].function;
+	expect(name).toBe('Cut_out_product');
+	expect(parameters?.properties).toEqual({
+		imageUrl: { type: 'string', description: expect.stringMatching(/^The public http\(s\) URL of the photo/) },
+		prompt: { type: 'string', description: expect.stringMatching(/^What to cut out: one or a few short object names/) },
+	});
+	expect(piApi.counters.creates - creates).toBe(1);
+	const [item] = JSON.parse(toolResults(answered)[0]) as OutputItem['json'][];
+	expect(piApi.tasks.get(String(item.taskId))?.input).toMatchObject({ image: `${stack.shop.baseUrl}/images/sku-1003.jpg`, prompt: 'product' });
+	expect(item).toMatchObject({ status: 'succeeded', done: true, maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/) });
+	const mask = await request(String(item.maskUrl));
+	expect(await inspectMask(Buffer.from(await mask.body.arrayBuffer()))).toMatchObject({ format: 'png', width: 640, height: 640 });
+	expect(nodeItems(run, 'AI Agent')[0].json.output).toBe(`Done: the mask of the product is at ${String(item.maskUrl)} (white = product).`);
 });
 
 describe('cut-outs with Edit Image (GraphicsMagick)', () => {

@@ -13,6 +13,8 @@ import { EXAMPLES_DIR } from './paths';
 export const CREDENTIALS = {
 	sellerPic: { id: 'SellerPicCred001', name: 'SellerPic account' },
 	piApi: { id: 'PiApiCred0000001', name: 'PiAPI account' },
+	/** For the example's AI agent: OpenAI, or any OpenAI-compatible service by its Base URL. */
+	openAi: { id: 'OpenAiCred000001', name: 'OpenAI account' },
 } as const;
 
 export const EXAMPLE_IDS = {
@@ -22,6 +24,7 @@ export const EXAMPLE_IDS = {
 	splitFlow: 'segExample04SplitFlow',
 	callback: 'segExample05Callback',
 	trigger: 'segExample06Trigger',
+	agent: 'segExample07Agent',
 	cutout: 'segExample08Cutout',
 	whiteBackground: 'segExample09WhiteBackground',
 } as const;
@@ -57,7 +60,9 @@ export function prepareExample(example: WorkflowJson, options: PrepareOptions): 
 	const fast = new Set(options.fastVendors ?? []);
 	if (fast.size === 0) return workflow;
 	for (const node of workflow.nodes) {
-		const vendor = SEGMENT_VENDOR[node.type] ?? (node.type.startsWith('n8n-nodes-segmentation.') ? vendorParameter(node.parameters) : undefined);
+		// An AI agent's tool is the node's type plus "Tool".
+		const type = node.type.replace(/Tool$/, '');
+		const vendor = SEGMENT_VENDOR[type] ?? (type.startsWith('n8n-nodes-segmentation.') ? vendorParameter(node.parameters) : undefined);
 		if (vendor && fast.has(vendor) && 'pollInterval' in node.parameters) node.parameters.pollInterval = options.pollSeconds ?? 0.2;
 		if (node.type === 'n8n-nodes-base.wait' && node.parameters.resume === 'timeInterval') {
 			Object.assign(node.parameters, { amount: options.waitSeconds ?? 1, unit: 'seconds' });

@@ -10,7 +10,8 @@ export interface OutputItem {
 interface TaskRun {
 	executionStatus?: string;
 	executionTime?: number;
-	data?: { main?: Array<OutputItem[] | null> };
+	/** `main`, or `ai_tool` for a node an AI agent ran as its tool. */
+	data?: { main?: Array<OutputItem[] | null>; ai_tool?: Array<OutputItem[] | null> };
 }
 
 export interface ExecutionRun {
@@ -48,6 +49,12 @@ export function nodeRan(run: ExecutionRun, node: string): boolean {
 export function nodeItems(run: ExecutionRun, node: string, output = 0): OutputItem[] {
 	const runs = run.data.resultData.runData[node] ?? [];
 	return runs.at(-1)?.data?.main?.[output] ?? [];
+}
+
+/** The items a tool node gave the AI agent in its last run (n8n records them as its `ai_tool` output). */
+export function toolItems(run: ExecutionRun, node: string): OutputItem[] {
+	const runs = run.data.resultData.runData[node] ?? [];
+	return runs.at(-1)?.data?.ai_tool?.[0] ?? [];
 }
 
 /** How long a node's last run took, in milliseconds. */

@@ -1,9 +1,17 @@
 /*
  * The vendor side of a real-n8n run: the fake SellerPic and PiAPI servers in this process, or
- * the real vendors when SELLERPIC_API_KEY / PIAPI_API_KEY are set (demo). Gives the credentials
- * to import, under the ids and names the examples use.
+ * the real vendors when SELLERPIC_API_KEY / PIAPI_API_KEY are set (demo), and always the fake
+ * OpenAI-compatible chat model that the AI agent example talks to. Gives the credentials to
+ * import, under the ids and names the examples use.
  */
-import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
+import {
+	startOpenAiChatFake,
+	startPiApiFake,
+	startSellerPicFake,
+	type OpenAiChatFake,
+	type PiApiFake,
+	type SellerPicFake,
+} from '../fake';
 import { CREDENTIALS } from './examples';
 import type { CredentialJson } from './n8n-instance';
 
@@ -12,6 +20,7 @@ export type VendorMode = 'fake' | 'real';
 export interface Vendors {
 	sellerPic: { mode: VendorMode; fake?: SellerPicFake };
 	piApi: { mode: VendorMode; fake?: PiApiFake };
+	chatModel: OpenAiChatFake;
 	credentials: CredentialJson[];
 	close(): Promise<void>;
 }
@@ -24,7 +33,7 @@ export interface VendorOptions {
 	/** Let the fake PiAPI fetch images from non-loopback hosts (DEMO_IMAGE_BASE_URL). */
 	allowExternalImageHosts?: boolean;
 	/** Fixed ports for the fakes (default: any free port). */
-	ports?: { sellerPic?: number; piApi?: number };
+	ports?: { sellerPic?: number; piApi?: number; chatModel?: number };
 }
 
 export async function startVendors(options: VendorOptions = {}): Promise<Vendors> {
@@ -35,6 +44,7 @@ export async function startVendors(options: VendorOptions = {}): Promise<Vendors
 	const piApiFake = piApiKey
 		? undefined
 		: await startPiApiFake({ port: options.ports?.piApi, allowExternalImageHosts: options.allowExternalImageHosts ?? false, ...latency });
+	const chatModel = await startOpenAiChatFake({ port: options.ports?.chatModel });
 
 	const sellerPicData: Record<string, string> = sellerPicFake
 		? { apiKey: sellerPicFake.config.apiKey, baseUrl: sellerPicFake.baseUrl }
@@ -46,12 +56,14 @@ export async function startVendors(options: VendorOptions = {}): Promise<Vendors
 	return {
 		sellerPic: { mode: sellerPicFake ? 'fake' : 'real', fake: sellerPicFake },
 		piApi: { mode: piApiFake ? 'fake' : 'real', fake: piApiFake },
+		chatModel,
 		credentials: [
 			{ ...CREDENTIALS.sellerPic, type: 'sellerPicApi', data: sellerPicData },
 			{ ...CREDENTIALS.piApi, type: 'piApiApi', data: piApiData },
+			{ ...CREDENTIALS.openAi, type: 'openAiApi', data: { apiKey: chatModel.config.apiKey, url: chatModel.apiUrl } },
 		],
 		close: async () => {
-			await Promise.all([sellerPicFake?.close(), piApiFake?.close()]);
+			await Promise.all([sellerPicFake?.close(), piApiFake?.close(), chatModel.close()]);
 		},
 	};
 }

@@ -24,7 +24,20 @@ export class NodeTypes implements INodeTypes {
 		if (type in coreNodeStandIns) return coreNodeStandIns[type];
 		const prefix = `${this.loader.packageName}.`;
 		if (!type.startsWith(prefix)) throw new Error(`Unknown node type "${type}"`);
-		return this.loader.getNode(type.slice(prefix.length)).type;
+		const name = type.slice(prefix.length);
+		if (name.endsWith('Tool') && !(name in this.loader.known.nodes)) return this.toolVariant(name.slice(0, -'Tool'.length));
+		return this.loader.getNode(name).type;
+	}
+
+	/**
+	 * `<node>Tool`, as n8n serves it: the node itself (its own execute) under the tool's type name.
+	 * n8n also turns its description into a tool's (an ai_tool output, a Tool Description
+	 * parameter); that matters only for wiring it to an agent, which the real-n8n suite does.
+	 */
+	private toolVariant(name: string): INodeType | IVersionedNodeType {
+		const nodeType = this.loader.getNode(name).type;
+		if (!NodeHelpers.getVersionedNodeType(nodeType).description.usableAsTool) throw new Error(`Node "${name}" cannot be used as a tool`);
+		return nodeType;
 	}
 
 	getByNameAndVersion(type: string, version?: number): INodeType {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError, VendorApiError } from '../errors';
 import { fileNameFromUrl, type FileData } from '../files';
+import { notForToolsError, runsAsTool } from '../tool-mode';
 import { sendHttp } from '../transport/http';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 
@@ -9,6 +10,13 @@ import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 export async function readBinaryImage(context: IExecuteFunctions, itemIndex: number, property: string): Promise<FileData> {
 	const binary = context.getInputData()[itemIndex]?.binary ?? {};
 	if (!property || !binary[property]) {
+		if (runsAsTool(context)) {
+			throw notForToolsError(
+				'Image Source "Binary File"',
+				'An agent passes no files to its tools, only the arguments the model fills in.',
+				'Set Image Source to "URL" and let the model fill Image URL.',
+			);
+		}
 		const present = Object.keys(binary);
 		throw new InputError(
 			`The item has no binary field "${property}"`,
