@@ -4,8 +4,8 @@
 import { CREDENTIALS } from '../../test/e2e/examples';
 import { nodeItems, nodeTime } from '../../test/e2e/execution';
 import { startLocalStack } from '../../test/e2e/local-stack';
-import type { WorkflowJson } from '../../test/e2e/n8n-instance';
 import { PACKAGE_NAME } from '../../test/e2e/paths';
+import { manualWorkflow } from '../../test/e2e/workflow-builder';
 import type { RealN8nResult } from './report';
 
 const WORKFLOW_ID = 'segBenchDefaultsPiApi';
@@ -35,35 +35,15 @@ export async function runInRealN8n(options: { images: number; latencyMs: number;
 	}
 }
 
-function workflow(photos: string[], images: number): WorkflowJson {
-	const urls = Array.from({ length: images }, (_, index) => ({ productId: `P${index + 1}`, imageUrl: photos[index % photos.length] }));
-	return {
-		id: WORKFLOW_ID,
-		name: 'Benchmark: PiAPI Segment at defaults',
-		nodes: [
-			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'b0000000-0000-4000-8000-000000000002',
-				name: 'Products',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: `return ${JSON.stringify(urls)}.map((json) => ({ json }));` },
-			},
-			{
-				id: 'b0000000-0000-4000-8000-000000000003',
-				name: NODE,
-				type: `${PACKAGE_NAME}.piApiSegment`,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { imageUrl: '={{ $json.imageUrl }}', prompt: 'product' },
-				credentials: { piApiApi: CREDENTIALS.piApi },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Products', type: 'main', index: 0 }]] },
-			Products: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
+function workflow(photos: string[], images: number) {
+	const products = Array.from({ length: images }, (_, index) => ({ productId: `P${index + 1}`, imageUrl: photos[index % photos.length] }));
+	return manualWorkflow(WORKFLOW_ID, 'Benchmark: PiAPI Segment at defaults', [
+		{ name: 'Products', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: `return ${JSON.stringify(products)}.map((json) => ({ json }));` } },
+		{
+			name: NODE,
+			type: `${PACKAGE_NAME}.piApiSegment`,
+			parameters: { imageUrl: '={{ $json.imageUrl }}', prompt: 'product' },
+			credentials: { piApiApi: CREDENTIALS.piApi },
 		},
-		settings: {},
-	};
+	]);
 }

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { CREDENTIALS } from './examples';
 import { nodeItems } from './execution';
 import { startLocalStack, type LocalStack } from './local-stack';
-import type { WorkflowJson } from './n8n-instance';
 import { selectedN8nVersion } from './n8n-versions';
 import { installPackage } from './package-install';
 import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from './paths';
 import { runCommand } from './run-command';
+import { manualWorkflow } from './workflow-builder';
 
 const version = selectedN8nVersion();
 const manifest = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
@@ -94,23 +94,13 @@ describe(`n8n ${version.version} (${version.label})`, () => {
 
 const WAITING_WORKFLOW_ID = 'segCompatWaitingItem';
 
-function waitingItemWorkflow(imageUrl: string): WorkflowJson {
-	return {
-		id: WAITING_WORKFLOW_ID,
-		name: 'Compatibility: one item that waits',
-		nodes: [
-			{ id: 'c0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'c0000000-0000-4000-8000-000000000002',
-				name: 'PiAPI Segment',
-				type: `${PACKAGE_NAME}.piApiSegment`,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { imageUrl, prompt: 'product', pollInterval: 0.5 },
-				credentials: { piApiApi: CREDENTIALS.piApi },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'PiAPI Segment', type: 'main', index: 0 }]] } },
-		settings: {},
-	};
+function waitingItemWorkflow(imageUrl: string) {
+	return manualWorkflow(WAITING_WORKFLOW_ID, 'Compatibility: one item that waits', [
+		{
+			name: 'PiAPI Segment',
+			type: `${PACKAGE_NAME}.piApiSegment`,
+			parameters: { imageUrl, prompt: 'product', pollInterval: 0.5 },
+			credentials: { piApiApi: CREDENTIALS.piApi },
+		},
+	]);
 }
