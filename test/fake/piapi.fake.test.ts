@@ -309,6 +309,26 @@ describe('PiAPI fake: webhooks', () => {
 		expect(receiver.received).toHaveLength(2);
 	});
 
+	it('with completeOnCreate, answers create with the finished task and calls back at once', async () => {
+		fake.configure({ completeOnCreate: true, taskLatencyMs: 5_000 });
+		const created = (await createTask(undefined, withWebhook())).json.data;
+		expect(created).toMatchObject({ status: 'completed', output: { image_url: expect.any(String) } });
+		expect(created.meta.ended_at).toMatch(RFC3339);
+		await eventually(() => receiver.received.length === 1, 'the callback', 1_000);
+		expect(receiver.received[0].body.data).toMatchObject({ task_id: created.task_id, status: 'completed' });
+		expect((await call(created.output.image_url)).status).toBe(200);
+	});
+
+	it('with webhookMaxAttempts 1, delivers each callback once even when it is refused', async () => {
+		fake.configure({ webhookMaxAttempts: 1, webhookRetryMs: 10 });
+		receiver.statuses.push(409);
+		const taskId = (await createTask(undefined, withWebhook())).json.data.task_id;
+		await eventually(() => fake.webhookLog.length === 1, 'the delivery');
+		await sleep(150);
+		expect(receiver.received).toHaveLength(1);
+		expect(fake.webhookLog).toEqual([expect.objectContaining({ taskId, attempt: 1, status: 409, ok: false })]);
+	});
+
 	it('can deliver twice, send a wrong secret or omit it', async () => {
 		// Deliveries are matched by task id: a late delivery of an earlier task must not count.
 		const deliveriesOf = (taskId: string) => receiver.received.filter((delivery) => delivery.body?.data?.task_id === taskId);

@@ -86,11 +86,17 @@ export interface PiApiConfig {
 	/** false: the upload host answers 403 (plan too low). */
 	uploadAllowed: boolean;
 	taskOutcome: (task: PiApiTask) => TaskOutcome;
+	/**
+	 * The task is finished when create answers (its input fetched, its result ready) and its
+	 * webhook goes out at once: a segmentation that ends before the caller can act on the reply.
+	 */
+	completeOnCreate: boolean;
 	/** 'Completed' instead of 'completed', to exercise case-insensitive clients. */
 	capitalisedStatus: boolean;
 	/** Unknown task id: HTTP 404, or HTTP 200 with the same error body. */
 	taskNotFoundAs: 'http404' | 'envelope';
 	webhookRetryMs: number;
+	/** POSTs per callback until one gets a 2xx; 1 = each callback is delivered once, never retried. */
 	webhookMaxAttempts: number;
 	webhookDuplicate: boolean;
 	webhookSecretOverride?: string;
@@ -116,6 +122,7 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	rejectTooFastPolls: false,
 	uploadAllowed: true,
 	taskOutcome: () => 'success',
+	completeOnCreate: false,
 	capitalisedStatus: false,
 	taskNotFoundAs: 'http404',
 	webhookRetryMs: 200,
@@ -254,14 +261,15 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				},
 			},
 			createdAt: Date.now(),
-			latencyMs: this.config.taskLatencyMs,
+			latencyMs: this.config.completeOnCreate ? 0 : this.config.taskLatencyMs,
 			outcome: 'success',
 		};
 		task.outcome = this.config.taskOutcome(task);
 		this.tasks.set(task.id, task);
 		this.counters.creates++;
 		this.notePeakInFlight(this.inFlight());
-		void this.work(task);
+		if (this.config.completeOnCreate) await this.work(task);
+		else void this.work(task);
 		if (task.config.webhook_config.endpoint) this.later(task.latencyMs, () => void this.notifyWhenDone(task));
 		return this.ok(this.taskData(task));
 	}
