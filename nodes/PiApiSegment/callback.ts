@@ -38,8 +38,10 @@ interface CallbackState {
 }
 
 /**
- * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook
- * and puts the execution to wait. `webhook` below resumes it once PiAPI reports every task done.
+ * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook,
+ * then reads the tasks back: when all are done already, the node outputs their results at once.
+ * Otherwise it puts the execution to wait, and `webhook` below resumes it once PiAPI reports
+ * every task done.
  * On Max Wait n8n resumes the execution without running the node again and passes the node's
  * input data on, so that input is replaced now by what a timeout should output.
  */
@@ -65,6 +67,14 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 		maskBinaryField: options.maskBinaryField,
 		items,
 	};
+	// n8n refuses (409) callbacks until it has saved the execution as waiting, so a task that ended
+	// while later ones were being created may never call back successfully: read them all first.
+	const done = await tasksIfAllDone(client, state).catch((error: unknown) => {
+		if (context.getExecutionCancelSignal()?.aborted) throw error;
+		return undefined; // PiAPI could not be read now: the callbacks still come.
+	});
+	if (done) return [await finishedItems(context, client, state, done)];
+
 	context.getContext('node')[STATE_KEY] = state;
 	context.getExecuteData().data.main = [state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex))];
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
@@ -123,8 +133,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 
 	// Answer PiAPI now: downloading the masks can take longer than it waits.
 	respond(this, 200, 'All tasks done: the execution resumes.');
-	const items = await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(this, client, state, waiting, tasks, itemIndex)));
-	return { noWebhookResponse: true, workflowData: [items] };
+	return { noWebhookResponse: true, workflowData: [await finishedItems(this, client, state, tasks)] };
 }
 
 function readState(context: IWebhookFunctions): CallbackState | undefined {
@@ -134,12 +143,13 @@ function readState(context: IWebhookFunctions): CallbackState | undefined {
 }
 
 /**
- * The tasks of this execution, if all are done. The newest are checked first: they are the
- * likeliest to be still running, so a callback that comes early usually costs one request.
+ * The tasks of this execution, if all are done (the reported one is not read again). The newest
+ * are checked first: they are the likeliest to be still running, so a check that comes early
+ * usually costs one request.
  */
-async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported: SegmentationTask) {
-	const tasks = new Map([[reported.taskId, reported]]);
-	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => Boolean(taskId) && taskId !== reported.taskId);
+async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported?: SegmentationTask) {
+	const tasks = new Map<string, SegmentationTask>(reported ? [[reported.taskId, reported]] : []);
+	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => typeof taskId === 'string' && taskId !== '' && !tasks.has(taskId));
 	for (const taskId of others.reverse()) {
 		const task = await client.getTask(taskId);
 		if (!task.done) return undefined;
@@ -148,8 +158,16 @@ async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reporte
 	return tasks;
 }
 
+/** Where the node's output is made: the node's run (tasks done before it waits) or the resume webhook. */
+type OutputContext = Pick<IExecuteFunctions, 'getNode'> & { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
+
+/** Every item's output once its task is done: the same whether the node waited or not. */
+async function finishedItems(context: OutputContext, client: PiApiClient, state: CallbackState, tasks: Map<string, SegmentationTask>) {
+	return await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(context, client, state, waiting, tasks, itemIndex)));
+}
+
 async function resumedItem(
-	context: IWebhookFunctions,
+	context: OutputContext,
 	client: PiApiClient,
 	state: CallbackState,
 	waiting: WaitingItem,

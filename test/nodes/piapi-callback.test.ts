@@ -148,6 +148,38 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		expect(fake.counters.creates).toBe(3);
 	});
 
+	it('finishes at once, without waiting, when every task is done before the execution would wait', async () => {
+		// Each callback comes once, while the node still runs: n8n would refuse it (409), this
+		// harness answers 404 because the execution is not waiting. Neither is needed.
+		fake.configure({ completeOnCreate: true, webhookMaxAttempts: 1 });
+		const items = [0, 1, 2].map((index) => ({ json: { prompt: `thing ${index}` } }));
+		const run = await runWorkflow(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items), { credentials: credentials(), baseUrl: n8n.baseUrl });
+		expect(run.status).toBe('success');
+		expect(run.run.data.waitTill).toBeUndefined();
+		const output = run.output(NODE_UNDER_TEST);
+		expect(output.map((item) => [item.json.prompt, item.json.status, item.json.done, item.pairedItem])).toEqual([
+			['thing 0', 'succeeded', true, { item: 0 }],
+			['thing 1', 'succeeded', true, { item: 1 }],
+			['thing 2', 'succeeded', true, { item: 2 }],
+		]);
+		for (const item of output) expect((await sharp(await run.binary(item, 'mask')).metadata()).format).toBe('png');
+		expect(fake.counters.creates).toBe(3);
+		await eventually(() => fake.webhookLog.length === 3, 'the three callbacks');
+		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.ok])).toEqual([
+			[1, false],
+			[1, false],
+			[1, false],
+		]);
+	});
+
+	it('still waits for the callback when PiAPI cannot be read right before the wait', async () => {
+		fake.injectFault({ endpoint: 'getTask', kind: 'http401' });
+		const run = await runUntilWaiting(callbackWorkflow());
+		expect(fake.counters.calls.getTask).toBe(1);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded' });
+	});
+
 	it('reports a task PiAPI failed as an error item of that item', async () => {
 		fake.configure({ taskOutcome: () => 'failed' });
 		const run = await runUntilWaiting(callbackWorkflow({}, [{ json: {} }], 'continueRegularOutput'));
