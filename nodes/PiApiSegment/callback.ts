@@ -17,6 +17,7 @@ import { PiApiClient } from '../shared/transport/piapi.client';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { completedResult, createdItem, runItemTask, taskFailed } from './execute';
+import { assertPiApiCanCallBack } from './resume-url-reachability';
 
 /** Where the waiting node keeps what its callbacks need, in the execution's node context. */
 const STATE_KEY = 'piApiCallback';
@@ -51,6 +52,7 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	const callback = { endpoint: resumeUrl(context), secret };
 	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
 	const [created] = await runSegmentation(context, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => {
+		assertPiApiCanCallBack(callback.endpoint, client.baseUrl);
 		const itemTask = await runItemTask(run, itemIndex, { callback });
 		tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
 		return createdItem(itemTask);

@@ -204,6 +204,23 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		expect(failed.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('fails each item before anything is sent when PiAPI could not reach the loopback resume URL, naming WEBHOOK_URL', async () => {
+		// As on a queue-mode worker without WEBHOOK_URL: n8n builds the resume URL on localhost.
+		const elsewhere = { piApiApi: { apiKey: API_KEY, baseUrl: 'http://piapi.invalid', uploadBaseUrl: 'http://piapi.invalid/upload' } };
+		const run = await runWorkflow(callbackWorkflow({}, [{ json: {} }, { json: {} }], 'continueRegularOutput'), {
+			credentials: elsewhere,
+			baseUrl: 'http://localhost:5678',
+		});
+		expect(run.status).toBe('success');
+		expect(run.run.data.waitTill).toBeUndefined();
+		const output = run.output(NODE_UNDER_TEST);
+		expect(output.map((item) => [item.json.error, item.pairedItem])).toEqual([0, 1].map((index) => [
+			`PiAPI could not call this execution back: n8n gave its resume URL on http://localhost:5678, an address of this machine [item ${index}]`,
+			{ item: index },
+		]));
+		expect(output[0].json.errorDescription).toMatch(/^Set WEBHOOK_URL .* on every n8n process: main, workers and webhook processors\./);
+	});
+
 	it('refuses its own Webhook URL option in callback mode, naming the fix', async () => {
 		const run = await runWorkflow(callbackWorkflow({ options: { webhookEndpoint: 'https://example.com/hook' } }), {
 			credentials: credentials(),
