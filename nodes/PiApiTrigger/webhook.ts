@@ -5,11 +5,12 @@ import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '.
 import { taskJson, type SegmentationTask } from '../shared/task';
 import { downloadFile } from '../shared/transport/download';
 import { secretFingerprint } from '../shared/webhook-secret';
-import { RecentDeliveries } from './recent-deliveries';
+import { recordDelivery } from './delivery-record';
 
-const deliveries = new RecentDeliveries();
-
-/** A call from PiAPI: checked, filtered, answered at once, then emitted as the normalized task. */
+/**
+ * A call from PiAPI: checked, filtered, recorded, and emitted as the normalized task. n8n answers
+ * PiAPI once the delivery record is saved, so a repeat that comes after the answer starts nothing.
+ */
 export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const secret = String(this.getNodeParameter('secret', '') ?? '');
 	const refused = refuseUnlessFromPiApi(this, secretFingerprint(secret), 'nothing was started');
@@ -19,14 +20,10 @@ export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWe
 	if (!task.taskId) return respond(this, 400, 'The task in the body has no task_id.');
 	const ignored = ignoreReason(this, task);
 	if (ignored) return respond(this, 200, `Ignored: ${ignored}.`);
-	const workflowId = this.getWorkflow().id ?? '';
-	if (!deliveries.isFirst(`${workflowId}:${this.getNode().id}:${task.taskId}:${task.status}`)) {
+	if (!recordDelivery(this.getWorkflowStaticData('node'), `${task.taskId}:${task.status}`)) {
 		return respond(this, 200, 'Ignored: this task was already delivered.');
 	}
-
-	// Answer PiAPI first: a mask download can take longer than PiAPI waits for an answer.
-	respond(this, 200, 'Received.');
-	return { noWebhookResponse: true, workflowData: [[await taskItem(this, task)]] };
+	return { workflowData: [[await taskItem(this, task)]], webhookResponse: { message: 'Received.' } };
 }
 
 function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): string | undefined {

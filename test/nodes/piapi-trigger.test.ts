@@ -4,7 +4,8 @@ import { Workflow, type IWorkflowBase } from 'n8n-workflow';
 import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
-import { createAdditionalData, getEngine, type RunContext } from '../harness/engine';
+import { createAdditionalData, getEngine, PACKAGE_DIR, type RunContext } from '../harness/engine';
+import { loadPackage, type NodeTypes } from '../harness/node-types';
 import { callTriggerWebhook } from '../harness/waiting';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -31,6 +32,15 @@ async function triggerWorkflow(parameters: Record<string, unknown> = {}): Promis
 	const workflow = new Workflow({ id: `trigger-workflow-${contextCounter}`, name: 'Trigger', nodes, connections, active: true, nodeTypes });
 	const workflowData = { id: workflow.id, name: workflow.name, nodes, connections } as unknown as IWorkflowBase;
 	return { workflow, workflowData, mode: 'webhook', additionalData: createAdditionalData(String(contextCounter), workflow.id, credentialsHelper) };
+}
+
+/** The package as another n8n process loads it: its own copy of every module, so no memory is shared. */
+async function packageOfAnotherProcess(): Promise<NodeTypes> {
+	let nodeTypes: NodeTypes | undefined;
+	await jest.isolateModulesAsync(async () => {
+		({ nodeTypes } = await loadPackage(PACKAGE_DIR));
+	});
+	return nodeTypes!;
 }
 
 /** A webhook body as PiAPI sends it, for a task the fake ran (so its mask URL works). */
@@ -89,12 +99,26 @@ describe('PiAPI Trigger', () => {
 		expect(answer).toEqual({ status: 401, body: { message: 'Missing or wrong x-webhook-secret: the call was refused.' } });
 	});
 
-	it('starts the workflow once for a repeated delivery', async () => {
+	it('starts the workflow once for a repeated delivery, remembered in the static data n8n saves for the workflow', async () => {
+		// Each call loads the workflow as saved, as any n8n process would: only its static data carries over.
 		const context = await triggerWorkflow();
 		const body = await finishedTaskBody();
 		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
 		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
+		expect([first.status, first.body, first.run?.status]).toEqual([200, { message: 'Received.' }, 'success']);
+		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
+
+		const failedLater = { ...body, data: { ...body.data, status: 'failed' } };
+		const otherStatus = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: failedLater });
+		expect(otherStatus.run?.status).toBe('success');
+	});
+
+	it('recognises a repeat that reaches another n8n process (queue mode: main and webhook processors)', async () => {
+		const context = await triggerWorkflow();
+		const body = await finishedTaskBody();
+		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
 		expect(first.run?.status).toBe('success');
+		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body }, await packageOfAnotherProcess());
 		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
 	});
 
