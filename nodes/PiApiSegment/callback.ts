@@ -17,6 +17,7 @@ import { PiApiClient } from '../shared/transport/piapi.client';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { completedResult, createdItem, runItemTask, taskFailed } from './execute';
+import { checkInOnceWaiting, isCheckIn } from './check-in';
 import { assertPiApiCanCallBack } from './resume-url-reachability';
 
 /** Where the waiting node keeps what its callbacks need, in the execution's node context. */
@@ -80,6 +81,7 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	context.getContext('node')[STATE_KEY] = state;
 	context.getExecuteData().data.main = [state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex))];
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
+	checkInOnceWaiting(context, callback.endpoint, secret);
 	return [created];
 }
 
@@ -118,10 +120,13 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	if (!state) return respond(this, 409, 'This execution is not waiting for a PiAPI callback.');
 	const refused = refuseUnlessFromPiApi(this, state.secretFingerprint, 'the execution keeps waiting');
 	if (refused) return refused;
-	const reported = reportedTask(this);
-	if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
-	if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
-	if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
+	// The node's own check-in reports no task: every task is read.
+	const reported = isCheckIn(this) ? undefined : reportedTask(this);
+	if (!isCheckIn(this)) {
+		if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
+		if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
+		if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
+	}
 
 	const client = await PiApiClient.create(this);
 	let tasks: Map<string, SegmentationTask> | undefined;
@@ -131,7 +136,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		// PiAPI retries a callback that did not get a 2xx, and this one may be the last to come.
 		return respond(this, 503, 'Could not check the other tasks of this execution at PiAPI; please retry.');
 	}
-	if (!tasks) return respond(this, 200, 'Noted; other tasks of this execution are still running.');
+	if (!tasks) return respond(this, 200, reported ? 'Noted; other tasks of this execution are still running.' : 'Checked; the tasks of this execution are still running.');
 
 	// Answer PiAPI now: downloading the masks can take longer than it waits.
 	respond(this, 200, 'All tasks done: the execution resumes.');

@@ -30,13 +30,15 @@ function callbackWorkflow(parameters: Record<string, unknown> = {}, items = [{ j
 	return workflow;
 }
 
-/** Runs the workflow until it waits for PiAPI, and makes it reachable at its resume URL. */
-async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>): Promise<WorkflowRun> {
-	const run = await runWorkflow(workflow, { credentials: credentials(), baseUrl: n8n.baseUrl });
+/** Runs the workflow until it waits for PiAPI, reachable at its resume URL once saved (`saveDelayMs` after the node returned). */
+async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>, saveDelayMs = 0): Promise<WorkflowRun> {
+	const run = await n8n.runUntilWaiting(workflow, { credentials: credentials() }, saveDelayMs);
 	expect(run.status).toBe('waiting');
-	n8n.register(run);
 	return run;
 }
+
+const CHECKED = { message: 'Checked; the tasks of this execution are still running.' };
+const answersFor = (run: WorkflowRun) => n8n.answers.filter((answer) => answer.executionId === run.executionId);
 
 function createdTask() {
 	const tasks = [...fake.tasks.values()];
@@ -98,12 +100,18 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		['a wrong secret', { webhookSecretOverride: 'not-the-secret' }],
 		['no secret', { webhookOmitSecret: true }],
 	])('refuses a callback with %s and keeps waiting', async (_case, faults) => {
-		fake.configure(faults);
+		// The task outlasts the node's check-in (after 1 s), which would otherwise resume the execution itself.
+		fake.configure({ ...faults, taskLatencyMs: 2_000 });
 		const run = await runUntilWaiting(callbackWorkflow());
 		const task = createdTask();
-		await eventually(() => fake.webhookLog.length === 3, 'PiAPI to give up delivering');
+		await eventually(() => fake.webhookLog.length === 3, 'PiAPI to give up delivering', 10_000);
 		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([401, 401, 401]);
-		expect(run.status).toBe('waiting');
+		expect(answersFor(run).map((answer) => [answer.status, answer.body])).toEqual([
+			[200, CHECKED],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+		]);
 
 		const answer = await callResumeUrl(run, {
 			headers: { 'x-webhook-secret': (task.config.webhook_config as { secret: string }).secret },
@@ -131,12 +139,14 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.configure({ taskLatencyMs: 400 });
 		const run = await runUntilWaiting(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items));
 		const slowest = [...fake.tasks.values()].find((task) => task.input.prompt === 'thing 0')!;
-		slowest.latencyMs = 1200;
+		slowest.latencyMs = 2_500;
 		const resumed = await n8n.whenResumed(run.executionId);
-		const early = n8n.answers.filter((answer) => answer.executionId === run.executionId && !answer.run);
+		const early = answersFor(run).filter((answer) => !answer.run);
+		// PiAPI's callbacks for the two quick tasks, then the node's own check-in after 1 s.
 		expect(early.map((answer) => answer.body)).toEqual([
 			{ message: 'Noted; other tasks of this execution are still running.' },
 			{ message: 'Noted; other tasks of this execution are still running.' },
+			CHECKED,
 		]);
 		const output = resumed.output(NODE_UNDER_TEST);
 		expect(output.map((item) => [item.json.prompt, item.json.status, item.pairedItem])).toEqual([
@@ -144,7 +154,7 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 			['thing 1', 'succeeded', { item: 1 }],
 			['thing 2', 'succeeded', { item: 2 }],
 		]);
-		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
+		expect(answersFor(run).filter((answer) => answer.run)).toHaveLength(1);
 		expect(fake.counters.creates).toBe(3);
 	});
 
@@ -170,6 +180,17 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 			[1, false],
 			[1, false],
 		]);
+	});
+
+	it('resumes by its own check-in when the last task ended before n8n had saved the execution as waiting', async () => {
+		// The task ends 300 ms after creation; n8n saves the execution as waiting only after 1.5 s
+		// (a busy worker), so PiAPI's one callback is refused as running and never retried.
+		fake.configure({ taskLatencyMs: 300, webhookMaxAttempts: 1 });
+		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded', done: true });
+		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.status])).toEqual([[1, 409]]);
+		expect(answersFor(run).filter((answer) => answer.run).map((answer) => answer.body)).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
 	});
 
 	it('still waits for the callback when PiAPI cannot be read right before the wait', async () => {
