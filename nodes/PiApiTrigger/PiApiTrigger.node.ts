@@ -1,5 +1,7 @@
 import {
 	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -7,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
+import { emitTasks } from './execute';
 import { receivePiApiCallback } from './webhook';
 
 // eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- PiAPI has no API to register webhooks: the URL and secret go with each task (config.webhook_config)
@@ -28,5 +31,10 @@ export class PiApiTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receivePiApiCallback.call(this);
+	}
+
+	/** Runs first in the execution the webhook started, with the webhook's items. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitTasks.call(this);
 	}
 }

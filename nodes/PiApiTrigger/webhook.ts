@@ -1,15 +1,13 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { maskFromBytes } from '../shared/output';
 import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
 import { taskJson, type SegmentationTask } from '../shared/task';
-import { downloadFile } from '../shared/transport/download';
 import { secretFingerprint } from '../shared/webhook-secret';
 import { recordDelivery } from './delivery-record';
 
 /**
- * A call from PiAPI: checked, filtered, recorded, and emitted as the normalized task. n8n answers
- * PiAPI once the delivery record is saved, so a repeat that comes after the answer starts nothing.
+ * A call from PiAPI: checked, filtered, recorded, answered at once, and passed on as the
+ * normalized task; the trigger's step in the execution (execute.ts) adds the mask.
  */
 export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const secret = String(this.getNodeParameter('secret', '') ?? '');
@@ -20,10 +18,14 @@ export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWe
 	if (!task.taskId) return respond(this, 400, 'The task in the body has no task_id.');
 	const ignored = ignoreReason(this, task);
 	if (ignored) return respond(this, 200, `Ignored: ${ignored}.`);
-	if (!recordDelivery(this.getWorkflowStaticData('node'), `${task.taskId}:${task.status}`)) {
+	if (!recordDelivery(this, `${task.taskId}:${task.status}`)) {
 		return respond(this, 200, 'Ignored: this task was already delivered.');
 	}
-	return { workflowData: [[await taskItem(this, task)]], webhookResponse: { message: 'Received.' } };
+	// Answered here with `noWebhookResponse`: n8n then saves the static data as soon as this
+	// returns, before it starts the execution. (Left to n8n, the answer would come after the
+	// execution is started, and n8n 2.x would lose the change to the static data on the way.)
+	respond(this, 200, 'Received.');
+	return { noWebhookResponse: true, workflowData: [[{ json: taskJson(task) }]] };
 }
 
 function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): string | undefined {
@@ -37,20 +39,4 @@ function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): strin
 	const taskType = String(task.raw.task_type ?? '').toLowerCase();
 	if (taskTypes.length && !taskTypes.includes(taskType)) return `task type "${taskType}" is not one of ${taskTypes.join(', ')}`;
 	return undefined;
-}
-
-async function taskItem(context: IWebhookFunctions, task: SegmentationTask): Promise<INodeExecutionData> {
-	const json = taskJson(task);
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const maskUrl = task.results.find((result) => result.url)?.url;
-	if (!options.downloadMask || task.status !== 'succeeded' || !maskUrl) return { json };
-	try {
-		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
-		const mask = maskFromBytes(file.data, task.taskId);
-		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
-		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
-	} catch (error) {
-		// The task is still worth a run: say why the mask is missing instead of dropping the call.
-		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
-	}
 }

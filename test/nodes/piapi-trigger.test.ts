@@ -90,6 +90,16 @@ describe('PiAPI Trigger', () => {
 		expect(item.binary?.mask.fileName).toBe(`${String(body.data.task_id)}_mask.png`);
 	});
 
+	it('still emits the task when its mask cannot be downloaded, saying why', async () => {
+		const context = await triggerWorkflow({ options: { downloadMask: true } });
+		const body = await finishedTaskBody();
+		const missing = { ...body, data: { ...body.data, output: { image_url: `${fake.fileBaseUrl}/missing.png` } } };
+		const answer = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: missing });
+		const [item] = answer.run!.output('After');
+		expect(item.json).toMatchObject({ taskId: body.data.task_id, status: 'succeeded', maskDownloadError: 'Could not download the result file from PiAPI (HTTP 404)' });
+		expect(item.binary).toBeUndefined();
+	});
+
 	it.each([
 		['a wrong secret', { 'x-webhook-secret': 'guess' }],
 		['no secret', {}],
@@ -105,19 +115,19 @@ describe('PiAPI Trigger', () => {
 		const body = await finishedTaskBody();
 		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
 		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
-		expect([first.status, first.body, first.run?.status]).toEqual([200, { message: 'Received.' }, 'success']);
+		expect([first.status, first.body, first.run?.output('After').length]).toEqual([200, { message: 'Received.' }, 1]);
 		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
 
 		const failedLater = { ...body, data: { ...body.data, status: 'failed' } };
 		const otherStatus = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: failedLater });
-		expect(otherStatus.run?.status).toBe('success');
+		expect(otherStatus.run?.output('After')).toHaveLength(1);
 	});
 
 	it('recognises a repeat that reaches another n8n process (queue mode: main and webhook processors)', async () => {
 		const context = await triggerWorkflow();
 		const body = await finishedTaskBody();
 		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
-		expect(first.run?.status).toBe('success');
+		expect(first.run?.output('After')).toHaveLength(1);
 		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body }, await packageOfAnotherProcess());
 		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
 	});
