@@ -66,6 +66,8 @@ export interface WebhookDelivery {
 	error?: string;
 	ok: boolean;
 	at: number;
+	/** From sending the POST to its answer (or failure). */
+	durationMs: number;
 }
 
 export interface PiApiCounters extends Counters {
@@ -98,6 +100,8 @@ export interface PiApiConfig {
 	webhookRetryMs: number;
 	/** POSTs per callback until one gets a 2xx; 1 = each callback is delivered once, never retried. */
 	webhookMaxAttempts: number;
+	/** How long a POST may take before it counts as failed (PiAPI's is not published). */
+	webhookTimeoutMs: number;
 	webhookDuplicate: boolean;
 	webhookSecretOverride?: string;
 	webhookOmitSecret: boolean;
@@ -127,6 +131,7 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	taskNotFoundAs: 'http404',
 	webhookRetryMs: 200,
 	webhookMaxAttempts: 3,
+	webhookTimeoutMs: 5_000,
 	webhookDuplicate: false,
 	webhookOmitSecret: false,
 	maxUploadBytes: 10 * 1024 * 1024,
@@ -449,13 +454,13 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			if (attempt > 1) await this.sleep(this.config.webhookRetryMs);
 			if (signal.aborted) return false;
 			this.counters.webhookDeliveries++;
-			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now() };
+			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now(), durationMs: 0 };
 			try {
 				const response = await request(endpoint, {
 					method: 'POST',
 					headers,
 					body,
-					signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),
+					signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.webhookTimeoutMs)]),
 				});
 				await response.body.dump();
 				entry.status = response.statusCode;
@@ -465,6 +470,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			}
 			// Cut off by a reset or close: it belongs to the state before, not to this log.
 			if (signal.aborted) return false;
+			entry.durationMs = Date.now() - entry.at;
 			this.webhookLog.push(entry);
 			if (entry.ok) return true;
 		}
