@@ -193,6 +193,14 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		expect(answersFor(run).filter((answer) => answer.run).map((answer) => answer.body)).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
 	});
 
+	it('stops checking in once n8n has let a call through', async () => {
+		const run = await runUntilWaiting(callbackWorkflow());
+		await n8n.whenResumed(run.executionId);
+		// PiAPI's callback resumed it; the check-in after 1 s finds it no longer waiting and ends (the next would be at 3 s).
+		await new Promise((resolve) => setTimeout(resolve, 3_500));
+		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
+	});
+
 	it('still waits for the callback when PiAPI cannot be read right before the wait', async () => {
 		fake.injectFault({ endpoint: 'getTask', kind: 'http401' });
 		const run = await runUntilWaiting(callbackWorkflow());
