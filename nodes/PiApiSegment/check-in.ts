@@ -36,12 +36,17 @@ async function checkIn(context: IExecuteFunctions, resumeUrl: string, secret: st
 			body: { [CHECK_IN_FIELD]: true },
 			timeoutMs: CHECK_IN_TIMEOUT_MS,
 		});
-		if (!stillRunning(reply.status, reply.body)) return;
+		if (!worthAnotherTry(reply.status, reply.body)) return;
 	}
 }
 
-/** n8n's answer while it has not saved the execution as waiting: 409 `The execution "<id>" is running already.` */
-function stillRunning(status: number, body: unknown) {
+/**
+ * n8n has not saved the execution as waiting yet (409 `The execution "<id>" is running already.`),
+ * or the webhook could not read the tasks at PiAPI (5xx). Anything else ends the check-in: it got
+ * through, or the execution is no longer waiting.
+ */
+function worthAnotherTry(status: number, body: unknown) {
+	if (status >= 500) return true;
 	const message = (parseJsonBody(body) as IDataObject | undefined)?.message;
 	return status === 409 && typeof message === 'string' && /running already/i.test(message);
 }

@@ -193,6 +193,18 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		expect(answersFor(run).filter((answer) => answer.run).map((answer) => answer.body)).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
 	});
 
+	it('checks in again when PiAPI could not be read at its first check-in', async () => {
+		// The first read fails before the wait, the second at the check-in that gets through (at 3 s).
+		fake.configure({ taskLatencyMs: 300, webhookMaxAttempts: 1 });
+		fake.injectFault({ endpoint: 'getTask', kind: 'http401', times: 2 });
+		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+		// (Calls refused as running are not recorded as answers: PiAPI's callback, the check-in at 1 s.)
+		expect(answersFor(run).map((answer) => answer.status)).toEqual([503, 200]);
+		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([409]);
+	});
+
 	it('stops checking in once n8n has let a call through', async () => {
 		const run = await runUntilWaiting(callbackWorkflow());
 		await n8n.whenResumed(run.executionId);
