@@ -16,6 +16,8 @@ export function isLoopbackHost(hostname: string): boolean {
  * this machine. Caught before a task exists, instead of the execution waiting until Max Wait.
  */
 export function assertPiApiCanCallBack(resumeUrl: string, piApiBaseUrl: string): void {
+	// A base URL that is no URL is left to fail at the first request, with the message for it.
+	if (!URL.canParse(piApiBaseUrl)) return;
 	const resume = new URL(resumeUrl);
 	if (!isLoopbackHost(resume.hostname) || isLoopbackHost(new URL(piApiBaseUrl).hostname)) return;
 	throw new InputError(

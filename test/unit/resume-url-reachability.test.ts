@@ -40,4 +40,8 @@ describe('assertPiApiCanCallBack', () => {
 		expect(() => assertPiApiCanCallBack(resume, 'http://127.0.0.1:9000')).not.toThrow();
 		expect(() => assertPiApiCanCallBack('http://localhost:5678/webhook-waiting/42', 'http://localhost:9000')).not.toThrow();
 	});
+
+	it('leaves a base URL that is no URL to the first request, which says what is wrong with it', () => {
+		expect(() => assertPiApiCanCallBack(resume, 'api.piapi.ai')).not.toThrow();
+	});
 });
