@@ -13,12 +13,15 @@ import { readMaxWaitMs } from '../shared/parameters';
 import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
 import { formatSeconds } from '../shared/polling';
 import { runSegmentation } from '../shared/segment-run';
+import { cancellationError } from '../shared/sleep';
 import type { SegmentationTask } from '../shared/task';
 import { PiApiClient } from '../shared/transport/piapi.client';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
+import { checkInOnceWaiting, isCheckIn } from './check-in';
 import { completedResult, createdItem, runItemTask } from './item-task';
 import { readNodeContext, replaceQueuedInput } from './n8n-engine';
+import { assertPiApiCanCallBack } from './resume-url-reachability';
 
 /** Where the waiting node keeps what its callbacks need, in the execution's node context. */
 const STATE_KEY = 'piApiCallback';
@@ -40,9 +43,11 @@ interface CallbackState {
 }
 
 /**
- * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook
- * and puts the execution to wait. `resumeFromCallback` resumes it once PiAPI reports every task
- * done. What the node puts out if Max Wait passes first is queued now (see n8n-engine.ts).
+ * Callback mode: creates every item's task with this execution's resume URL as PiAPI's webhook,
+ * then reads the tasks back: when all are done already, the node outputs their results at once.
+ * Otherwise it puts the execution to wait, and `resumeFromCallback` resumes it once every task
+ * is done (PiAPI's callbacks, or the node's own check-in: see check-in.ts). What the node puts
+ * out if Max Wait passes first is queued now (see n8n-engine.ts).
  */
 export async function waitForCallback(context: IExecuteFunctions, client: PiApiClient): Promise<INodeExecutionData[][]> {
 	const maxWaitMs = readMaxWaitMs(context, 0);
@@ -50,6 +55,7 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	const callback = { endpoint: resumeUrl(context), secret };
 	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
 	const [created] = await runSegmentation(context, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => {
+		assertPiApiCanCallBack(callback.endpoint, client.baseUrl);
 		const itemTask = await runItemTask(run, itemIndex, { callback });
 		tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
 		return createdItem(itemTask);
@@ -66,9 +72,18 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 		maskBinaryField: options.maskBinaryField,
 		items,
 	};
+	// n8n refuses (409) callbacks until it has saved the execution as waiting, so a task that ended
+	// while later ones were being created may never call back successfully: read them all first.
+	// If PiAPI cannot be read now, the callbacks and the check-in still come.
+	const done = await tasksIfAllDone(client, state).catch(() => undefined);
+	const signal = context.getExecutionCancelSignal();
+	if (signal?.aborted) throw cancellationError(signal);
+	if (done) return [await finishedItems(context, client, state, done)];
+
 	context.getContext('node')[STATE_KEY] = state;
 	replaceQueuedInput(context, state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex)));
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
+	checkInOnceWaiting(context, callback.endpoint, secret);
 	return [created];
 }
 
@@ -101,10 +116,14 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	if (!state) return respond(this, 409, 'This execution is not waiting for a PiAPI callback.');
 	const refused = refuseUnlessFromPiApi(this, state.secretFingerprint, 'the execution keeps waiting');
 	if (refused) return refused;
-	const reported = reportedTask(this);
-	if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
-	if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
-	if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
+	// The node's own check-in reports no task: every task is read.
+	const checkIn = isCheckIn(this);
+	const reported = checkIn ? undefined : reportedTask(this);
+	if (!checkIn) {
+		if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
+		if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
+		if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
+	}
 
 	const client = await PiApiClient.create(this);
 	let tasks: Map<string, SegmentationTask> | undefined;
@@ -114,12 +133,11 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		// PiAPI retries a callback that did not get a 2xx, and this one may be the last to come.
 		return respond(this, 503, 'Could not check the other tasks of this execution at PiAPI; please retry.');
 	}
-	if (!tasks) return respond(this, 200, 'Noted; other tasks of this execution are still running.');
+	if (!tasks) return respond(this, 200, reported ? 'Noted; other tasks of this execution are still running.' : 'Checked; the tasks of this execution are still running.');
 
 	// Answer PiAPI now: downloading the masks can take longer than it waits.
 	respond(this, 200, 'All tasks done: the execution resumes.');
-	const items = await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(this, client, state, waiting, tasks, itemIndex)));
-	return { noWebhookResponse: true, workflowData: [items] };
+	return { noWebhookResponse: true, workflowData: [await finishedItems(this, client, state, tasks)] };
 }
 
 function readState(context: IWebhookFunctions): CallbackState | undefined {
@@ -128,12 +146,13 @@ function readState(context: IWebhookFunctions): CallbackState | undefined {
 }
 
 /**
- * The tasks of this execution, if all are done. The newest are checked first: they are the
- * likeliest to be still running, so a callback that comes early usually costs one request.
+ * The tasks of this execution, if all are done (the reported one is not read again). The newest
+ * are checked first: they are the likeliest to be still running, so a check that comes early
+ * usually costs one request.
  */
-async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported: SegmentationTask) {
-	const tasks = new Map([[reported.taskId, reported]]);
-	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => Boolean(taskId) && taskId !== reported.taskId);
+async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported?: SegmentationTask) {
+	const tasks = new Map<string, SegmentationTask>(reported ? [[reported.taskId, reported]] : []);
+	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => typeof taskId === 'string' && taskId !== '' && !tasks.has(taskId));
 	for (const taskId of others.reverse()) {
 		const task = await client.getTask(taskId);
 		if (!task.done) return undefined;
@@ -142,8 +161,16 @@ async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reporte
 	return tasks;
 }
 
+/** Where the node's output is made: the node's run (tasks done before it waits) or the resume webhook. */
+type OutputContext = Pick<IExecuteFunctions, 'getNode'> & { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
+
+/** Every item's output once its task is done: the same whether the node waited or not. */
+async function finishedItems(context: OutputContext, client: PiApiClient, state: CallbackState, tasks: Map<string, SegmentationTask>) {
+	return await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(context, client, state, waiting, tasks, itemIndex)));
+}
+
 async function resumedItem(
-	context: IWebhookFunctions,
+	context: OutputContext,
 	client: PiApiClient,
 	state: CallbackState,
 	waiting: WaitingItem,

@@ -1,5 +1,7 @@
 import {
 	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -7,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
+import { emitTasks } from './execute';
 import { receivePiApiCallback } from './webhook';
 
 export class PiApiTrigger implements INodeType {
@@ -45,5 +48,10 @@ export class PiApiTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receivePiApiCallback.call(this);
+	}
+
+	/** Runs first in the execution the webhook started, with the webhook's items. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitTasks.call(this);
 	}
 }

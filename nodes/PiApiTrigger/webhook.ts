@@ -1,15 +1,14 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { maskFromBytes } from '../shared/output';
 import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
-import { resultUrls, taskJson, type SegmentationTask } from '../shared/task';
-import { downloadFile } from '../shared/transport/download';
+import { taskJson, type SegmentationTask } from '../shared/task';
 import { secretFingerprint } from '../shared/webhook-secret';
-import { RecentDeliveries } from './recent-deliveries';
+import { recordDelivery } from './delivery-record';
 
-const deliveries = new RecentDeliveries();
-
-/** A call from PiAPI: checked, filtered, answered at once, then emitted as the normalized task. */
+/**
+ * A call from PiAPI: checked, filtered, recorded, answered at once, and passed on as the
+ * normalized task; the trigger's step in the execution (execute.ts) adds the mask.
+ */
 export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const secret = String(this.getNodeParameter('secret', '') ?? '');
 	const refused = refuseUnlessFromPiApi(this, secretFingerprint(secret), 'nothing was started');
@@ -19,14 +18,14 @@ export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWe
 	if (!task.taskId) return respond(this, 400, 'The task in the body has no task_id.');
 	const ignored = ignoreReason(this, task);
 	if (ignored) return respond(this, 200, `Ignored: ${ignored}.`);
-	const workflowId = this.getWorkflow().id ?? '';
-	if (!deliveries.isFirst(`${workflowId}:${this.getNode().id}:${task.taskId}:${task.status}`)) {
+	if (!recordDelivery(this, `${task.taskId}:${task.status}`)) {
 		return respond(this, 200, 'Ignored: this task was already delivered.');
 	}
-
-	// Answer PiAPI first: a mask download can take longer than PiAPI waits for an answer.
+	// Answered here with `noWebhookResponse`: n8n then saves the static data as soon as this
+	// returns, before it starts the execution. (Left to n8n, the answer would come after the
+	// execution is started, and n8n 2.x would lose the change to the static data on the way.)
 	respond(this, 200, 'Received.');
-	return { noWebhookResponse: true, workflowData: [[await taskItem(this, task)]] };
+	return { noWebhookResponse: true, workflowData: [[{ json: taskJson(task) }]] };
 }
 
 function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): string | undefined {
@@ -40,20 +39,4 @@ function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): strin
 	const taskType = String(task.raw.task_type ?? '').toLowerCase();
 	if (taskTypes.length && !taskTypes.includes(taskType)) return `task type "${taskType}" is not one of ${taskTypes.join(', ')}`;
 	return undefined;
-}
-
-async function taskItem(context: IWebhookFunctions, task: SegmentationTask): Promise<INodeExecutionData> {
-	const json = taskJson(task);
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const [maskUrl] = resultUrls(task);
-	if (!options.downloadMask || task.status !== 'succeeded' || !maskUrl) return { json };
-	try {
-		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
-		const mask = maskFromBytes(file.data, task.taskId);
-		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
-		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
-	} catch (error) {
-		// The task is still worth a run: say why the mask is missing instead of dropping the call.
-		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
-	}
 }

@@ -5,7 +5,7 @@ import { toSegmentationTask } from './transport/piapi.client';
 import { secretMatchesFingerprint } from './webhook-secret';
 
 /** PiAPI sends the secret it was given back, verbatim, in this header (no signature). */
-const SECRET_HEADER = 'x-webhook-secret';
+export const SECRET_HEADER = 'x-webhook-secret';
 
 export const NO_TASK_IN_BODY = 'Expected a PiAPI task in the body: { "data": { "task_id", "status", ... } }.';
 

@@ -229,7 +229,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	}, 3 * 60_000);
 
 	afterEach(() => {
-		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined, taskOutcome: () => 'success' });
+		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined, taskOutcome: () => 'success', taskLatencyMs: 300 });
 	});
 
 	afterAll(async () => {
@@ -297,7 +297,8 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 		});
 
 		test('refuses callbacks with a wrong or missing secret and keeps waiting; the right one resumes it', async () => {
-			piApi().configure({ webhookSecretOverride: 'not-the-secret' });
+			// The task outlasts the node's own check-in (a second after it waits), which would resume a finished one.
+			piApi().configure({ webhookSecretOverride: 'not-the-secret', taskLatencyMs: 3_000 });
 			const { executionId, taskId, task } = await start('sku-1002');
 			await eventually(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering', 20_000, 100);
 			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);

@@ -1,22 +1,32 @@
-/* `n8n start` of an instance on a loopback port: for webhooks, Wait nodes and the editor. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+/*
+ * A running n8n of an instance: `n8n start` on a loopback port (webhooks, Wait nodes, the
+ * editor), and for queue mode `n8n webhook` (a webhook processor, also on a port) and
+ * `n8n worker`.
+ */
 import { join } from 'node:path';
 import { request } from 'undici';
 
 import { eventually } from '../support/wait';
 import { freePort, type N8nInstance } from './n8n-instance';
+import { startService } from './service-process';
+
+export type N8nCommand = 'start' | 'webhook' | 'worker';
 
 export interface StartOptions {
+	/** Default `start`. */
+	command?: N8nCommand;
+	/** More command-line arguments, e.g. `--concurrency=10` for a worker. */
+	args?: string[];
 	/** Default: a free port. */
 	port?: number;
-	/** Also print n8n's output here (the editor); it always goes to <userFolder>/n8n-start.log. */
+	/** Also print n8n's output here (the editor); it always goes to <userFolder>/n8n-<command>.log. */
 	echo?: NodeJS.WritableStream;
 	env?: Record<string, string>;
 	readyTimeoutMs?: number;
 }
 
 export interface RunningN8n {
+	/** Where it listens (a worker listens nowhere; its URL is unused). */
 	url: string;
 	port: number;
 	logFile: string;
@@ -25,10 +35,15 @@ export interface RunningN8n {
 	exited: Promise<number>;
 }
 
-/** The line n8n prints once its server listens and active workflows (webhooks) are registered. */
-const READY_LINE = /Editor is now accessible via/;
+/** What each command prints once it serves (`start`: once its server listens and active workflows are registered). */
+const READY_LINES: Record<N8nCommand, RegExp> = {
+	start: /Editor is now accessible via/,
+	webhook: /Webhook listener waiting for requests/,
+	worker: /n8n worker is now ready/,
+};
 
 export async function startN8n(instance: N8nInstance, options: StartOptions = {}): Promise<RunningN8n> {
+	const command = options.command ?? 'start';
 	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	const env = await instance.env({
@@ -43,41 +58,18 @@ export async function startN8n(instance: N8nInstance, options: StartOptions = {}
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		...options.env,
 	});
-	const logFile = join(instance.userFolder, 'n8n-start.log');
-	const log = createWriteStream(logFile, { flags: 'a' });
-	// Own process group: stop() also ends the task runner n8n starts.
-	const child = spawn(instance.install.node.bin, [instance.install.cli, 'start'], {
+	const service = await startService({
+		name: `n8n ${command}`,
+		command: instance.install.node.bin,
+		args: [instance.install.cli, command, ...(options.args ?? [])],
 		cwd: instance.userFolder,
 		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		logFile: join(instance.userFolder, `n8n-${command}.log`),
+		echo: options.echo,
+		ready: READY_LINES[command],
+		readyTimeoutMs: options.readyTimeoutMs,
 	});
-	const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-	let output = '';
-	const ready = new Promise<void>((resolve, reject) => {
-		const onData = (chunk: Buffer): void => {
-			log.write(chunk);
-			options.echo?.write(chunk);
-			if (output.length < 200_000) output += chunk.toString('utf8');
-			if (READY_LINE.test(output)) resolve();
-		};
-		child.stdout?.on('data', onData);
-		child.stderr?.on('data', onData);
-		void exited.then((code) => reject(new Error(`n8n start exited with ${code} before it was ready (log: ${logFile})\n${output.slice(-3000)}`)));
-		const timeout = options.readyTimeoutMs ?? 120_000;
-		setTimeout(() => reject(new Error(`n8n start was not ready after ${timeout / 1000} s (log: ${logFile})`)), timeout).unref();
-	});
-	const stop = async (): Promise<void> => {
-		await stopProcessGroup(child, exited);
-		log.end();
-	};
-	try {
-		await ready;
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return { url, port, logFile, stop, exited };
+	return { url, port, logFile: service.logFile, stop: service.stop, exited: service.exited };
 }
 
 /**
@@ -97,22 +89,4 @@ export async function waitForWebhooks(server: RunningN8n, paths: string[], timeo
 	for (const path of paths) {
 		await eventually(async () => ((await registered(path)) ? true : undefined), `n8n to register the webhook ${path}`, timeoutMs, 250);
 	}
-}
-
-async function stopProcessGroup(child: ChildProcess, exited: Promise<number>): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-	const signalGroup = (signal: NodeJS.Signals): void => {
-		try {
-			process.kill(-child.pid!, signal);
-		} catch {
-			// Already gone.
-		}
-	};
-	// n8n stops its task runner on SIGTERM; the group gets SIGKILL only if it hangs, or for leftovers.
-	child.kill('SIGTERM');
-	const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
-	await exited;
-	clearTimeout(timer);
-	// The task runner may outlive n8n by a moment.
-	signalGroup('SIGKILL');
 }

@@ -11,6 +11,8 @@ export interface RunOptions {
 	allowFailure?: boolean;
 	/** Pass stdout and stderr through to this process's own (a child test run) instead of keeping them. */
 	stream?: boolean;
+	/** Run as this user (the tooling runs as root; PostgreSQL's tools refuse to). */
+	user?: { uid: number; gid: number };
 }
 
 export interface RunResult {
@@ -23,6 +25,8 @@ export async function runCommand(command: string, args: string[], options: RunOp
 	const child = spawn(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
+		uid: options.user?.uid,
+		gid: options.user?.gid,
 		stdio: options.stream ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
 	});
 	const stdout: Buffer[] = [];

@@ -24,11 +24,13 @@ export async function ensureDebianPackages(names: string[], progress: (line: str
 	}
 	progress(`Installing Debian packages: ${missing.join(' ')} ...`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	// Another suite or clone on the machine may be installing at the same moment: wait for its lock.
+	const waitForLock = ['-o', 'DPkg::Lock::Timeout=600'];
 	if (!updated) {
-		await runCommand('apt-get', ['update', '-qq'], { env });
+		await runCommand('apt-get', [...waitForLock, 'update', '-qq'], { env });
 		updated = true;
 	}
-	await runCommand('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+	await runCommand('apt-get', [...waitForLock, 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 	const stillMissing = missing.filter((name) => !hasDebianPackage(name));
 	if (stillMissing.length) throw new Error(`apt-get did not install: ${stillMissing.join(' ')}`);
 }

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { makeProductPhoto, sniffImage } from './images';
 import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
 import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
@@ -307,6 +310,44 @@ describe('PiAPI fake: webhooks', () => {
 		await eventually(() => receiver.received.length === 2);
 		await sleep(150);
 		expect(receiver.received).toHaveLength(2);
+	});
+
+	it('with completeOnCreate, answers create with the finished task and calls back at once', async () => {
+		fake.configure({ completeOnCreate: true, taskLatencyMs: 5_000 });
+		const created = (await createTask(undefined, withWebhook())).json.data;
+		expect(created).toMatchObject({ status: 'completed', output: { image_url: expect.any(String) } });
+		expect(created.meta.ended_at).toMatch(RFC3339);
+		await eventually(() => receiver.received.length === 1, 'the callback', 1_000);
+		expect(receiver.received[0].body.data).toMatchObject({ task_id: created.task_id, status: 'completed' });
+		expect((await call(created.output.image_url)).status).toBe(200);
+	});
+
+	it('with webhookMaxAttempts 1, delivers each callback once even when it is refused', async () => {
+		fake.configure({ webhookMaxAttempts: 1, webhookRetryMs: 10 });
+		receiver.statuses.push(409);
+		const taskId = (await createTask(undefined, withWebhook())).json.data.task_id;
+		await eventually(() => fake.webhookLog.length === 1, 'the delivery');
+		await sleep(150);
+		expect(receiver.received).toHaveLength(1);
+		expect(fake.webhookLog).toEqual([expect.objectContaining({ taskId, attempt: 1, status: 409, ok: false })]);
+	});
+
+	it('gives up a callback that is not answered within webhookTimeoutMs, and logs how long each took', async () => {
+		const silent = http.createServer(() => {});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		try {
+			fake.configure({ webhookMaxAttempts: 1, webhookTimeoutMs: 150 });
+			const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+			await createTask(undefined, { config: { webhook_config: { endpoint, secret: 'x' } } });
+			await eventually(() => fake.webhookLog.length === 1, 'the delivery to give up', 5_000);
+			const [entry] = fake.webhookLog;
+			expect(entry).toMatchObject({ status: null, ok: false, error: expect.stringMatching(/timeout/i) });
+			expect(entry.durationMs).toBeGreaterThanOrEqual(140);
+			expect(entry.durationMs).toBeLessThan(2_000);
+		} finally {
+			silent.closeAllConnections();
+			await new Promise((resolve) => silent.close(resolve));
+		}
 	});
 
 	it('can deliver twice, send a wrong secret or omit it', async () => {

@@ -66,6 +66,8 @@ export interface WebhookDelivery {
 	error?: string;
 	ok: boolean;
 	at: number;
+	/** From sending the POST to its answer (or failure). */
+	durationMs: number;
 }
 
 export interface PiApiCounters extends Counters {
@@ -86,12 +88,20 @@ export interface PiApiConfig {
 	/** false: the upload host answers 403 (plan too low). */
 	uploadAllowed: boolean;
 	taskOutcome: (task: PiApiTask) => TaskOutcome;
+	/**
+	 * The task is finished when create answers (its input fetched, its result ready) and its
+	 * webhook goes out at once: a segmentation that ends before the caller can act on the reply.
+	 */
+	completeOnCreate: boolean;
 	/** 'Completed' instead of 'completed', to exercise case-insensitive clients. */
 	capitalisedStatus: boolean;
 	/** Unknown task id: HTTP 404, or HTTP 200 with the same error body. */
 	taskNotFoundAs: 'http404' | 'envelope';
 	webhookRetryMs: number;
+	/** POSTs per callback until one gets a 2xx; 1 = each callback is delivered once, never retried. */
 	webhookMaxAttempts: number;
+	/** How long a POST may take before it counts as failed (PiAPI's is not published). */
+	webhookTimeoutMs: number;
 	webhookDuplicate: boolean;
 	webhookSecretOverride?: string;
 	webhookOmitSecret: boolean;
@@ -116,10 +126,12 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	rejectTooFastPolls: false,
 	uploadAllowed: true,
 	taskOutcome: () => 'success',
+	completeOnCreate: false,
 	capitalisedStatus: false,
 	taskNotFoundAs: 'http404',
 	webhookRetryMs: 200,
 	webhookMaxAttempts: 3,
+	webhookTimeoutMs: 5_000,
 	webhookDuplicate: false,
 	webhookOmitSecret: false,
 	maxUploadBytes: 10 * 1024 * 1024,
@@ -254,14 +266,15 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				},
 			},
 			createdAt: Date.now(),
-			latencyMs: this.config.taskLatencyMs,
+			latencyMs: this.config.completeOnCreate ? 0 : this.config.taskLatencyMs,
 			outcome: 'success',
 		};
 		task.outcome = this.config.taskOutcome(task);
 		this.tasks.set(task.id, task);
 		this.counters.creates++;
 		this.notePeakInFlight(this.inFlight());
-		void this.work(task);
+		if (this.config.completeOnCreate) await this.work(task);
+		else void this.work(task);
 		if (task.config.webhook_config.endpoint) this.later(task.latencyMs, () => void this.notifyWhenDone(task));
 		return this.ok(this.taskData(task));
 	}
@@ -441,13 +454,13 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			if (attempt > 1) await this.sleep(this.config.webhookRetryMs);
 			if (signal.aborted) return false;
 			this.counters.webhookDeliveries++;
-			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now() };
+			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now(), durationMs: 0 };
 			try {
 				const response = await request(endpoint, {
 					method: 'POST',
 					headers,
 					body,
-					signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),
+					signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.webhookTimeoutMs)]),
 				});
 				await response.body.dump();
 				entry.status = response.statusCode;
@@ -457,6 +470,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			}
 			// Cut off by a reset or close: it belongs to the state before, not to this log.
 			if (signal.aborted) return false;
+			entry.durationMs = Date.now() - entry.at;
 			this.webhookLog.push(entry);
 			if (entry.ok) return true;
 		}

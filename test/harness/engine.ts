@@ -66,8 +66,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** Where this n8n is reached (resume URLs start with it); default http://127.0.0.1:5678. */
 	baseUrl?: string;
-	/** Called once the run has started, with a function that cancels it (like the Stop button). */
-	onStarted?: (cancel: () => void) => void;
+	/** Called once the run has started, with a function that cancels it (like the Stop button) and its execution id. */
+	onStarted?: (cancel: () => void, executionId: string) => void;
 }
 
 let executionCounter = 0;
@@ -155,14 +155,14 @@ export async function executeRun(
 	runExecutionData: IRunExecutionData,
 	executionId: string,
 	binaryData: BinaryDataService,
-	onStarted?: (cancel: () => void) => void,
+	onStarted?: RunOptions['onStarted'],
 ): Promise<WorkflowRun> {
 	const hooks = new ExecutionLifecycleHooks(context.mode, executionId, context.workflowData);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
 	const additionalData = { ...context.additionalData, hooks };
 	const execution = new WorkflowExecute(additionalData, context.mode, runExecutionData).processRunExecutionData(context.workflow);
-	onStarted?.(() => execution.cancel());
+	onStarted?.(() => execution.cancel(), executionId);
 	try {
 		await execution;
 	} catch (error) {

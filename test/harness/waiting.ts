@@ -2,8 +2,11 @@ import { parse, stringify } from 'flatted';
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
+	Workflow,
+	type IDataObject,
 	type INode,
 	type INodeType,
+	type INodeTypes,
 	type IRunExecutionData,
 	type IWebhookData,
 	type IWebhookResponseData,
@@ -32,9 +35,9 @@ export interface WebhookAnswer {
 	run?: WorkflowRun;
 }
 
-/** What n8n saves of a waiting execution and loads back: a deep copy, as through its database. */
-function stored(data: IRunExecutionData): IRunExecutionData {
-	return parse(stringify(data)) as IRunExecutionData;
+/** What n8n saves (a waiting execution, static data) and loads back: a deep copy, as through its database. */
+function stored<T>(data: T): T {
+	return parse(stringify(data)) as T;
 }
 
 /** A POST to the resume URL of a waiting execution. */
@@ -63,16 +66,43 @@ export async function resumeAfterWaitLimit(waiting: WorkflowRun): Promise<Workfl
 	return await executeRun(context, stored(waiting.run.data), waiting.executionId, binaryData);
 }
 
-/** A POST to a trigger node's webhook; when the trigger emits items, the workflow runs from it. */
-export async function callTriggerWebhook(context: RunContext, triggerName: string, call: WebhookCall): Promise<WebhookAnswer> {
-	const node = context.workflow.getNode(triggerName);
+/** n8n's saved workflows, for their static data (by workflow id). */
+const savedStaticData = new Map<string, IDataObject>();
+
+/**
+ * A POST to a trigger node's webhook; when the trigger emits items, the workflow runs from it.
+ * As n8n's LiveWebhooks does, each call gets the workflow with its static data as saved, and
+ * saves the static data after the call when it changed: nothing else carries over between
+ * calls, as between n8n processes.
+ */
+export async function callTriggerWebhook(
+	saved: RunContext,
+	triggerName: string,
+	call: WebhookCall,
+	/** The package as the n8n process that gets the call has loaded it (default: this test's). */
+	nodeTypes?: INodeTypes,
+): Promise<WebhookAnswer> {
+	const workflowId = saved.workflow.id;
+	const engine = await getEngine();
+	const { binaryData } = engine;
+	const workflow = new Workflow({
+		id: workflowId,
+		name: saved.workflow.name,
+		nodes: saved.workflowData.nodes,
+		connections: saved.workflowData.connections,
+		active: true,
+		nodeTypes: nodeTypes ?? engine.nodeTypes,
+		staticData: stored(savedStaticData.get(workflowId) ?? {}),
+	});
+	const context: RunContext = { ...saved, workflow };
+	const node = workflow.getNode(triggerName);
 	if (!node) throw new Error(`No node "${triggerName}"`);
 	const { answer, result } = await callWebhook(context, node, call, null);
+	if (workflow.staticData.__dataChanged === true) savedStaticData.set(workflowId, stored(workflow.staticData));
 	if (!result.workflowData) return answer;
 	const data = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
 	});
-	const { binaryData } = await getEngine();
 	return { ...answer, run: await executeRun(context, data, context.additionalData.executionId!, binaryData) };
 }
 

@@ -30,13 +30,15 @@ function callbackWorkflow(parameters: Record<string, unknown> = {}, items = [{ j
 	return workflow;
 }
 
-/** Runs the workflow until it waits for PiAPI, and makes it reachable at its resume URL. */
-async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>): Promise<WorkflowRun> {
-	const run = await runWorkflow(workflow, { credentials: credentials(), baseUrl: n8n.baseUrl });
+/** Runs the workflow until it waits for PiAPI, reachable at its resume URL once saved (`saveDelayMs` after the node returned). */
+async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>, saveDelayMs = 0): Promise<WorkflowRun> {
+	const run = await n8n.runUntilWaiting(workflow, { credentials: credentials() }, saveDelayMs);
 	expect(run.status).toBe('waiting');
-	n8n.register(run);
 	return run;
 }
+
+const CHECKED = { message: 'Checked; the tasks of this execution are still running.' };
+const answersFor = (run: WorkflowRun) => n8n.answers.filter((answer) => answer.executionId === run.executionId);
 
 function createdTask() {
 	const tasks = [...fake.tasks.values()];
@@ -98,12 +100,18 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		['a wrong secret', { webhookSecretOverride: 'not-the-secret' }],
 		['no secret', { webhookOmitSecret: true }],
 	])('refuses a callback with %s and keeps waiting', async (_case, faults) => {
-		fake.configure(faults);
+		// The task outlasts the node's check-in (after 1 s), which would otherwise resume the execution itself.
+		fake.configure({ ...faults, taskLatencyMs: 2_000 });
 		const run = await runUntilWaiting(callbackWorkflow());
 		const task = createdTask();
-		await eventually(() => fake.webhookLog.length === 3, 'PiAPI to give up delivering');
+		await eventually(() => fake.webhookLog.length === 3, 'PiAPI to give up delivering', 10_000);
 		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([401, 401, 401]);
-		expect(run.status).toBe('waiting');
+		expect(answersFor(run).map((answer) => [answer.status, answer.body])).toEqual([
+			[200, CHECKED],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+			[401, { message: 'Missing or wrong x-webhook-secret: the call was refused.' }],
+		]);
 
 		const answer = await callResumeUrl(run, {
 			headers: { 'x-webhook-secret': (task.config.webhook_config as { secret: string }).secret },
@@ -131,12 +139,14 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.configure({ taskLatencyMs: 400 });
 		const run = await runUntilWaiting(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items));
 		const slowest = [...fake.tasks.values()].find((task) => task.input.prompt === 'thing 0')!;
-		slowest.latencyMs = 1200;
+		slowest.latencyMs = 2_500;
 		const resumed = await n8n.whenResumed(run.executionId);
-		const early = n8n.answers.filter((answer) => answer.executionId === run.executionId && !answer.run);
+		const early = answersFor(run).filter((answer) => !answer.run);
+		// PiAPI's callbacks for the two quick tasks, then the node's own check-in after 1 s.
 		expect(early.map((answer) => answer.body)).toEqual([
 			{ message: 'Noted; other tasks of this execution are still running.' },
 			{ message: 'Noted; other tasks of this execution are still running.' },
+			CHECKED,
 		]);
 		const output = resumed.output(NODE_UNDER_TEST);
 		expect(output.map((item) => [item.json.prompt, item.json.status, item.pairedItem])).toEqual([
@@ -144,8 +154,71 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 			['thing 1', 'succeeded', { item: 1 }],
 			['thing 2', 'succeeded', { item: 2 }],
 		]);
-		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
+		expect(answersFor(run).filter((answer) => answer.run)).toHaveLength(1);
 		expect(fake.counters.creates).toBe(3);
+	});
+
+	it('finishes at once, without waiting, when every task is done before the execution would wait', async () => {
+		// Each callback comes once, while the node still runs: n8n would refuse it (409), this
+		// harness answers 404 because the execution is not waiting. Neither is needed.
+		fake.configure({ completeOnCreate: true, webhookMaxAttempts: 1 });
+		const items = [0, 1, 2].map((index) => ({ json: { prompt: `thing ${index}` } }));
+		const run = await runWorkflow(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items), { credentials: credentials(), baseUrl: n8n.baseUrl });
+		expect(run.status).toBe('success');
+		expect(run.run.data.waitTill).toBeUndefined();
+		const output = run.output(NODE_UNDER_TEST);
+		expect(output.map((item) => [item.json.prompt, item.json.status, item.json.done, item.pairedItem])).toEqual([
+			['thing 0', 'succeeded', true, { item: 0 }],
+			['thing 1', 'succeeded', true, { item: 1 }],
+			['thing 2', 'succeeded', true, { item: 2 }],
+		]);
+		for (const item of output) expect((await sharp(await run.binary(item, 'mask')).metadata()).format).toBe('png');
+		expect(fake.counters.creates).toBe(3);
+		await eventually(() => fake.webhookLog.length === 3, 'the three callbacks');
+		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.ok])).toEqual([
+			[1, false],
+			[1, false],
+			[1, false],
+		]);
+	});
+
+	it('resumes by its own check-in when the last task ended before n8n had saved the execution as waiting', async () => {
+		// The task ends 300 ms after creation; n8n saves the execution as waiting only after 1.5 s
+		// (a busy worker), so PiAPI's one callback is refused as running and never retried.
+		fake.configure({ taskLatencyMs: 300, webhookMaxAttempts: 1 });
+		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded', done: true });
+		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.status])).toEqual([[1, 409]]);
+		expect(answersFor(run).filter((answer) => answer.run).map((answer) => answer.body)).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
+	});
+
+	it('checks in again when PiAPI could not be read at its first check-in', async () => {
+		// The first read fails before the wait, the second at the check-in that gets through (at 3 s).
+		fake.configure({ taskLatencyMs: 300, webhookMaxAttempts: 1 });
+		fake.injectFault({ endpoint: 'getTask', kind: 'http401', times: 2 });
+		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+		// (Calls refused as running are not recorded as answers: PiAPI's callback, the check-in at 1 s.)
+		expect(answersFor(run).map((answer) => answer.status)).toEqual([503, 200]);
+		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([409]);
+	});
+
+	it('stops checking in once n8n has let a call through', async () => {
+		const run = await runUntilWaiting(callbackWorkflow());
+		await n8n.whenResumed(run.executionId);
+		// PiAPI's callback resumed it; the check-in after 1 s finds it no longer waiting and ends (the next would be at 3 s).
+		await new Promise((resolve) => setTimeout(resolve, 3_500));
+		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
+	});
+
+	it('still waits for the callback when PiAPI cannot be read right before the wait', async () => {
+		fake.injectFault({ endpoint: 'getTask', kind: 'http401' });
+		const run = await runUntilWaiting(callbackWorkflow());
+		expect(fake.counters.calls.getTask).toBe(1);
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded' });
 	});
 
 	it('reports a task PiAPI failed as an error item of that item', async () => {
@@ -170,6 +243,23 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		const taskId = createdTask().id;
 		expect(failed.json.error).toContain(`without the result of task ${taskId}`);
 		expect(failed.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('fails each item before anything is sent when PiAPI could not reach the loopback resume URL, naming WEBHOOK_URL', async () => {
+		// As on a queue-mode worker without WEBHOOK_URL: n8n builds the resume URL on localhost.
+		const elsewhere = { piApiApi: { apiKey: API_KEY, baseUrl: 'http://piapi.invalid', uploadBaseUrl: 'http://piapi.invalid/upload' } };
+		const run = await runWorkflow(callbackWorkflow({}, [{ json: {} }, { json: {} }], 'continueRegularOutput'), {
+			credentials: elsewhere,
+			baseUrl: 'http://localhost:5678',
+		});
+		expect(run.status).toBe('success');
+		expect(run.run.data.waitTill).toBeUndefined();
+		const output = run.output(NODE_UNDER_TEST);
+		expect(output.map((item) => [item.json.error, item.pairedItem])).toEqual([0, 1].map((index) => [
+			`PiAPI could not call this execution back: n8n gave its resume URL on http://localhost:5678, an address of this machine [item ${index}]`,
+			{ item: index },
+		]));
+		expect(output[0].json.errorDescription).toMatch(/^Set WEBHOOK_URL .* on every n8n process: main, workers and webhook processors\./);
 	});
 
 	it('refuses its own Webhook URL option in callback mode, naming the fix', async () => {

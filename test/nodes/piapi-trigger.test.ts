@@ -4,7 +4,8 @@ import { Workflow, type IWorkflowBase } from 'n8n-workflow';
 import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
-import { createAdditionalData, getEngine, type RunContext } from '../harness/engine';
+import { createAdditionalData, getEngine, PACKAGE_DIR, type RunContext } from '../harness/engine';
+import { loadPackage, type NodeTypes } from '../harness/node-types';
 import { callTriggerWebhook, runWebhookLifecycle } from '../harness/waiting';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -31,6 +32,15 @@ async function triggerWorkflow(parameters: Record<string, unknown> = {}): Promis
 	const workflow = new Workflow({ id: `trigger-workflow-${contextCounter}`, name: 'Trigger', nodes, connections, active: true, nodeTypes });
 	const workflowData = { id: workflow.id, name: workflow.name, nodes, connections } as unknown as IWorkflowBase;
 	return { workflow, workflowData, mode: 'webhook', additionalData: createAdditionalData(String(contextCounter), workflow.id, credentialsHelper) };
+}
+
+/** The package as another n8n process loads it: its own copy of every module, so no memory is shared. */
+async function packageOfAnotherProcess(): Promise<NodeTypes> {
+	let nodeTypes: NodeTypes | undefined;
+	await jest.isolateModulesAsync(async () => {
+		({ nodeTypes } = await loadPackage(PACKAGE_DIR));
+	});
+	return nodeTypes!;
 }
 
 /** A webhook body as PiAPI sends it, for a task the fake ran (so its mask URL works). */
@@ -80,6 +90,16 @@ describe('PiAPI Trigger', () => {
 		expect(item.binary?.mask.fileName).toBe(`${String(body.data.task_id)}_mask.png`);
 	});
 
+	it('still emits the task when its mask cannot be downloaded, saying why', async () => {
+		const context = await triggerWorkflow({ options: { downloadMask: true } });
+		const body = await finishedTaskBody();
+		const missing = { ...body, data: { ...body.data, output: { image_url: `${fake.fileBaseUrl}/missing.png` } } };
+		const answer = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: missing });
+		const [item] = answer.run!.output('After');
+		expect(item.json).toMatchObject({ taskId: body.data.task_id, status: 'succeeded', maskDownloadError: 'Could not download the result file from PiAPI (HTTP 404)' });
+		expect(item.binary).toBeUndefined();
+	});
+
 	it.each([
 		['a wrong secret', { 'x-webhook-secret': 'guess' }],
 		['no secret', {}],
@@ -89,12 +109,26 @@ describe('PiAPI Trigger', () => {
 		expect(answer).toEqual({ status: 401, body: { message: 'Missing or wrong x-webhook-secret: the call was refused.' } });
 	});
 
-	it('starts the workflow once for a repeated delivery', async () => {
+	it('starts the workflow once for a repeated delivery, remembered in the static data n8n saves for the workflow', async () => {
+		// Each call loads the workflow as saved, as any n8n process would: only its static data carries over.
 		const context = await triggerWorkflow();
 		const body = await finishedTaskBody();
 		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
 		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
-		expect(first.run?.status).toBe('success');
+		expect([first.status, first.body, first.run?.output('After').length]).toEqual([200, { message: 'Received.' }, 1]);
+		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
+
+		const failedLater = { ...body, data: { ...body.data, status: 'failed' } };
+		const otherStatus = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body: failedLater });
+		expect(otherStatus.run?.output('After')).toHaveLength(1);
+	});
+
+	it('recognises a repeat that reaches another n8n process (queue mode: main and webhook processors)', async () => {
+		const context = await triggerWorkflow();
+		const body = await finishedTaskBody();
+		const first = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body });
+		expect(first.run?.output('After')).toHaveLength(1);
+		const again = await callTriggerWebhook(context, 'PiAPI Trigger', { headers: { 'x-webhook-secret': SECRET }, body }, await packageOfAnotherProcess());
 		expect(again).toEqual({ status: 200, body: { message: 'Ignored: this task was already delivered.' } });
 	});
 

@@ -1,17 +1,19 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { WorkflowRun } from '../harness/engine';
+import { runWorkflow, type RunOptions, type WorkflowJson, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, type WebhookAnswer } from '../harness/waiting';
 
 /**
  * The n8n address a fake vendor calls back in in-process tests: POST /webhook-waiting/<id>
  * resumes the waiting run registered for <id>, as n8n's waiting webhooks do. Resumed runs
- * replace the waiting one, so a later call finds the execution no longer waiting.
+ * replace the waiting one, so a later call finds the execution no longer waiting. A run started
+ * with `runUntilWaiting` is refused as running (409) until it is saved as waiting, as in n8n.
  */
 export class CallbackServer {
 	readonly answers: Array<WebhookAnswer & { executionId: string }> = [];
 	private readonly runs = new Map<string, WorkflowRun>();
+	private readonly running = new Set<string>();
 	private readonly resumed = new Map<string, Array<(run: WorkflowRun) => void>>();
 	private queue: Promise<unknown> = Promise.resolve();
 
@@ -31,6 +33,28 @@ export class CallbackServer {
 	/** Makes a waiting run reachable at its resume URL. */
 	register(run: WorkflowRun) {
 		this.runs.set(run.executionId, run);
+	}
+
+	/**
+	 * Runs a workflow with this server as n8n's address and registers it once it waits. n8n saves
+	 * an execution as waiting only after the node has returned, under load seconds later:
+	 * `saveDelayMs` holds the run in that state, where calls for it are refused as running.
+	 */
+	async runUntilWaiting(workflow: WorkflowJson, options: RunOptions = {}, saveDelayMs = 0): Promise<WorkflowRun> {
+		let executionId: string | undefined;
+		const run = await runWorkflow(workflow, {
+			...options,
+			baseUrl: this.baseUrl,
+			onStarted: (cancel, id) => {
+				executionId = id;
+				this.running.add(id);
+				options.onStarted?.(cancel, id);
+			},
+		});
+		if (saveDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, saveDelayMs));
+		if (executionId) this.running.delete(executionId);
+		if (run.status === 'waiting') this.register(run);
+		return run;
 	}
 
 	/** The run an execution became once resumed by a callback. */
@@ -56,6 +80,7 @@ export class CallbackServer {
 	}
 
 	private async deliver(executionId: string, request: IncomingMessage, body: Buffer): Promise<WebhookAnswer> {
+		if (this.running.has(executionId)) return { status: 409, body: { code: 409, message: `The execution "${executionId}" is running already.` } };
 		const run = this.runs.get(executionId);
 		if (!run) return { status: 404, body: { message: `The execution "${executionId}" does not exist.` } };
 		const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, String(value)]));

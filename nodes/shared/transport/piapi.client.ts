@@ -53,7 +53,8 @@ const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
 export class PiApiClient {
 	private constructor(
 		private readonly context: TransportContext,
-		private readonly baseUrl: string,
+		/** Where PiAPI's API is (credential). */
+		readonly baseUrl: string,
 		private readonly uploadBaseUrl: string,
 		private readonly timeoutMs: number,
 		/** The API key, only to scrub it from anything PiAPI sends back. */

@@ -1,0 +1,30 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { maskFromBytes } from '../shared/output';
+import { downloadFile } from '../shared/transport/download';
+
+/**
+ * The trigger's step in the execution its webhook started (n8n runs a node's `execute` with the
+ * webhook's items): adds a completed task's mask, when asked, on the process that runs the
+ * execution (a worker in queue mode), after PiAPI has had its answer.
+ */
+export async function emitTasks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const items = this.getInputData();
+	return [await Promise.all(items.map(async (item, itemIndex) => ({ ...(await withMask(this, item, options)), pairedItem: { item: itemIndex } })))];
+}
+
+async function withMask(context: IExecuteFunctions, item: INodeExecutionData, options: IDataObject): Promise<INodeExecutionData> {
+	const { json } = item;
+	const maskUrl = (json.results as Array<{ url?: string }> | undefined)?.find((result) => result.url)?.url;
+	if (!options.downloadMask || json.status !== 'succeeded' || !maskUrl) return { json };
+	try {
+		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
+		const mask = maskFromBytes(file.data, String(json.taskId));
+		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
+		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
+	} catch (error) {
+		// The task is still worth a run: say why the mask is missing instead of dropping it.
+		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
+	}
+}
