@@ -98,8 +98,8 @@ export class TaskTimeoutError extends VendorApiError {
  *   until the task reaches the typical duration, so the first finished task teaches the run.
  * - Every check that finds the task unfinished costs a long gap (SellerPic asks for a minute
  *   between checks of a task): the first check is placed where the task is likely done. While the
- *   run knows nothing, one task per run probes at a quarter of the typical duration, the others
- *   check at the typical duration.
+ *   run knows nothing, tasks check at the typical duration; where a miss costs more than that
+ *   (the minimum gap is longer), one task per run probes at a quarter of it.
  * Once the run has learned when tasks are done, a task's first check comes then. Later gaps
  * start at the minimum and double, so checks are never closer than the minimum nor further
  * apart than the poll interval. The first check comes no later than the poll interval unless
@@ -159,7 +159,11 @@ export class CheckSchedule {
 	}
 
 	private plannedFirstCheck() {
-		this.firstCheckAt ??= this.timings?.takeEarlyProbe() ? this.expected / 4 : this.expected;
+		if (this.firstCheckAt === undefined) {
+			// A probe pays off only where a miss costs more than waiting for the typical duration.
+			const probe = this.minGap > this.expected && this.timings?.takeEarlyProbe();
+			this.firstCheckAt = probe ? this.expected / 4 : this.expected;
+		}
 		return this.firstCheckAt;
 	}
 }

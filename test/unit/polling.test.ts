@@ -64,6 +64,11 @@ describe('CheckSchedule, where each unfinished check costs a long gap (SellerPic
 		expect(new CheckSchedule(SELLERPIC, new RunTimings(false)).nextDelay(0)).toBe(10_000);
 	});
 
+	it('does not probe where a miss costs no more than the typical duration (a Poll Interval lowered to it)', () => {
+		const lowered = { ...SELLERPIC, pollIntervalMs: 500 };
+		expect(checkAges(new CheckSchedule(lowered, new RunTimings(true)), 3)).toEqual([500, 1_000, 1_500]);
+	});
+
 	it('checks at once a task that waits for its first check when another task was found done younger', () => {
 		const timings = new RunTimings();
 		const waiting = new CheckSchedule(SELLERPIC, timings);
