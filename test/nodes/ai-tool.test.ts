@@ -9,6 +9,8 @@ import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { getEngine, PACKAGE_NAME, runWorkflow } from '../harness/engine';
+import { CallbackServer } from '../support/callback-server';
+import { eventually } from '../support/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-tool-0123456789';
@@ -69,9 +71,17 @@ describe('PiAPI Segment as a tool', () => {
 	});
 
 	it('still waits for the callback when it is not a tool', async () => {
-		const run = await runWorkflow(piApiWorkflow('piApiSegment', { waitMode: 'callback', maxWait: 60 }), { credentials: credentials() });
-		expect(run.status).toBe('waiting');
-		expect(fake.counters.creates).toBe(1);
+		fake.configure({ taskOutcome: () => 'never' });
+		const n8n = await CallbackServer.start();
+		try {
+			const run = await n8n.runUntilWaiting(piApiWorkflow('piApiSegment', { waitMode: 'callback', maxWait: 60 }), { credentials: credentials() });
+			expect(run.status).toBe('waiting');
+			expect(fake.counters.creates).toBe(1);
+			// Once waiting, the node checks in at its resume URL; n8n answers that the task still runs.
+			await eventually(() => n8n.answers.find((answer) => answer.executionId === run.executionId), 'the check-in', 10_000, 50);
+		} finally {
+			await n8n.close();
+		}
 	});
 });
 
