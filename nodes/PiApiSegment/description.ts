@@ -92,7 +92,8 @@ export const properties: INodeProperties[] = [
 		{
 			...pollInterval,
 			default: 5,
-			description: 'Least time between two status checks of one task. PiAPI documents no minimum; 5 seconds keeps the request count low.',
+			description:
+				'Longest time between two status checks of one task. Checks start every second, come when this run\'s tasks are usually done, and slow down to this while a task takes longer. PiAPI documents no minimum.',
 		},
 	]),
 	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [{ ...maxWait, default: 600 }]),
