@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { maxWait, pollInterval, vendor } from '../shared/common.descriptions';
+import { maxWait, pollInterval, vendor } from '../shared/parameters/common.descriptions';
 
 // One poll interval and max wait per vendor: SellerPic asks for 60 s between checks, while a
 // PiAPI segmentation is done in seconds. Same parameter names, so the node reads them alike.

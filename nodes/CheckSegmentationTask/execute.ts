@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { processItems } from '../shared/items';
-import { readVendor, readVendorId, readWaitOptions } from '../shared/parameters';
-import { waitForTask } from '../shared/polling';
-import { taskJson, type SegmentationTask, type Vendor } from '../shared/task';
-import { PiApiClient } from '../shared/transport/piapi.client';
-import { SellerPicClient } from '../shared/transport/sellerpic.client';
-import { withHint } from '../shared/vendor';
+import { processItems } from '../shared/runtime/items';
+import { readVendor, readVendorId, readWaitOptions } from '../shared/parameters/read';
+import { waitForTask } from '../shared/runtime/polling';
+import { taskJson, type SegmentationTask, type Vendor } from '../shared/task/model';
+import { PiApiClient } from '../vendors/piapi/client';
+import { SellerPicClient } from '../vendors/sellerpic/client';
+import { withHint } from '../shared/task/vendor';
 
 /** Status checks are cheap reads; waiting items mostly sleep. */
 const CONCURRENT_ITEMS = 10;

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { vendorCredentials } from '../shared/common.descriptions';
+import { vendorCredentials } from '../shared/parameters/common.descriptions';
 import { properties } from './description';
 import { executeGetSegmentationDownloadUrl } from './execute';
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { sellerPicFormatOptions, vendor } from '../shared/common.descriptions';
+import { sellerPicFormatOptions, vendor } from '../shared/parameters/common.descriptions';
 
 export const properties: INodeProperties[] = [
 	vendor,

@@ -1,9 +1,9 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { processItems } from '../shared/items';
-import { readVendor, requiredText } from '../shared/parameters';
-import { PiApiClient } from '../shared/transport/piapi.client';
-import { SellerPicClient } from '../shared/transport/sellerpic.client';
+import { processItems } from '../shared/runtime/items';
+import { readVendor, requiredText } from '../shared/parameters/read';
+import { PiApiClient } from '../vendors/piapi/client';
+import { SellerPicClient } from '../vendors/sellerpic/client';
 import { piApiResolver, sellerPicResolver, type Resolved } from './resolve';
 
 const CONCURRENT_ITEMS = 5;

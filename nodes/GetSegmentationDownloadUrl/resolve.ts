@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import { fileNameFromUrl } from '../shared/files';
+import { fileNameFromUrl } from '../shared/image/files';
 import { inspectImage, MIME_TYPES } from '../shared/image/inspect';
-import { readVendorId } from '../shared/parameters';
-import { missingResultError, resultUrls, succeededResultIds, taskFailedError, VENDOR_NAMES, type SegmentationTask } from '../shared/task';
-import type { PiApiClient } from '../shared/transport/piapi.client';
-import { isSellerPicFormat, SELLERPIC_FORMAT_MIME_TYPES, type SellerPicClient } from '../shared/transport/sellerpic.client';
-import { withHint } from '../shared/vendor';
+import { readVendorId } from '../shared/parameters/read';
+import { missingResultError, resultUrls, succeededResultIds, taskFailedError, VENDOR_NAMES, type SegmentationTask } from '../shared/task/model';
+import type { PiApiClient } from '../vendors/piapi/client';
+import { isSellerPicFormat, SELLERPIC_FORMAT_MIME_TYPES, type SellerPicClient } from '../vendors/sellerpic/client';
+import { withHint } from '../shared/task/vendor';
 
 export interface ResultFile {
 	resultId?: string;

@@ -7,20 +7,20 @@ import type {
 } from 'n8n-workflow';
 
 import { InputError, VendorApiError } from '../shared/errors';
-import { errorItem } from '../shared/items';
-import { readBinaryOutputOptions } from '../shared/output';
-import { readMaxWaitMs } from '../shared/parameters';
-import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
-import { formatSeconds } from '../shared/polling';
-import { runSegmentation } from '../shared/segment-run';
-import { cancellationError } from '../shared/sleep';
-import type { SegmentationTask } from '../shared/task';
-import { PiApiClient } from '../shared/transport/piapi.client';
-import { generateWebhookSecret, secretFingerprint } from '../shared/webhook-secret';
+import { errorItem } from '../shared/runtime/items';
+import { readBinaryOutputOptions } from '../shared/image/output';
+import { readMaxWaitMs } from '../shared/parameters/read';
+import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../vendors/piapi/webhook';
+import { formatSeconds } from '../shared/runtime/polling';
+import { runSegmentation } from '../shared/runtime/segment-run';
+import { cancellationError } from '../shared/runtime/sleep';
+import type { SegmentationTask } from '../shared/task/model';
+import { PiApiClient } from '../vendors/piapi/client';
+import { generateWebhookSecret, secretFingerprint } from '../shared/webhook/secret';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { checkInOnceWaiting, isCheckIn } from './check-in';
 import { completedResult, createdItem, runItemTask } from './item-task';
-import { readNodeContext, replaceQueuedInput } from './n8n-engine';
+import { readNodeContext, replaceQueuedInput } from '../shared/runtime/n8n-engine';
 import { assertPiApiCanCallBack } from './resume-url-reachability';
 
 /** Where the waiting node keeps what its callbacks need, in the execution's node context. */

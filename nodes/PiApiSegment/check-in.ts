@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { SECRET_HEADER } from '../shared/piapi-webhook';
-import { cancellableSleep } from '../shared/sleep';
+import { SECRET_HEADER } from '../vendors/piapi/webhook';
+import { cancellableSleep } from '../shared/runtime/sleep';
 import { parseJsonBody, sendHttp } from '../shared/transport/http';
 
 /**

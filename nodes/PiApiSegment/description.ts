@@ -10,7 +10,7 @@ import {
 	maxWait,
 	pollInterval,
 	waitForCompletion,
-} from '../shared/common.descriptions';
+} from '../shared/parameters/common.descriptions';
 
 /** PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan. */
 export const PIAPI_DEFAULT_CONCURRENCY = 5;

@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import { fileNameFromUrl, type FileData } from '../shared/files';
+import { fileNameFromUrl, type FileData } from '../shared/image/files';
 import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
 import { assertImageUrl, readBinaryImage } from '../shared/image/source';
-import { maskFromBytes } from '../shared/output';
-import { requiredText } from '../shared/parameters';
-import type { WaitOptions } from '../shared/polling';
-import { runTask, type SegmentRun } from '../shared/segment-run';
-import { missingResultError, resultUrls, taskFailedError, type SegmentationTask } from '../shared/task';
-import type { PiApiClient, PiApiTaskConfig } from '../shared/transport/piapi.client';
+import { maskFromBytes } from '../shared/image/output';
+import { requiredText } from '../shared/parameters/read';
+import type { WaitOptions } from '../shared/runtime/polling';
+import { runTask, type SegmentRun } from '../shared/runtime/segment-run';
+import { missingResultError, resultUrls, taskFailedError, type SegmentationTask } from '../shared/task/model';
+import type { PiApiClient, PiApiTaskConfig } from '../vendors/piapi/client';
 
 /*
  * What both wait modes do with an item: create its task (uploading the image if needed), and

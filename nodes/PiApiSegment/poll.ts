@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { readBinaryOutputOptions, segmentationItem } from '../shared/output';
-import { readWaitOptions } from '../shared/parameters';
-import type { WaitOptions } from '../shared/polling';
+import { readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
+import { readWaitOptions } from '../shared/parameters/read';
+import type { WaitOptions } from '../shared/runtime/polling';
 import { completedResult, createdItem, runItemTask, type Run } from './item-task';
 
 /** PiAPI documents no minimum between checks; one second keeps a late task from being polled hot. */

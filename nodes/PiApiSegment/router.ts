@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { processItems } from '../shared/items';
-import { runSegmentation } from '../shared/segment-run';
-import { notForToolsError, runsAsTool } from '../shared/tool-mode';
-import { PiApiClient } from '../shared/transport/piapi.client';
+import { processItems } from '../shared/runtime/items';
+import { runSegmentation } from '../shared/runtime/segment-run';
+import { notForToolsError, runsAsTool } from '../shared/runtime/tool-mode';
+import { PiApiClient } from '../vendors/piapi/client';
 import { waitForCallback } from './callback';
 import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { pollItem } from './poll';

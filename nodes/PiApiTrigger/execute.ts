@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { maskFromBytes } from '../shared/output';
+import { maskFromBytes } from '../shared/image/output';
 import { downloadFile } from '../shared/transport/download';
 
 /**

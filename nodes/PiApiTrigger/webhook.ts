@@ -1,8 +1,8 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../shared/piapi-webhook';
-import { taskJson, type SegmentationTask } from '../shared/task';
-import { secretFingerprint } from '../shared/webhook-secret';
+import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../vendors/piapi/webhook';
+import { taskJson, type SegmentationTask } from '../shared/task/model';
+import { secretFingerprint } from '../shared/webhook/secret';
 import { recordDelivery } from './delivery-record';
 
 /**

@@ -11,7 +11,7 @@ import {
 	pollInterval,
 	sellerPicFormatOptions,
 	waitForCompletion,
-} from '../shared/common.descriptions';
+} from '../shared/parameters/common.descriptions';
 
 /** SellerPic's limit of segmentation tasks per account at once (documented). */
 export const SELLERPIC_DEFAULT_CONCURRENCY = 5;

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import { maskFileName, type FileData } from '../shared/files';
+import { maskFileName, type FileData } from '../shared/image/files';
 import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, readBinaryImage } from '../shared/image/source';
-import { readBinaryOutputOptions, segmentationItem } from '../shared/output';
-import { readWaitOptions, requiredText } from '../shared/parameters';
-import { runSegmentation, runTask, type SegmentRun } from '../shared/segment-run';
-import { missingResultError, succeededResultIds, taskFailedError, type SegmentationTask } from '../shared/task';
-import { SELLERPIC_FORMAT_MIME_TYPES, SellerPicClient, type SellerPicDownloadFormat } from '../shared/transport/sellerpic.client';
+import { readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
+import { readWaitOptions, requiredText } from '../shared/parameters/read';
+import { runSegmentation, runTask, type SegmentRun } from '../shared/runtime/segment-run';
+import { missingResultError, succeededResultIds, taskFailedError, type SegmentationTask } from '../shared/task/model';
+import { SELLERPIC_FORMAT_MIME_TYPES, SellerPicClient, type SellerPicDownloadFormat } from '../vendors/sellerpic/client';
 import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
 
 /** Undocumented; a first check this long after creation finds most segmentations done. */

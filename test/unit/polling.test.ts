@@ -1,4 +1,4 @@
-import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/polling';
+import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/runtime/polling';
 
 /** PiAPI Segment's defaults: Poll Interval 5 s, 1 s between checks at least, tasks said to take about 5 s. */
 const PIAPI: WaitOptions = { pollIntervalMs: 5_000, minPollIntervalMs: 1_000, expectedDurationMs: 5_000, maxWaitMs: 600_000 };

@@ -1,5 +1,5 @@
 import { VendorApiError } from '../../nodes/shared/errors';
-import { IDEMPOTENT_RETRY, retryDelayMs, withRetries } from '../../nodes/shared/retry';
+import { IDEMPOTENT_RETRY, retryDelayMs, withRetries } from '../../nodes/shared/runtime/retry';
 import { retryAfterSeconds } from '../../nodes/shared/transport/http';
 
 const reply = (retryAfter?: string) => ({ status: 429, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, body: '' });

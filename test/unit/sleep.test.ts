@@ -2,7 +2,7 @@
  * The one wait of every node, on each shape of n8n-workflow a supported n8n has: sleepWithAbort
  * (1.98 to 2.33), sleep with a signal (2.34 on), and a sleep that ignores the signal.
  */
-type SleepModule = typeof import('../../nodes/shared/sleep');
+type SleepModule = typeof import('../../nodes/shared/runtime/sleep');
 
 /** The sleep module as it loads against an n8n-workflow that exports only these. */
 function loadWith(exports: Record<string, unknown>): SleepModule {

@@ -1,5 +1,5 @@
-import { combineResultStatuses, resultUrls, succeededResultIds, taskFailedError, type SegmentationTask } from '../../nodes/shared/task';
-import { vendorOfId } from '../../nodes/shared/vendor';
+import { combineResultStatuses, resultUrls, succeededResultIds, taskFailedError, type SegmentationTask } from '../../nodes/shared/task/model';
+import { vendorOfId } from '../../nodes/shared/task/vendor';
 
 describe('combineResultStatuses: a task is done only when every result is', () => {
 	it.each([

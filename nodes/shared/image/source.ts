@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError, VendorApiError } from '../errors';
-import { fileNameFromUrl, type FileData } from '../files';
-import { notForToolsError, runsAsTool } from '../tool-mode';
+import { fileNameFromUrl, type FileData } from './files';
+import { notForToolsError, runsAsTool } from '../runtime/tool-mode';
 import { sendHttp } from '../transport/http';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 

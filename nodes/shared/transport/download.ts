@@ -1,5 +1,5 @@
 import { UNEXPECTED_REPLY, VendorApiError } from '../errors';
-import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../runtime/retry';
 import { cancelSignal, DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp, type TransportContext } from './http';
 
 export interface DownloadedFile {

@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { SegmentationTask } from './task';
-import { toSegmentationTask } from './transport/piapi.client';
-import { secretMatchesFingerprint } from './webhook-secret';
+import type { SegmentationTask } from '../../shared/task/model';
+import { toSegmentationTask } from './client';
+import { secretMatchesFingerprint } from '../../shared/webhook/secret';
 
 /** PiAPI sends the secret it was given back, verbatim, in this header (no signature). */
 export const SECRET_HEADER = 'x-webhook-secret';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 /**
  * Whether the node runs as an AI agent's tool. n8n (1.x and 2.x) makes a tool of a `usableAsTool`

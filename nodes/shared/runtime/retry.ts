@@ -1,4 +1,4 @@
-import { VendorApiError } from './errors';
+import { VendorApiError } from '../errors';
 import { cancellableSleep } from './sleep';
 
 export interface RetryPolicy {

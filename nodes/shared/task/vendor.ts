@@ -1,5 +1,5 @@
-import { VendorApiError } from './errors';
-import type { Vendor } from './task';
+import { VendorApiError } from '../errors';
+import type { Vendor } from './model';
 
 const SELLERPIC_ID = /^\d{1,19}$/;
 const INT64_MAX = BigInt('9223372036854775807');

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from './errors';
-import type { WaitOptions } from './polling';
-import { VENDOR_NAMES, type Vendor } from './task';
-import { VENDOR_ID_EXAMPLES, vendorOfId } from './vendor';
+import { InputError } from '../errors';
+import type { WaitOptions } from '../runtime/polling';
+import { VENDOR_NAMES, type Vendor } from '../task/model';
+import { VENDOR_ID_EXAMPLES, vendorOfId } from '../task/vendor';
 
 /** Reads a required text parameter and trims it; empty means the user must fill it in. */
 export function requiredText(context: IExecuteFunctions, name: string, itemIndex: number, label: string, hint: string) {

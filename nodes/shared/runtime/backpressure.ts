@@ -1,7 +1,7 @@
-import { VendorApiError } from './errors';
+import { VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
 import { cancellableSleep } from './sleep';
-import { createdNothing } from './transport/outcome';
+import { createdNothing } from '../transport/outcome';
 
 const BACKPRESSURE_POLICY = { attempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 15_000 };
 

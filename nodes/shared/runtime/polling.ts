@@ -1,6 +1,6 @@
-import { VendorApiError } from './errors';
+import { VendorApiError } from '../errors';
 import { cancellableSleep, cancellationError } from './sleep';
-import { VENDOR_NAMES, type SegmentationTask } from './task';
+import { VENDOR_NAMES, type SegmentationTask } from '../task/model';
 
 export interface WaitOptions {
 	/** The longest gap between two status checks of one task (the user's Poll Interval). */

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { VendorApiError } from '../errors';
-import type { FileData } from '../files';
-import { MIME_TYPES } from '../image/inspect';
-import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
-import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../task';
-import { downloadFile, type DownloadedFile } from './download';
-import { FILE_TIMEOUT_FACTOR, joinUrl, sendHttp, timeoutFromCredential, type HttpCall, type HttpReply } from './http';
-import { outcomeUnknown } from './outcome';
-import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from './replies';
+import { VendorApiError } from '../../shared/errors';
+import type { FileData } from '../../shared/image/files';
+import { MIME_TYPES } from '../../shared/image/inspect';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
+import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
+import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
+import { FILE_TIMEOUT_FACTOR, joinUrl, sendHttp, timeoutFromCredential, type HttpCall, type HttpReply } from '../../shared/transport/http';
+import { outcomeUnknown } from '../../shared/transport/outcome';
+import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
 
 const VENDOR = 'SellerPic';
 const CREDENTIAL_TYPE = 'sellerPicApi';

@@ -1,7 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { maskFileName, type FileData } from './files';
-import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './image/inspect';
+import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 
 /** A downloaded mask as a file: the bytes decide its format (PNG if unknown); named after the source image. */
 export function maskFromBytes(data: Buffer, sourceName: string | undefined): FileData {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { VendorApiError } from './errors';
+import { VendorApiError } from '../errors';
 
 export type Vendor = 'sellerpic' | 'piapi';
 

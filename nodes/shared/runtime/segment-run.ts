@@ -4,7 +4,7 @@ import { createWhenCapacity } from './backpressure';
 import { Semaphore } from './concurrency';
 import { processItems } from './items';
 import { RunTimings, waitForTask, type WaitOptions } from './polling';
-import type { SegmentationTask } from './task';
+import type { SegmentationTask } from '../task/model';
 
 /** What the items of one Segment node run share: the vendor client and the limits on work in flight. */
 export interface SegmentRun<Client> {

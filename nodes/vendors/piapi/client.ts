@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { VendorApiError } from '../errors';
-import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../retry';
-import { isDone, type SegmentationTask, type TaskStatus } from '../task';
-import { downloadFile, type DownloadedFile } from './download';
+import { VendorApiError } from '../../shared/errors';
+import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
+import { isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
+import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
 import {
 	cancelSignal,
 	FILE_TIMEOUT_FACTOR,
@@ -13,9 +13,9 @@ import {
 	type HttpCall,
 	type HttpReply,
 	type TransportContext,
-} from './http';
-import { outcomeUnknown } from './outcome';
-import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from './replies';
+} from '../../shared/transport/http';
+import { outcomeUnknown } from '../../shared/transport/outcome';
+import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
 
 const VENDOR = 'PiAPI';
 const CREDENTIAL_TYPE = 'piApiApi';

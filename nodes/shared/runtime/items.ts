@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { forEachConcurrently } from './concurrency';
-import { InputError, VendorApiError } from './errors';
+import { InputError, VendorApiError } from '../errors';
 
 /** Errors are built for a node, whether it runs or answers a webhook. */
 type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
