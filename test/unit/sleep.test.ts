@@ -9,7 +9,7 @@ function loadWith(exports: Record<string, unknown>): SleepModule {
 	let loaded: SleepModule | undefined;
 	jest.isolateModules(() => {
 		jest.doMock('n8n-workflow', () => exports);
-		loaded = jest.requireActual<SleepModule>('../../nodes/shared/sleep');
+		loaded = jest.requireActual<SleepModule>('../../nodes/shared/runtime/sleep');
 	});
 	jest.dontMock('n8n-workflow');
 	return loaded!;
