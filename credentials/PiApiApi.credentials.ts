@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { PIAPI_BASE_URL, PIAPI_UPLOAD_BASE_URL } from '../nodes/vendors/piapi/profile';
+
 export class PiApiApi implements ICredentialType {
 	name = 'piApiApi';
 
@@ -29,14 +31,14 @@ export class PiApiApi implements ICredentialType {
 			displayName: 'API Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.piapi.ai',
+			default: PIAPI_BASE_URL,
 			description: 'Change only to reach PiAPI through a proxy or a test server',
 		},
 		{
 			displayName: 'Upload Base URL',
 			name: 'uploadBaseUrl',
 			type: 'string',
-			default: 'https://upload.theapi.app',
+			default: PIAPI_UPLOAD_BASE_URL,
 			description:
 				'Host of PiAPI\'s file upload, used to turn a binary image into a URL. Change only for a proxy or a test server.',
 		},

@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { SELLERPIC_BASE_URL } from '../nodes/vendors/sellerpic/profile';
+
 export class SellerPicApi implements ICredentialType {
 	name = 'sellerPicApi';
 
@@ -29,7 +31,7 @@ export class SellerPicApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.sellerpic.ai',
+			default: SELLERPIC_BASE_URL,
 			description: 'Change only to reach SellerPic through a proxy or a test server',
 		},
 		{

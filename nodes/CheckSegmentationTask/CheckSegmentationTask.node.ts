@@ -6,9 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { vendorCredentials } from '../shared/parameters/common.descriptions';
-import { properties } from './description';
-import { executeCheckSegmentationTask } from './execute';
+import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
+import { VENDORS } from '../vendors/registry';
+import { checkTaskAsTool, checkTaskProperties } from './description';
+import { checkSegmentationTasks } from './execute';
 
 export class CheckSegmentationTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,19 +17,19 @@ export class CheckSegmentationTask implements INodeType {
 		name: 'checkSegmentationTask',
 		icon: { light: 'file:segmentation.svg', dark: 'file:segmentation.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{($parameter["vendor"] === "piapi" ? "PiAPI" : "SellerPic") + ($parameter["waitUntilDone"] ? ", wait until done" : "")}}',
-		description:
-			'Get the status of a SellerPic or PiAPI segmentation task by its task ID (SellerPic IDs are numbers, PiAPI IDs are UUIDs). Returns status (queued, running, succeeded or failed), done, and error when the task failed, in one shape for both vendors. Takes about a second, or until the task is done with Wait Until Done.',
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: vendorSubtitle(VENDORS, '($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : "")'),
+		description: 'Get the status of a segmentation task by its task ID',
 		defaults: { name: 'Check Segmentation Task' },
-		usableAsTool: true,
+		usableAsTool: checkTaskAsTool(VENDORS),
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: vendorCredentials,
-		properties,
+		credentials: vendorCredentials(VENDORS),
+		properties: checkTaskProperties(VENDORS),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeCheckSegmentationTask.call(this);
+		return await checkSegmentationTasks(this, VENDORS);
 	}
 }

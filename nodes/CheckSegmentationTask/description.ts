@@ -1,43 +1,72 @@
-import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDisplayOptions, type INodeProperties, type UsableAsToolDescription } from 'n8n-workflow';
 
-import { maxWait, pollInterval, vendor } from '../shared/parameters/common.descriptions';
+import { forVendor, maxWaitFor, pollIntervalFor, vendorPicker, waitForCompletion } from '../shared/parameters/common.descriptions';
+import { vendorNames, type TaskVendor } from '../shared/task/vendor';
 
-// One poll interval and max wait per vendor: SellerPic asks for 60 s between checks, while a
-// PiAPI segmentation is done in seconds. Same parameter names, so the node reads them alike.
-export const properties: INodeProperties[] = [
-	vendor,
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.taskId }}',
-		description:
-			'The ID of the task, as returned by SellerPic Segment or PiAPI Segment. SellerPic task IDs are numbers, PiAPI task IDs are UUIDs.',
-	},
-	{
-		displayName: 'Wait Until Done',
-		name: 'waitUntilDone',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.',
-	},
-	...updateDisplayOptions({ show: { waitUntilDone: [true], vendor: ['sellerpic'] } }, [
+/**
+ * Check Segmentation Task's parameters for the vendors it serves. Poll Interval and Max Wait
+ * are each vendor's own, as on its Segment node. Version 1 called Wait for Completion "Wait
+ * Until Done" (waitUntilDone).
+ */
+export function checkTaskProperties(vendors: readonly TaskVendor[]): INodeProperties[] {
+	const waitFields = (vendor: TaskVendor, waitSwitch: 'waitForCompletion' | 'waitUntilDone', version: IDisplayOptions['show']) =>
+		updateDisplayOptions(forVendor(vendors, vendor, { ...version, [waitSwitch]: [true] }), [
+			pollIntervalFor(vendor.polling),
+			maxWaitFor(vendor.polling),
+		]);
+	return [
 		{
-			...pollInterval,
-			default: 60,
-			description:
-				'Least time between two status checks of one task. SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Check',
+					value: 'check',
+					action: 'Check a segmentation task',
+					description: 'Get the status of a task, and wait until it is done if asked',
+				},
+			],
+			default: 'check',
 		},
-		{ ...maxWait, default: 900 },
-	]),
-	...updateDisplayOptions({ show: { waitUntilDone: [true], vendor: ['piapi'] } }, [
+		...(vendors.length > 1 ? [vendorPicker(vendors)] : []),
 		{
-			...pollInterval,
-			default: 5,
-			description: 'Least time between two status checks of one task. PiAPI segmentations usually take a few seconds.',
+			displayName: 'Task ID',
+			name: 'taskId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. {{ $json.taskId }}',
+			description: `The ID of the task as its Segment node returned it: ${vendors.map(({ idExample }) => idExample).join('; ')}`,
 		},
-		{ ...maxWait, default: 600 },
-	]),
-];
+		{
+			...waitForCompletion,
+			default: false,
+			description: 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.',
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+		},
+		{
+			displayName: 'Wait Until Done',
+			name: 'waitUntilDone',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.',
+			displayOptions: { show: { '@version': [1] } },
+		},
+		...vendors.flatMap((vendor) => [
+			...waitFields(vendor, 'waitForCompletion', { '@version': [{ _cnd: { gte: 1.1 } }] }),
+			...waitFields(vendor, 'waitUntilDone', { '@version': [1] }),
+		]),
+	];
+}
+
+/** What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes. */
+export function checkTaskAsTool(vendors: readonly TaskVendor[]): UsableAsToolDescription {
+	const ids = vendors.map(({ idExample }) => idExample).join('; ');
+	return {
+		replacements: {
+			description: `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). Returns status (queued, running, succeeded or failed), done, and error when the task failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or until the task is done with Wait for Completion.`,
+		},
+	};
+}

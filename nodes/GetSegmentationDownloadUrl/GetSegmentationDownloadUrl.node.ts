@@ -6,9 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { vendorCredentials } from '../shared/parameters/common.descriptions';
-import { properties } from './description';
-import { executeGetSegmentationDownloadUrl } from './execute';
+import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
+import { VENDORS } from '../vendors/registry';
+import { downloadUrlAsTool, downloadUrlProperties } from './description';
+import { getSegmentationDownloadUrls } from './execute';
 
 export class GetSegmentationDownloadUrl implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,20 +17,19 @@ export class GetSegmentationDownloadUrl implements INodeType {
 		name: 'getSegmentationDownloadUrl',
 		icon: { light: 'file:segmentation.svg', dark: 'file:segmentation.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle:
-			'={{$parameter["vendor"] === "piapi" ? "PiAPI task" : "SellerPic " + ($parameter["idType"] === "taskId" ? "task" : "result") + ", " + $parameter["format"]}}',
-		description:
-			'Get the download URL of a finished SellerPic or PiAPI segmentation by task ID or result ID, and optionally the file itself. Returns the mask URL in url (every result in files); the link needs no API key and lasts 12 hours at SellerPic, about 3 days at PiAPI. Takes about a second.',
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: vendorSubtitle(VENDORS, '($parameter["idType"] === "taskId" ? " task" : $parameter["idType"] ? " result" : " task")'),
+		description: "Get the download link of a finished segmentation's mask, and the file if asked",
 		defaults: { name: 'Get Segmentation Download URL' },
-		usableAsTool: true,
+		usableAsTool: downloadUrlAsTool(VENDORS),
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: vendorCredentials,
-		properties,
+		credentials: vendorCredentials(VENDORS),
+		properties: downloadUrlProperties(VENDORS),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeGetSegmentationDownloadUrl.call(this);
+		return await getSegmentationDownloadUrls(this, VENDORS);
 	}
 }

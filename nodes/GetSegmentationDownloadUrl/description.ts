@@ -1,73 +1,73 @@
-import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties, type UsableAsToolDescription } from 'n8n-workflow';
 
-import { sellerPicFormatOptions, vendor } from '../shared/parameters/common.descriptions';
+import { downloadMask, forVendor, maskBinaryField, vendorPicker } from '../shared/parameters/common.descriptions';
+import { vendorNames, type TaskVendor } from '../shared/task/vendor';
 
-export const properties: INodeProperties[] = [
-	vendor,
-	...updateDisplayOptions({ show: { vendor: ['sellerpic'] } }, [
+const MASK_FIELD_DESCRIPTION =
+	'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.';
+
+/**
+ * Get Segmentation Download URL's parameters for the vendors it serves: each vendor's own way to
+ * name a result, then whether to download it. Version 1 called Download Mask "Download File"
+ * (download) and Mask Binary Field "Put Output File in Field" (binaryPropertyName), the name the
+ * Segment nodes use for their input.
+ */
+export function downloadUrlProperties(vendors: readonly TaskVendor[]): INodeProperties[] {
+	const version1 = { '@version': [1] };
+	const current = { '@version': [{ _cnd: { gte: 1.1 } }] };
+	return [
 		{
-			displayName: 'ID Type',
-			name: 'idType',
+			displayName: 'Operation',
+			name: 'operation',
 			type: 'options',
+			noDataExpression: true,
 			options: [
-				{ name: 'Result ID', value: 'resultId', description: 'One result of a task (from SellerPic Segment or Check Segmentation Task)' },
-				{ name: 'Task ID', value: 'taskId', description: 'A task: every result that succeeded is returned' },
+				{
+					name: 'Get Download URL',
+					value: 'get',
+					action: 'Get a download URL',
+					description: "Get the link to a finished task's mask, and the file if asked",
+				},
 			],
-			default: 'resultId',
-			description: 'Whether ID is a result ID (resultIds[0] of SellerPic Segment) or a task ID (taskId)',
+			default: 'get',
 		},
+		...(vendors.length > 1 ? [vendorPicker(vendors)] : []),
+		...vendors.flatMap((vendor) => updateDisplayOptions(forVendor(vendors, vendor), vendor.downloadUrl.properties)),
 		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. {{ $json.resultIds[0] }}',
-			description: 'The SellerPic result ID or task ID, as set in ID Type',
+			...downloadMask,
+			default: false,
+			description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
+			displayOptions: { show: current },
 		},
+		...updateDisplayOptions({ show: { ...current, downloadMask: [true] } }, [
+			{ ...maskBinaryField, description: MASK_FIELD_DESCRIPTION },
+		]),
 		{
-			displayName: 'Format',
-			name: 'format',
-			type: 'options',
-			options: sellerPicFormatOptions,
-			default: 'png',
-			description: 'File format SellerPic converts the result to',
-		},
-		{
-			displayName: 'UHD',
-			name: 'uhd',
+			displayName: 'Download File',
+			name: 'download',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to ask for the high-resolution file (up to 4096 px on the long side)',
+			description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
+			displayOptions: { show: version1 },
 		},
-	]),
-	...updateDisplayOptions({ show: { vendor: ['piapi'] } }, [
-		{
-			displayName: 'Task ID',
-			name: 'id',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. {{ $json.taskId }}',
-			description: 'The ID of a completed PiAPI segmentation task (a UUID)',
+		...updateDisplayOptions({ show: { ...version1, download: [true] } }, [
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'mask',
+				required: true,
+				description: MASK_FIELD_DESCRIPTION,
+			},
+		]),
+	];
+}
+
+/** What an AI agent's model reads about the tool. */
+export function downloadUrlAsTool(vendors: readonly TaskVendor[]): UsableAsToolDescription {
+	return {
+		replacements: {
+			description: `Get the download URL of a finished ${vendorNames(vendors)} segmentation by task ID or result ID, and optionally the file itself. Returns the mask URL in url (every result in files); the link needs no API key and lasts ${vendors.map(({ name, linkLifetime }) => `${linkLifetime} at ${name}`).join(', ')}. Takes about a second.`,
 		},
-	]),
-	{
-		displayName: 'Download File',
-		name: 'download',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
-	},
-	...updateDisplayOptions({ show: { download: [true] } }, [
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'mask',
-			required: true,
-			description:
-				'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.',
-		},
-	]),
-];
+	};
+}

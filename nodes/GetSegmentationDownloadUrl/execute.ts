@@ -1,23 +1,25 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { readVendor, requiredText, versionedName } from '../shared/parameters/read';
 import { processItems } from '../shared/runtime/items';
-import { readVendor, requiredText } from '../shared/parameters/read';
-import { PiApiClient } from '../vendors/piapi/client';
-import { SellerPicClient } from '../vendors/sellerpic/client';
-import { piApiResolver, sellerPicResolver, type Resolved } from './resolve';
+import type { Resolved } from '../shared/task/download-url';
+import type { TaskVendor } from '../shared/task/vendor';
 
 const CONCURRENT_ITEMS = 5;
 
-export async function executeGetSegmentationDownloadUrl(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resolve =
-		readVendor(this) === 'sellerpic' ? sellerPicResolver(await SellerPicClient.create(this)) : piApiResolver(await PiApiClient.create(this));
+const FIELD_LABELS: Record<string, string> = { maskBinaryField: 'Mask Binary Field', binaryPropertyName: 'Put Output File in Field' };
+
+export async function getSegmentationDownloadUrls(context: IExecuteFunctions, vendors: readonly TaskVendor[]): Promise<INodeExecutionData[][]> {
+	const resolve = await readVendor(context, vendors).downloadUrl.resolver(context, vendors);
+	const downloadSwitch = versionedName(context, 'downloadMask', { version: 1.1, name: 'download' });
+	const fieldName = versionedName(context, 'maskBinaryField', { version: 1.1, name: 'binaryPropertyName' });
 	return [
-		await processItems(this, CONCURRENT_ITEMS, async (itemIndex) => {
-			const download = this.getNodeParameter('download', itemIndex, false) === true;
+		await processItems(context, CONCURRENT_ITEMS, async (itemIndex) => {
+			const download = context.getNodeParameter(downloadSwitch, itemIndex, false) === true;
 			const field = download
-				? requiredText(this, 'binaryPropertyName', itemIndex, 'Put Output File in Field', 'Name the binary field for the file, for example "mask".')
+				? requiredText(context, fieldName, itemIndex, FIELD_LABELS[fieldName], 'Name the binary field for the file, for example "mask".')
 				: '';
-			return [await outputItem(this, await resolve(this, itemIndex, download), field)];
+			return [await outputItem(context, await resolve(context, itemIndex, download), field)];
 		}),
 	];
 }

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { piApiProfile } from '../vendors/piapi/profile';
 import { resumeFromCallback } from './callback';
 import { properties } from './description';
 import { route } from './router';
@@ -20,13 +21,18 @@ export class PiApiSegment implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"segment: " + $parameter["prompt"]}}',
-		description:
-			'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
+		description: 'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white mask',
 		defaults: { name: 'PiAPI Segment' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				// What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes.
+				description:
+					'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'piApiApi', required: true }],
+		credentials: [{ name: piApiProfile.credentialType, required: true }],
 		// Wait Mode "Webhook Callback": PiAPI calls this execution's resume URL.
 		webhooks: [{ name: 'default', httpMethod: 'POST', path: '', restartWebhook: true, isFullPath: true, responseMode: 'onReceived' }],
 		waitingNodeTooltip: 'Waiting for PiAPI to call back when the segmentation tasks are done',

@@ -8,16 +8,17 @@ import type {
 
 import { InputError, VendorApiError } from '../shared/errors';
 import { errorItem } from '../shared/runtime/items';
-import { readBinaryOutputOptions } from '../shared/image/output';
+import { inputBinary, readBinaryOutputOptions } from '../shared/image/output';
 import { readMaxWaitMs } from '../shared/parameters/read';
 import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../vendors/piapi/webhook';
-import { formatSeconds } from '../shared/runtime/polling';
+import { formatSeconds, maxWaitDetails } from '../shared/runtime/polling';
 import { runSegmentation } from '../shared/runtime/segment-run';
 import { cancellationError } from '../shared/runtime/sleep';
 import type { SegmentationTask } from '../shared/task/model';
+import { isHttpUrl } from '../shared/transport/url';
 import { PiApiClient } from '../vendors/piapi/client';
+import { piApiProfile } from '../vendors/piapi/profile';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook/secret';
-import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { checkInOnceWaiting, isCheckIn } from './check-in';
 import { completedResult, createdItem, runItemTask } from './item-task';
 import { readNodeContext, replaceQueuedInput } from '../shared/runtime/n8n-engine';
@@ -27,7 +28,10 @@ import { assertPiApiCanCallBack } from './resume-url-reachability';
 const STATE_KEY = 'piApiCallback';
 
 interface WaitingItem {
-	/** The item as created (or its error item, when it failed before a task existed). */
+	/**
+	 * The item as created, with the input's binary files when Keep Input Binary is on (n8n keeps
+	 * the files of a waiting execution), or its error item when it failed before a task existed.
+	 */
 	item: INodeExecutionData;
 	taskId?: string;
 	sourceName?: string;
@@ -53,18 +57,19 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	const maxWaitMs = readMaxWaitMs(context, 0);
 	const secret = generateWebhookSecret();
 	const callback = { endpoint: resumeUrl(context), secret };
+	const options = readBinaryOutputOptions(context.getNodeParameter('options', 0, {}) as IDataObject);
 	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
-	const [created] = await runSegmentation(context, client, PIAPI_DEFAULT_CONCURRENCY, async (run, itemIndex) => {
+	const [created] = await runSegmentation(context, client, piApiProfile.polling.maxConcurrentTasks, async (run, itemIndex) => {
 		assertPiApiCanCallBack(callback.endpoint, client.baseUrl);
 		const itemTask = await runItemTask(run, itemIndex, { callback });
 		tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
-		return createdItem(itemTask);
+		const binary = inputBinary(context, itemIndex, options);
+		return Object.keys(binary).length ? { ...createdItem(itemTask), binary } : createdItem(itemTask);
 	});
 	// One output per input item, in order and paired; failed items are error items without a task.
 	const items: WaitingItem[] = created.map((item, itemIndex) => (item.json.error === undefined ? { item, ...tasks[itemIndex] } : { item }));
 	if (!items.some((waiting) => waiting.taskId)) return [created];
 
-	const options = readBinaryOutputOptions(context.getNodeParameter('options', 0, {}) as IDataObject);
 	const state: CallbackState = {
 		secretFingerprint: secretFingerprint(secret),
 		maxWaitMs,
@@ -90,7 +95,7 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 /** This execution's resume URL, with the token n8n checks before it lets a call through. */
 function resumeUrl(context: IExecuteFunctions): string {
 	const { resumeUrl: url } = context.getWorkflowDataProxy(0).$execution as { resumeUrl?: unknown };
-	if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
+	if (typeof url !== 'string' || !isHttpUrl(url)) {
 		throw new InputError('n8n gave no resume URL for this execution', 'Use Wait Mode "Poll" here: callback mode needs an n8n that runs webhooks.');
 	}
 	return url;
@@ -100,12 +105,7 @@ function timedOutItem(context: IExecuteFunctions, state: CallbackState, waiting:
 	if (!waiting.taskId) return waiting.item;
 	const error = new VendorApiError(
 		`PiAPI had not reported every task of this node done within Max Wait (${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task ${waiting.taskId}`,
-		{
-			vendor: 'PiAPI',
-			vendorCode: 'MAX_WAIT_EXCEEDED',
-			taskId: waiting.taskId,
-			hint: `The task may still finish at PiAPI. Get its result with Check Segmentation Task (task id ${waiting.taskId}), or raise Max Wait.`,
-		},
+		maxWaitDetails(piApiProfile.name, waiting.taskId),
 	);
 	return errorItem(context, error, itemIndex);
 }
@@ -183,9 +183,9 @@ async function resumedItem(
 	try {
 		const result = await completedResult(client, task, waiting.sourceName, state.downloadMask);
 		const json = { ...waiting.item.json, ...result.fields };
-		if (!result.mask) return { json, pairedItem };
-		const binary = await context.helpers.prepareBinaryData(result.mask.data, result.mask.fileName, result.mask.mimeType);
-		return { json, binary: { [state.maskBinaryField]: binary }, pairedItem };
+		const binary = { ...waiting.item.binary };
+		if (result.mask) binary[state.maskBinaryField] = await context.helpers.prepareBinaryData(result.mask.data, result.mask.fileName, result.mask.mimeType);
+		return Object.keys(binary).length ? { json, binary, pairedItem } : { json, pairedItem };
 	} catch (error) {
 		return errorItem(context, error, itemIndex);
 	}

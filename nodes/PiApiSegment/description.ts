@@ -6,16 +6,31 @@ import {
 	inputBinaryField,
 	keepInputBinary,
 	maskBinaryField,
-	maxConcurrentTasks,
-	maxWait,
-	pollInterval,
+	maxConcurrentTasksFor,
+	maxWaitFor,
+	pollIntervalFor,
 	waitForCompletion,
 } from '../shared/parameters/common.descriptions';
+import { piApiProfile } from '../vendors/piapi/profile';
 
-/** PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan. */
-export const PIAPI_DEFAULT_CONCURRENCY = 5;
+const { polling } = piApiProfile;
 
 export const properties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Segment',
+				value: 'segment',
+				action: 'Segment an image by prompt',
+				description: 'Cut the objects a prompt names out of an image',
+			},
+		],
+		default: 'segment',
+	},
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',
@@ -89,14 +104,9 @@ export const properties: INodeProperties[] = [
 		},
 	]),
 	...updateDisplayOptions({ show: { waitForCompletion: [true], waitMode: ['poll'] } }, [
-		{
-			...pollInterval,
-			default: 5,
-			description:
-				'Longest time between two status checks of one task. Checks start every second, come when this run\'s tasks are usually done, and slow down to this while a task takes longer. PiAPI documents no minimum.',
-		},
+		pollIntervalFor(polling),
 	]),
-	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [{ ...maxWait, default: 600 }]),
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [maxWaitFor(polling)]),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -107,11 +117,7 @@ export const properties: INodeProperties[] = [
 			downloadMask,
 			maskBinaryField,
 			keepInputBinary,
-			{
-				...maxConcurrentTasks,
-				default: PIAPI_DEFAULT_CONCURRENCY,
-				description: 'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.',
-			},
+			maxConcurrentTasksFor(polling),
 			{
 				displayName: 'Service Mode',
 				name: 'serviceMode',

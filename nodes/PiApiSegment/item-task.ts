@@ -2,14 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { InputError } from '../shared/errors';
 import { fileNameFromUrl, type FileData } from '../shared/image/files';
-import { checkImage, PIAPI_UPLOAD_LIMITS } from '../shared/image/limits';
+import { checkImage } from '../shared/image/limits';
 import { assertImageUrl, readBinaryImage } from '../shared/image/source';
 import { maskFromBytes } from '../shared/image/output';
 import { requiredText } from '../shared/parameters/read';
 import type { WaitOptions } from '../shared/runtime/polling';
 import { runTask, type SegmentRun } from '../shared/runtime/segment-run';
 import { missingResultError, resultUrls, taskFailedError, type SegmentationTask } from '../shared/task/model';
+import { isHttpUrl } from '../shared/transport/url';
 import type { PiApiClient, PiApiTaskConfig } from '../vendors/piapi/client';
+import { PIAPI_UPLOAD_LIMITS, piApiProfile } from '../vendors/piapi/profile';
 
 /*
  * What both wait modes do with an item: create its task (uploading the image if needed), and
@@ -54,7 +56,7 @@ export async function runItemTask(run: Run, itemIndex: number, waiting: TaskWait
 	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
 	const create = async () => await client.createSegmentTask({ image: image.url, ...request }, config);
 	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waiting.waitOptions);
-	return { task, baseJson: { vendor: 'piapi', imageUrl: image.url, ...request }, sourceName: image.sourceName };
+	return { task, baseJson: { vendor: piApiProfile.id, imageUrl: image.url, ...request }, sourceName: image.sourceName };
 }
 
 /** The item of a task that was created but not waited for. */
@@ -64,7 +66,7 @@ export function createdItem({ task, baseJson }: ItemTask): INodeExecutionData {
 
 /** The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task throws. */
 export async function completedResult(client: PiApiClient, task: SegmentationTask, sourceName: string | undefined, downloadMask: boolean) {
-	if (task.status === 'failed') throw taskFailedError(task);
+	if (task.status === 'failed') throw taskFailedError(task, piApiProfile.hints.taskFailed);
 	const maskUrls = resultUrls(task);
 	if (!maskUrls.length) throw missingResultError(task, 'mask URL');
 	let mask: FileData | undefined;
@@ -94,7 +96,7 @@ function readTaskConfig(options: IDataObject): PiApiTaskConfig {
 	if (options.serviceMode) config.serviceMode = String(options.serviceMode);
 	const endpoint = String(options.webhookEndpoint ?? '').trim();
 	if (endpoint) {
-		if (!/^https?:\/\//i.test(endpoint)) {
+		if (!isHttpUrl(endpoint)) {
 			throw new InputError(`The Webhook URL must start with http:// or https:// (got "${endpoint}")`, 'Give the full URL PiAPI should call.');
 		}
 		config.webhook = { endpoint, secret: String(options.webhookSecret ?? '') };

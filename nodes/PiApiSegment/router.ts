@@ -4,8 +4,8 @@ import { processItems } from '../shared/runtime/items';
 import { runSegmentation } from '../shared/runtime/segment-run';
 import { notForToolsError, runsAsTool } from '../shared/runtime/tool-mode';
 import { PiApiClient } from '../vendors/piapi/client';
+import { piApiProfile } from '../vendors/piapi/profile';
 import { waitForCallback } from './callback';
-import { PIAPI_DEFAULT_CONCURRENCY } from './description';
 import { pollItem } from './poll';
 
 /** Runs PiAPI Segment in the wait mode the node is set to. */
@@ -14,7 +14,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (callback && runsAsTool(this)) return [await processItems(this, 1, refuseCallbackAsTool)];
 	const client = await PiApiClient.create(this);
 	if (callback) return await waitForCallback(this, client);
-	return await runSegmentation(this, client, PIAPI_DEFAULT_CONCURRENCY, pollItem);
+	return await runSegmentation(this, client, piApiProfile.polling.maxConcurrentTasks, pollItem);
 }
 
 /** Every item fails: an agent waits for its tool's answer, and callback mode would pause the execution instead. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { maskFromBytes } from '../shared/image/output';
-import { downloadFile } from '../shared/transport/download';
+import { downloadPiApiResult } from '../vendors/piapi/client';
 
 /**
  * The trigger's step in the execution its webhook started (n8n runs a node's `execute` with the
@@ -19,7 +19,7 @@ async function withMask(context: IExecuteFunctions, item: INodeExecutionData, op
 	const maskUrl = (json.results as Array<{ url?: string }> | undefined)?.find((result) => result.url)?.url;
 	if (!options.downloadMask || json.status !== 'succeeded' || !maskUrl) return { json };
 	try {
-		const file = await downloadFile(context, 'PiAPI', maskUrl, { expiredHint: 'PiAPI keeps results about 3 days.' });
+		const file = await downloadPiApiResult(context, maskUrl);
 		const mask = maskFromBytes(file.data, String(json.taskId));
 		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
 		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { sellerPicProfile } from '../vendors/sellerpic/profile';
 import { properties } from './description';
 import { executeSellerPicSegment } from './execute';
 
@@ -15,15 +16,21 @@ export class SellerPicSegment implements INodeType {
 		name: 'sellerPicSegment',
 		icon: { light: 'file:sellerpic.svg', dark: 'file:sellerpic.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{"by " + $parameter["mode"] + ($parameter["mode"] === "prompt" ? ": " + $parameter["prompt"] : "")}}',
-		description:
-			'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: '={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by prompt: " + $parameter["prompt"]}}',
+		description: 'Cut an object out of a product photo with SellerPic and get its black-and-white mask',
 		defaults: { name: 'SellerPic Segment' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				// What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes.
+				description:
+					'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sellerPicApi', required: true }],
+		credentials: [{ name: sellerPicProfile.credentialType, required: true }],
 		properties,
 	};
 

@@ -6,58 +6,86 @@ import {
 	inputBinaryField,
 	keepInputBinary,
 	maskBinaryField,
-	maxConcurrentTasks,
-	maxWait,
-	pollInterval,
-	sellerPicFormatOptions,
+	maxConcurrentTasksFor,
+	maxWaitFor,
+	pollIntervalFor,
 	waitForCompletion,
 } from '../shared/parameters/common.descriptions';
+import { sellerPicFormatOptions } from '../vendors/sellerpic/formats';
+import { sellerPicProfile } from '../vendors/sellerpic/profile';
 
-/** SellerPic's limit of segmentation tasks per account at once (documented). */
-export const SELLERPIC_DEFAULT_CONCURRENCY = 5;
+const { polling } = sellerPicProfile;
+
+const promptField: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. sofa',
+	description: 'What to cut out, in a few words, e.g. "sofa"',
+};
+
+const typeFields: INodeProperties[] = [
+	{
+		displayName: 'Segment Type',
+		name: 'segmentType',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. product',
+		description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
+	},
+	{
+		displayName: 'Expand Pixels',
+		name: 'expandPixels',
+		type: 'number',
+		typeOptions: { numberPrecision: 0 },
+		default: 0,
+		description: 'Pixels to grow the mask edge by',
+	},
+];
 
 export const properties: INodeProperties[] = [
+	// Version 1.1 turned Segment By (mode) into the Operation field, which n8n's nodes panel lists as actions.
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+		options: [
+			{
+				name: 'Segment by Prompt',
+				value: 'prompt',
+				action: 'Segment an image by prompt',
+				description: 'Describe what to cut out, for example "sofa"',
+			},
+			{
+				name: 'Segment by Type',
+				value: 'type',
+				action: 'Segment an image by type',
+				description: 'Cut out a kind of object SellerPic knows, for example a product',
+			},
+		],
+		default: 'prompt',
+	},
 	{
 		displayName: 'Segment By',
 		name: 'mode',
 		type: 'options',
 		noDataExpression: true,
+		displayOptions: { show: { '@version': [1] } },
 		options: [
 			{ name: 'Prompt', value: 'prompt', description: 'Describe what to cut out, for example "sofa"' },
 			{ name: 'Type', value: 'type', description: 'Cut out a kind of object SellerPic knows, for example a product' },
 		],
 		default: 'prompt',
 	},
-	...updateDisplayOptions({ show: { mode: ['prompt'] } }, [
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. sofa',
-			description: 'What to cut out, in a few words, e.g. "sofa"',
-		},
-	]),
-	...updateDisplayOptions({ show: { mode: ['type'] } }, [
-		{
-			displayName: 'Segment Type',
-			name: 'segmentType',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. product',
-			description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
-		},
-		{
-			displayName: 'Expand Pixels',
-			name: 'expandPixels',
-			type: 'number',
-			typeOptions: { numberPrecision: 0 },
-			default: 0,
-			description: 'Pixels to grow the mask edge by',
-		},
-	]),
+	...updateDisplayOptions({ show: { operation: ['prompt'] } }, [promptField]),
+	...updateDisplayOptions({ show: { operation: ['type'] } }, typeFields),
+	...updateDisplayOptions({ show: { '@version': [1], mode: ['prompt'] } }, [promptField]),
+	...updateDisplayOptions({ show: { '@version': [1], mode: ['type'] } }, typeFields),
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',
@@ -91,15 +119,7 @@ export const properties: INodeProperties[] = [
 		},
 	]),
 	waitForCompletion,
-	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
-		{
-			...pollInterval,
-			default: 60,
-			description:
-				'Least time between two status checks of one task. SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
-		},
-		{ ...maxWait, default: 900 },
-	]),
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [pollIntervalFor(polling), maxWaitFor(polling)]),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -118,11 +138,7 @@ export const properties: INodeProperties[] = [
 				default: 'png',
 				description: 'File format of the mask download',
 			},
-			{
-				...maxConcurrentTasks,
-				default: SELLERPIC_DEFAULT_CONCURRENCY,
-				description: 'How many tasks this node keeps running at the vendor at once. SellerPic allows 5 segmentation tasks per account at once.',
-			},
+			maxConcurrentTasksFor(polling),
 			{
 				displayName: 'UHD',
 				name: 'uhd',

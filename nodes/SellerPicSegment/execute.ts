@@ -2,35 +2,33 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { InputError } from '../shared/errors';
 import { maskFileName, type FileData } from '../shared/image/files';
-import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS, type ImageLimits } from '../shared/image/limits';
+import { checkImage, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, readBinaryImage } from '../shared/image/source';
 import { readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
-import { readWaitOptions, requiredText } from '../shared/parameters/read';
+import { readWaitOptions, requiredText, versionedName } from '../shared/parameters/read';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/runtime/segment-run';
 import { missingResultError, succeededResultIds, taskFailedError, type SegmentationTask } from '../shared/task/model';
-import { SELLERPIC_FORMAT_MIME_TYPES, SellerPicClient, type SellerPicDownloadFormat } from '../vendors/sellerpic/client';
-import { SELLERPIC_DEFAULT_CONCURRENCY } from './description';
-
-/** Undocumented; a first check this long after creation finds most segmentations done. */
-const EXPECTED_TASK_MS = 10_000;
+import { SellerPicClient } from '../vendors/sellerpic/client';
+import { readSellerPicFormat, SELLERPIC_FORMATS } from '../vendors/sellerpic/formats';
+import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile';
 
 type Run = SegmentRun<SellerPicClient>;
 
 export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runSegmentation(this, await SellerPicClient.create(this), SELLERPIC_DEFAULT_CONCURRENCY, segmentItem);
+	return await runSegmentation(this, await SellerPicClient.create(this), sellerPicProfile.polling.maxConcurrentTasks, segmentItem);
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
-	const mode = context.getNodeParameter('mode', itemIndex) as 'prompt' | 'type';
+	// Version 1 called the operation Segment By (mode).
+	const mode = context.getNodeParameter(versionedName(context, 'operation', { version: 1.1, name: 'mode' }), itemIndex) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	// SellerPic asks for consecutive checks of a task to be at least the interval apart.
-	const waitOptions = wait ? { ...readWaitOptions(context, itemIndex), expectedDurationMs: EXPECTED_TASK_MS } : undefined;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex, sellerPicProfile.polling) : undefined;
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = readBinaryOutputOptions(itemOptions);
 
-	const limits = mode === 'prompt' ? SELLERPIC_PROMPT_LIMITS : SELLERPIC_TYPE_LIMITS;
+	const limits = SELLERPIC_LIMITS[mode];
 	const image = await run.uploadSlots.use(async () => await resolveImageKey(run, itemIndex, limits));
 	const create = async () =>
 		queuedTask(
@@ -38,22 +36,22 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 				? await client.createPromptTask(image.imageKey, request.prompt)
 				: await client.createTypeTask(image.imageKey, request.type, request.expandPixels),
 		);
-	const baseJson: IDataObject = { vendor: 'sellerpic', imageKey: image.imageKey, ...request };
+	const baseJson: IDataObject = { vendor: sellerPicProfile.id, imageKey: image.imageKey, ...request };
 
 	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waitOptions);
 	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
-	if (task.status === 'failed') throw taskFailedError(task);
+	if (task.status === 'failed') throw taskFailedError(task, sellerPicProfile.hints.taskFailed);
 
 	const resultIds = succeededResultIds(task);
 	if (!resultIds.length) throw missingResultError(task, 'result ID');
-	const format = (itemOptions.maskFormat ?? 'png') as SellerPicDownloadFormat;
+	const format = readSellerPicFormat(itemOptions.maskFormat ?? 'png');
 	const uhd = itemOptions.uhd === true;
 	let mask: FileData | undefined;
 	let maskUrl: string;
 	if (options.downloadMask) {
 		const file = await client.downloadResult(resultIds[0], format, uhd);
 		maskUrl = file.url;
-		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: SELLERPIC_FORMAT_MIME_TYPES[format] };
+		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: SELLERPIC_FORMATS[format].mimeType };
 	} else {
 		maskUrl = (await client.getDownloadUrl(resultIds[0], format, uhd)).url;
 	}
@@ -93,5 +91,6 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 }
 
 function queuedTask(taskId: string): SegmentationTask {
-	return { vendor: 'sellerpic', taskId, status: 'queued', done: false, results: [], error: null, raw: {} };
+	const { id: vendor, name: vendorName } = sellerPicProfile;
+	return { vendor, vendorName, taskId, status: 'queued', done: false, results: [], error: null, raw: {} };
 }

@@ -9,7 +9,7 @@ export class VendorApiError extends Error {
 			vendor: string;
 			/** The HTTP status, when there was a reply. */
 			httpStatus?: number;
-			/** The vendor's own error code (SellerPic `code`, PiAPI `code`/`error.code`), or a network error code. */
+			/** The vendor's own error code (from its reply), or a network error code. */
 			vendorCode?: string;
 			traceId?: string;
 			/** Seconds the vendor asked to wait before trying again (HTTP Retry-After). */

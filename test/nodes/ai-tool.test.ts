@@ -3,7 +3,7 @@
  * "Tool" with the node's own execute (test/harness/node-types.ts serves it so). The agent, the
  * chat model and the tool schema are covered in a real n8n by test/e2e/agent.e2e.ts.
  */
-import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
 import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
@@ -109,7 +109,10 @@ describe('Descriptions written for a model', () => {
 	}
 
 	it('each tool says what it needs, what it returns in which field, and how long it takes', async () => {
-		const said = Object.fromEntries((await toolNodes()).map((description) => [description.name, description.description]));
+		// n8n builds a tool's description from `usableAsTool.replacements` where a node gives them.
+		const toolText = (description: INodeTypeDescription) =>
+			(typeof description.usableAsTool === 'object' && description.usableAsTool.replacements?.description) || description.description;
+		const said = Object.fromEntries((await toolNodes()).map((description) => [description.name, toolText(description)]));
 		expect(Object.keys(said).sort()).toEqual(['checkSegmentationTask', 'getSegmentationDownloadUrl', 'piApiSegment', 'sellerPicSegment']);
 		const expected: Record<string, RegExp[]> = {
 			piApiSegment: [/public image URL/, /comma-separated list of objects/, /maskUrl/, /white = the objects/, /few seconds/, /credits/],
@@ -118,6 +121,15 @@ describe('Descriptions written for a model', () => {
 			getSegmentationDownloadUrl: [/task ID or result ID/, /in url/, /needs no API key/, /second/],
 		};
 		for (const [name, patterns] of Object.entries(expected)) for (const pattern of patterns) expect([name, said[name]]).toEqual([name, expect.stringMatching(pattern)]);
+	});
+
+	it('people get one short sentence in the nodes panel, while the model reads the whole text', async () => {
+		for (const description of await toolNodes()) {
+			expect([description.name, description.description]).toEqual([description.name, expect.stringMatching(/^[^.]{20,120}$/)]);
+			const replacements = typeof description.usableAsTool === 'object' ? description.usableAsTool.replacements : undefined;
+			expect([description.name, replacements?.description?.length]).toEqual([description.name, expect.any(Number)]);
+			expect(replacements!.description!.length).toBeGreaterThan(2 * description.description.length);
+		}
 	});
 
 	it('every parameter a model may fill has a description', async () => {

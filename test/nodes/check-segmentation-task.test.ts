@@ -24,9 +24,10 @@ const credentials = {
 };
 
 /** Runs Check Segmentation Task and checks neither API key shows up anywhere in the run's data or errors. */
-async function check(vendor: Vendor, parameters: INodeParameters, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
+async function check(vendor: Vendor, parameters: INodeParameters, items?: Parameters<typeof workflowFor>[2], continueOnFail = false, typeVersion = 1) {
 	const workflow = workflowFor('checkSegmentationTask', { vendor, ...parameters }, items, {
 		continueOnFail,
+		typeVersion,
 		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
 	});
 	const run = await runWorkflow(workflow, { credentials: credentials[vendor]() });
@@ -239,6 +240,25 @@ describe('Check Segmentation Task: PiAPI', () => {
 		expect(piApi.counters.polls).toBeGreaterThanOrEqual(2);
 	});
 
+	it("version 1.1: Wait for Completion waits on PiAPI Segment's schedule, checks from a second apart, not the Poll Interval", async () => {
+		piApi.configure({ minPollIntervalMs: 1_000 });
+		const task = await piApiTask('queued', 2_500);
+		const run = await check('piapi', { operation: 'check', taskId: task.id, waitForCompletion: true, pollInterval: 5, maxWait: 20 }, undefined, false, 1.1);
+		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+		const checks = piApi.requests.filter(({ endpoint }) => endpoint === 'getTask').map(({ at }) => at);
+		// Never closer than PiAPI's minimum gap (the fake counts checks that come sooner)…
+		expect(piApi.counters.tooFastPolls).toBe(0);
+		// …and, on the fake's clock, found done before one Poll Interval had passed since the task was created.
+		expect(checks.length).toBeGreaterThanOrEqual(3);
+		expect(checks[checks.length - 1] - task.createdAt).toBeLessThan(5_000);
+	});
+
+	it('version 1 (saved before the rename): Wait Until Done still waits', async () => {
+		const task = await piApiTask('queued', 250);
+		const run = await check('piapi', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 }, undefined, false, 1);
+		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+	});
+
 	it.each(['http404', 'envelope'] as const)('fails with NodeApiError for a task id PiAPI does not know (%s)', async (taskNotFoundAs) => {
 		piApi.configure({ taskNotFoundAs });
 		const run = await check('piapi', { taskId: UNKNOWN_UUID });
@@ -306,10 +326,14 @@ describe('Check Segmentation Task: items', () => {
 
 	it('defaults the poll interval per vendor: 60 s for SellerPic, 5 s for PiAPI', () => {
 		const { properties } = new CheckSegmentationTask().description;
-		const resolve = (parameters: INodeParameters) =>
-			NodeHelpers.getNodeParameters(properties, parameters, true, false, null, { properties } as never);
-		expect(resolve({ vendor: 'sellerpic', waitUntilDone: true })).toMatchObject({ pollInterval: 60, maxWait: 900 });
-		expect(resolve({ vendor: 'piapi', waitUntilDone: true })).toMatchObject({ pollInterval: 5, maxWait: 600 });
-		expect(resolve({ vendor: 'piapi' })).toEqual({ vendor: 'piapi', taskId: '', waitUntilDone: false });
+		const node = (typeVersion: number) => ({ typeVersion }) as never;
+		const resolveIn = (typeVersion: number, parameters: INodeParameters) =>
+			NodeHelpers.getNodeParameters(properties, parameters, true, false, node(typeVersion), { properties } as never);
+		expect(resolveIn(1.1, { vendor: 'sellerpic', waitForCompletion: true })).toMatchObject({ pollInterval: 60, maxWait: 900 });
+		expect(resolveIn(1.1, { vendor: 'piapi', waitForCompletion: true })).toMatchObject({ pollInterval: 5, maxWait: 600 });
+		expect(resolveIn(1.1, { vendor: 'piapi' })).toEqual({ operation: 'check', vendor: 'piapi', taskId: '', waitForCompletion: false });
+		// Version 1, as saved before Wait Until Done was renamed: its switch and both vendors' defaults.
+		expect(resolveIn(1, { vendor: 'sellerpic', waitUntilDone: true })).toMatchObject({ waitUntilDone: true, pollInterval: 60, maxWait: 900 });
+		expect(resolveIn(1, { vendor: 'piapi' })).toEqual({ operation: 'check', vendor: 'piapi', taskId: '', waitUntilDone: false });
 	});
 });

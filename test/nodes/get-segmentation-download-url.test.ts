@@ -29,10 +29,16 @@ const credentials = {
 async function getUrl(
 	vendor: Vendor,
 	parameters: INodeParameters,
-	{ items, continueOnFail = false, baseUrl }: { items?: Parameters<typeof workflowFor>[2]; continueOnFail?: boolean; baseUrl?: string } = {},
+	{
+		items,
+		continueOnFail = false,
+		baseUrl,
+		typeVersion,
+	}: { items?: Parameters<typeof workflowFor>[2]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
 ) {
 	const workflow = workflowFor('getSegmentationDownloadUrl', { vendor, ...parameters }, items, {
 		continueOnFail,
+		typeVersion,
 		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
 	});
 	const run = await runWorkflow(workflow, { credentials: credentials[vendor](baseUrl) });
@@ -229,7 +235,7 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		const error = run.nodeError(NODE_UNDER_TEST);
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe(`SellerPic task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`);
-		expect(error?.description).toMatch(/Check Segmentation Task with Wait Until Done/);
+		expect(error?.description).toMatch(/Check Segmentation Task with Wait for Completion/);
 		expect(sellerPic.counters.downloadUrls).toBe(0);
 	});
 
@@ -265,6 +271,18 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		expect(await imageSize(await run.binary(item, 'mask'))).toEqual([sharpFormat, 512, 512]);
 		const request = sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl');
 		expect(request?.path).toContain(`downloadFormat=${format}`);
+	});
+
+	it('version 1.1: Download Mask into Mask Binary Field, the names the Segment nodes use', async () => {
+		const task = await sellerPicTask();
+		const parameters = { operation: 'get', idType: 'taskId', id: task.id, downloadMask: true, maskBinaryField: 'cutout' };
+		const run = await getUrl('sellerpic', parameters, { typeVersion: 1.1 });
+		const [item] = run.output(NODE_UNDER_TEST);
+		expect(Object.keys(item.binary ?? {})).toEqual(['cutout']);
+		expect(await imageSize(await run.binary(item, 'cutout'))).toEqual(['png', 512, 512]);
+		// A version 1.1 node ignores version 1's names: without Download Mask it only gives the URL.
+		const urlOnly = await getUrl('sellerpic', { idType: 'taskId', id: task.id, download: true }, { typeVersion: 1.1 });
+		expect(urlOnly.output(NODE_UNDER_TEST)[0].binary).toBeUndefined();
 	});
 
 	it('downloads the PNG mask into the named field, without sending the API key to the file host', async () => {

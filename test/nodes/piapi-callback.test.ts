@@ -6,6 +6,7 @@ import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, resumeAfterWaitLimit, runWebhookLifecycle } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
+import { productPhotoFile } from '../support/images';
 import { eventually } from '../support/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
@@ -94,6 +95,20 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		expect([meta.format, meta.width, meta.height]).toEqual(['png', 240, 180]);
 		expect(item.binary?.mask.fileName).toBe('image_mask.png');
 		expect(fake.counters.creates).toBe(1);
+	});
+
+	it.each([
+		[true, ['photo', 'mask']],
+		[false, ['mask']],
+	])('Keep Input Binary %s: the resumed item has the binary fields %j (the input file read back after the wait)', async (keepInputBinary, fields) => {
+		const photo = await productPhotoFile('catalog.png', 200, 100);
+		const run = await runUntilWaiting(callbackWorkflow({ options: { keepInputBinary } }, [{ files: { photo: { path: photo.path } } } as never]));
+		const resumed = await n8n.whenResumed(run.executionId);
+		expect(resumed.status).toBe('success');
+		const [item] = resumed.output(NODE_UNDER_TEST);
+		expect(Object.keys(item.binary ?? {}).sort()).toEqual([...fields].sort());
+		// n8n's reference to the input file survived the wait: the same bytes come back.
+		if (keepInputBinary) expect(await resumed.binary(item, 'photo')).toEqual(photo.data);
 	});
 
 	it.each([

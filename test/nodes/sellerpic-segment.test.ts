@@ -81,6 +81,27 @@ describe('SellerPic Segment', () => {
 		expect(item.binary?.mask).toBeDefined();
 	});
 
+	describe('version 1.1: Operation instead of Segment By', () => {
+		const v11 = (parameters: Record<string, unknown>) =>
+			workflowFor('sellerPicSegment', { ...FAST, imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, ...parameters } as never, undefined, {
+				credentials: ['sellerPicApi'],
+				typeVersion: 1.1,
+			});
+
+		it('Segment an image by type sends a segment-by-type task', async () => {
+			const run = await runWorkflow(v11({ operation: 'type', segmentType: 'product', expandPixels: 4 }), { credentials: credentials() });
+			expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', mode: 'type', type: 'product', expandPixels: 4 });
+			const [task] = fake.tasks.values();
+			expect(task).toMatchObject({ kind: 'segmentImage', type: 'product', expandPixels: 4 });
+		});
+
+		it('without the field, segments by prompt (its default)', async () => {
+			const run = await runWorkflow(v11({ prompt: 'sofa' }), { credentials: credentials() });
+			expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', mode: 'prompt', prompt: 'sofa' });
+			expect([...fake.tasks.values()].map(({ kind, prompt }) => [kind, prompt])).toEqual([['promptSegmentation', 'sofa']]);
+		});
+	});
+
 	it('returns the task id at once when not waiting for completion', async () => {
 		const run = await runWorkflow(
 			sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, waitForCompletion: false }),

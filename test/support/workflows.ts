@@ -10,7 +10,7 @@ export function workflowFor(
 	nodeType: string,
 	parameters: INodeParameters,
 	items: TestItem[] = [{ json: {} }],
-	extra: { continueOnFail?: boolean; credentials?: string[] } = {},
+	extra: { continueOnFail?: boolean; credentials?: string[]; typeVersion?: number } = {},
 ): WorkflowJson {
 	const credentials = Object.fromEntries((extra.credentials ?? []).map((type) => [type, { id: type, name: type }]));
 	return {
@@ -28,7 +28,8 @@ export function workflowFor(
 				id: 'node',
 				name: NODE_UNDER_TEST,
 				type: `n8n-nodes-segmentation.${nodeType}`,
-				typeVersion: 1,
+				// Version 1 unless asked: the version of the workflows saved before the nodes had more.
+				typeVersion: extra.typeVersion ?? 1,
 				position: [400, 0],
 				parameters,
 				credentials,

@@ -1,7 +1,10 @@
 import sharp from 'sharp';
 
 import { inspectImage } from '../../nodes/shared/image/inspect';
-import { checkImage, SELLERPIC_PROMPT_LIMITS, SELLERPIC_TYPE_LIMITS } from '../../nodes/shared/image/limits';
+import { checkImage } from '../../nodes/shared/image/limits';
+import { SELLERPIC_LIMITS } from '../../nodes/vendors/sellerpic/profile';
+
+const { prompt: SELLERPIC_PROMPT_LIMITS, type: SELLERPIC_TYPE_LIMITS } = SELLERPIC_LIMITS;
 import { animatedWebp, apng } from '../support/images';
 
 const canvas = (width: number, height: number) => sharp({ create: { width, height, channels: 4, background: '#88aacc80' } });

@@ -1,5 +1,6 @@
-import { combineResultStatuses, resultUrls, succeededResultIds, taskFailedError, type SegmentationTask } from '../../nodes/shared/task/model';
+import { combineResultStatuses, noResultError, resultUrls, succeededResultIds, taskFailedError, type SegmentationTask } from '../../nodes/shared/task/model';
 import { vendorOfId } from '../../nodes/shared/task/vendor';
+import { VENDORS } from '../../nodes/vendors/registry';
 
 describe('combineResultStatuses: a task is done only when every result is', () => {
 	it.each([
@@ -25,12 +26,13 @@ describe('vendorOfId', () => {
 		['', undefined],
 		['task-1', undefined],
 		['3f2c9a4e8b1d4c6e9f0a1b2c3d4e5f60', undefined],
-	])('%s → %s', (id, vendor) => expect(vendorOfId(id)).toBe(vendor));
+	])('%s → %s', (id, vendor) => expect(vendorOfId(id, VENDORS)?.id).toBe(vendor));
 });
 
 describe('task results', () => {
 	const task: SegmentationTask = {
 		vendor: 'sellerpic',
+		vendorName: 'SellerPic',
 		taskId: '17',
 		status: 'succeeded',
 		done: true,
@@ -50,9 +52,9 @@ describe('task results', () => {
 
 	it('says why a failed task failed, with its vendor code and task id', () => {
 		const failed = { ...task, status: 'failed' as const, error: { code: '7', message: 'no object matched' } };
-		const error = taskFailedError(failed);
+		const error = taskFailedError(failed, 'Try a clearer prompt.');
 		expect(error.message).toBe('SellerPic could not segment the image (task 17): no object matched');
-		expect(error.details).toMatchObject({ vendor: 'SellerPic', vendorCode: '7', taskId: '17' });
-		expect(taskFailedError(failed, { noResult: true }).message).toBe('SellerPic task 17 failed, so it has no result to download: no object matched');
+		expect(error.details).toMatchObject({ vendor: 'SellerPic', vendorCode: '7', taskId: '17', hint: 'Try a clearer prompt.' });
+		expect(noResultError(failed).message).toBe('SellerPic task 17 failed, so it has no result to download: no object matched');
 	});
 });

@@ -10,11 +10,6 @@ export interface ImageLimits {
 
 const MB = 1024 * 1024;
 
-export const SELLERPIC_PROMPT_LIMITS: ImageLimits = { vendor: 'SellerPic', maxBytes: 10 * MB, maxSide: 4096 };
-export const SELLERPIC_TYPE_LIMITS: ImageLimits = { vendor: 'SellerPic', maxBytes: 10 * MB, maxSide: 2000 };
-/** PiAPI's file upload takes at most 10 MB. */
-export const PIAPI_UPLOAD_LIMITS: ImageLimits = { vendor: 'PiAPI', maxBytes: 10 * MB };
-
 /** Checks an image against a vendor's documented limits before anything is sent. */
 export function checkImage(bytes: Buffer, limits: ImageLimits): ImageInfo {
 	const { vendor } = limits;

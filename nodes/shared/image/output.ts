@@ -22,10 +22,15 @@ export async function segmentationItem(
 	mask: FileData | undefined,
 	options: BinaryOutputOptions,
 ): Promise<INodeExecutionData> {
-	const input = context.getInputData()[itemIndex];
-	const binary: IBinaryKeyData = options.keepInputBinary && input?.binary ? { ...input.binary } : {};
+	const binary = inputBinary(context, itemIndex, options);
 	if (mask) binary[options.maskBinaryField] = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
 	return Object.keys(binary).length ? { json, binary } : { json };
+}
+
+/** The input item's binary files when Keep Input Binary is on: n8n's references to them, not the bytes. */
+export function inputBinary(context: Pick<IExecuteFunctions, 'getInputData'>, itemIndex: number, options: Pick<BinaryOutputOptions, 'keepInputBinary'>): IBinaryKeyData {
+	const input = context.getInputData()[itemIndex];
+	return options.keepInputBinary && input?.binary ? { ...input.binary } : {};
 }
 
 export function readBinaryOutputOptions(options: IDataObject): BinaryOutputOptions & { downloadMask: boolean } {

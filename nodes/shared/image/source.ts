@@ -4,6 +4,7 @@ import { InputError, VendorApiError } from '../errors';
 import { fileNameFromUrl, type FileData } from './files';
 import { notForToolsError, runsAsTool } from '../runtime/tool-mode';
 import { sendHttp } from '../transport/http';
+import { httpUrlProblem } from '../transport/url';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 
 /** Reads an image from a binary property of the item, through n8n's binary data service. */
@@ -51,11 +52,12 @@ export async function fetchImage(context: IExecuteFunctions, url: string): Promi
 }
 
 export function assertImageUrl(value: string) {
-	const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined;
-	if (!url) {
+	const url = value.trim();
+	const problem = httpUrlProblem(url);
+	if (problem === 'invalid') {
 		throw new InputError(`"${value}" is not a valid image URL`, 'Give a full URL such as https://shop.example/images/shoe.jpg.');
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new InputError(`The image URL must start with http:// or https:// (got ${url.protocol})`, 'Give a public http(s) URL of the image.');
+	if (problem === 'protocol') {
+		throw new InputError(`The image URL must start with http:// or https:// (got ${new URL(url).protocol})`, 'Give a public http(s) URL of the image.');
 	}
 }

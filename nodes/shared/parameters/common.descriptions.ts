@@ -1,4 +1,6 @@
-import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import type { PollingProfile, VendorProfile } from '../task/vendor';
 
 /*
  * Parameters more than one node has, as literal objects: a node spreads one and overrides what
@@ -84,29 +86,48 @@ export const imageUrl: INodeProperties = {
 	placeholder: 'https://shop.example/images/product.jpg',
 };
 
-/** The file formats SellerPic converts a result to. */
-export const sellerPicFormatOptions: INodePropertyOptions[] = [
-	{ name: 'PNG', value: 'png' },
-	{ name: 'JPG', value: 'jpg' },
-	{ name: 'WebP', value: 'webp' },
-];
+/** Poll Interval, Max Wait and Max Concurrent Tasks as a vendor's polling profile sets them, the same on every node. */
+export function pollIntervalFor(polling: PollingProfile): INodeProperties {
+	return { ...pollInterval, default: polling.pollIntervalSeconds, description: polling.pollIntervalDescription };
+}
 
-/** The vendor picker of the nodes that serve both vendors; the credential shown follows it. */
-export const vendor: INodeProperties = {
-	displayName: 'Vendor',
-	name: 'vendor',
-	type: 'options',
-	// The credential is chosen per node, so the vendor cannot change from item to item.
-	noDataExpression: true,
-	options: [
-		{ name: 'SellerPic', value: 'sellerpic' },
-		{ name: 'PiAPI', value: 'piapi' },
-	],
-	default: 'sellerpic',
-	description: 'The service that ran the segmentation task',
-};
+export function maxWaitFor(polling: PollingProfile): INodeProperties {
+	return { ...maxWait, default: polling.maxWaitSeconds };
+}
 
-export const vendorCredentials: INodeCredentialDescription[] = [
-	{ name: 'sellerPicApi', required: true, displayOptions: { show: { vendor: ['sellerpic'] } } },
-	{ name: 'piApiApi', required: true, displayOptions: { show: { vendor: ['piapi'] } } },
-];
+export function maxConcurrentTasksFor(polling: PollingProfile): INodeProperties {
+	return { ...maxConcurrentTasks, default: polling.maxConcurrentTasks, description: polling.maxConcurrentTasksDescription };
+}
+
+/** A node subtitle expression that names the chosen vendor, followed by `rest` (an expression). */
+export function vendorSubtitle(vendors: readonly VendorProfile[], rest = '""'): string {
+	const names = JSON.stringify(Object.fromEntries(vendors.map(({ id, name }) => [id, name])));
+	const vendor = vendors.length > 1 ? `${names}[$parameter["vendor"]]` : JSON.stringify(vendors[0].name);
+	return `={{${vendor} + ${rest}}}`;
+}
+
+/** The Vendor parameter of a node that serves several vendors; the credential shown follows it. */
+export function vendorPicker(vendors: readonly VendorProfile[]): INodeProperties {
+	const firstVendor = vendors[0].id;
+	return {
+		displayName: 'Vendor',
+		name: 'vendor',
+		type: 'options',
+		// The credential is chosen per node, so the vendor cannot change from item to item.
+		noDataExpression: true,
+		options: vendors.map(({ name, id }) => ({ name, value: id })),
+		default: firstVendor,
+		description: 'The service that ran the segmentation task',
+	};
+}
+
+/** One credential per vendor, each shown when its vendor is picked (the only one, required, for one vendor). */
+export function vendorCredentials(vendors: readonly VendorProfile[]): INodeCredentialDescription[] {
+	if (vendors.length === 1) return [{ name: vendors[0].credentialType, required: true }];
+	return vendors.map(({ credentialType, id }) => ({ name: credentialType, required: true, displayOptions: { show: { vendor: [id] } } }));
+}
+
+/** Shown for this vendor: always when the node serves only it, else when it is the chosen Vendor. */
+export function forVendor(vendors: readonly VendorProfile[], vendor: VendorProfile, show: IDisplayOptions['show'] = {}): IDisplayOptions {
+	return { show: vendors.length > 1 ? { ...show, vendor: [vendor.id] } : show };
+}

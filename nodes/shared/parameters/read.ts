@@ -2,8 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../errors';
 import type { WaitOptions } from '../runtime/polling';
-import { VENDOR_NAMES, type Vendor } from '../task/model';
-import { VENDOR_ID_EXAMPLES, vendorOfId } from '../task/vendor';
+import { vendorOfId, type PollingProfile, type VendorProfile } from '../task/vendor';
 
 /** Reads a required text parameter and trims it; empty means the user must fill it in. */
 export function requiredText(context: IExecuteFunctions, name: string, itemIndex: number, label: string, hint: string) {
@@ -19,24 +18,45 @@ export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number) {
 	return maxWait * 1000;
 }
 
-/** Poll Interval and Max Wait, with the execution's cancel signal. */
-export function readWaitOptions(context: IExecuteFunctions, itemIndex: number): WaitOptions {
+/**
+ * How to wait for one of the vendor's tasks: the user's Poll Interval and Max Wait, the vendor's
+ * minimum gap and typical duration, and the execution's cancel signal. Every node that waits for
+ * the vendor's tasks reads them here, so Poll Interval means the same on each.
+ */
+export function readWaitOptions(context: IExecuteFunctions, itemIndex: number, polling: PollingProfile): WaitOptions {
 	const pollInterval = context.getNodeParameter('pollInterval', itemIndex) as number;
 	if (!(pollInterval > 0)) throw new InputError(`Poll Interval must be a positive number of seconds (got ${pollInterval})`);
-	return { pollIntervalMs: pollInterval * 1000, maxWaitMs: readMaxWaitMs(context, itemIndex), signal: context.getExecutionCancelSignal() };
+	const pollIntervalMs = pollInterval * 1000;
+	return {
+		pollIntervalMs,
+		minPollIntervalMs: Math.min(polling.minGapMs ?? pollIntervalMs, pollIntervalMs),
+		expectedDurationMs: polling.expectedDurationMs,
+		maxWaitMs: readMaxWaitMs(context, itemIndex),
+		signal: context.getExecutionCancelSignal(),
+	};
 }
 
-export function readVendor(context: IExecuteFunctions): Vendor {
-	const vendor = context.getNodeParameter('vendor', 0) as string;
-	if (vendor !== 'sellerpic' && vendor !== 'piapi') throw new InputError(`Unknown vendor "${vendor}"`, 'Choose SellerPic or PiAPI.');
+/** The vendor chosen in the node's Vendor parameter (the only one when the node serves one vendor). */
+export function readVendor<V extends VendorProfile>(context: IExecuteFunctions, vendors: readonly V[]): V {
+	if (vendors.length === 1) return vendors[0];
+	const id = context.getNodeParameter('vendor', 0) as string;
+	const vendor = vendors.find((candidate) => candidate.id === id);
+	if (!vendor) throw new InputError(`Unknown vendor "${id}"`, `Choose ${vendors.map(({ name }) => name).join(' or ')}.`);
 	return vendor;
 }
 
 /**
  * Reads a task or result ID and checks it belongs to the vendor before anything is sent. An ID
- * of the other vendor gets an error that says so.
+ * of another of `vendors` gets an error that says so.
  */
-export function readVendorId(context: IExecuteFunctions, name: string, itemIndex: number, vendor: Vendor, label: string): string {
+export function readVendorId(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	vendor: VendorProfile,
+	label: string,
+	vendors: readonly VendorProfile[] = [vendor],
+): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
 		throw new InputError(
@@ -45,16 +65,24 @@ export function readVendorId(context: IExecuteFunctions, name: string, itemIndex
 		);
 	}
 	const id = String(value ?? '').trim();
-	const example = VENDOR_ID_EXAMPLES[vendor];
+	const example = vendor.idExample;
 	if (!id) throw new InputError(`${label} is empty`, `Give the ${label} to look up, for example {{ $json.taskId }}. ${example}.`);
 	const shown = id.length > 80 ? `${id.slice(0, 77)}...` : id;
-	const owner = vendorOfId(id);
-	if (owner && owner !== vendor) {
+	const owner = vendorOfId(id, vendors);
+	if (owner && owner.id !== vendor.id) {
 		throw new InputError(
-			`${label} "${shown}" looks like a ${VENDOR_NAMES[owner]} task ID; set Vendor to ${VENDOR_NAMES[owner]}`,
-			`${example}. Vendor is set to ${VENDOR_NAMES[vendor]}.`,
+			`${label} "${shown}" looks like a ${owner.name} task ID; set Vendor to ${owner.name}`,
+			`${example}. Vendor is set to ${vendor.name}.`,
 		);
 	}
-	if (owner !== vendor) throw new InputError(`${label} "${shown}" is not a ${VENDOR_NAMES[vendor]} ID`, `${example}.`);
+	if (!vendor.isTaskId(id)) throw new InputError(`${label} "${shown}" is not a ${vendor.name} ID`, `${example}.`);
 	return id;
+}
+
+/**
+ * The name a parameter has in the node's version: `before.name` in versions older than
+ * `before.version` (saved workflows keep their version, and with it the name they were saved with).
+ */
+export function versionedName(context: IExecuteFunctions, name: string, before: { version: number; name: string }) {
+	return context.getNode().typeVersion < before.version ? before.name : name;
 }

@@ -3,9 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n
 /*
  * What callback mode needs from n8n's engine that n8n-workflow has no API for. Both rely on how
  * n8n runs a waiting execution, proven on n8n 2.41.3, 2.20.12 and 1.123.81:
- * - in n8n's own engine (n8n-core) by test/nodes/piapi-callback.test.ts;
+ * - in n8n's own engine (n8n-core) by the callback-mode engine tests;
  * - in real n8n, every version of the matrix, by the example 5 tests of test/e2e/examples.e2e.ts
- *   (a resume by PiAPI's callback, and Max Wait).
+ *   (a resume by the vendor's callback, and Max Wait).
  * A new n8n that changes either fails those tests.
  */
 

@@ -1,6 +1,6 @@
 import { VendorApiError } from '../errors';
 import { cancellableSleep, cancellationError } from './sleep';
-import { VENDOR_NAMES, type SegmentationTask } from '../task/model';
+import type { SegmentationTask } from '../task/model';
 
 export interface WaitOptions {
 	/** The longest gap between two status checks of one task (the user's Poll Interval). */
@@ -17,7 +17,7 @@ const MAX_SAMPLES = 50;
 
 /**
  * What one node run learns about how long its tasks take, shared by its items: the durations
- * the vendor reports (PiAPI's task times), else the ages at which checks found tasks done, and
+ * the vendor reports (its own task times), else the ages at which checks found tasks done, and
  * the greatest age at which a task was still unfinished. Items waiting for their first check
  * are woken when it learns something, so one finished task teaches the tasks still waiting.
  */
@@ -81,22 +81,30 @@ function percentile(samples: number[], share: number) {
 
 export class TaskTimeoutError extends VendorApiError {
 	constructor(readonly task: SegmentationTask, maxWaitMs: number) {
-		const vendor = VENDOR_NAMES[task.vendor];
-		super(`${vendor} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`, {
-			vendor,
-			vendorCode: 'MAX_WAIT_EXCEEDED',
-			hint: `The task may still finish at ${vendor}. Get its result later with Check Segmentation Task (task id ${task.taskId}), or raise Max Wait.`,
-		});
+		super(
+			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`,
+			maxWaitDetails(task.vendorName, task.taskId),
+		);
 		this.name = 'TaskTimeoutError';
 	}
 }
 
+/** What an error for a task not done within Max Wait carries: the task ID and how to get its result later. */
+export function maxWaitDetails(vendor: string, taskId: string): VendorApiError['details'] {
+	return {
+		vendor,
+		vendorCode: 'MAX_WAIT_EXCEEDED',
+		taskId,
+		hint: `The task may still finish at ${vendor}. Get its result later with Check Segmentation Task (task id ${taskId}), or raise Max Wait.`,
+	};
+}
+
 /**
  * When to check one task. Its age is the time since it was created. Two kinds of vendor:
- * - Re-checks are cheap (the vendor's minimum gap is shorter than its typical duration: PiAPI,
+ * - Re-checks are cheap (the vendor's minimum gap is shorter than its typical duration,
  *   1 s): while the run has learned nothing, checks start at the minimum gap and stay there
  *   until the task reaches the typical duration, so the first finished task teaches the run.
- * - Every check that finds the task unfinished costs a long gap (SellerPic asks for a minute
+ * - Every check that finds the task unfinished costs a long gap (a vendor that asks for a minute
  *   between checks of a task): the first check is placed where the task is likely done. While the
  *   run knows nothing, tasks check at the typical duration; where a miss costs more than that
  *   (the minimum gap is longer), one task per run probes at a quarter of it.

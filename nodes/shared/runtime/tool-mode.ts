@@ -4,7 +4,7 @@ import { InputError } from '../errors';
 
 /**
  * Whether the node runs as an AI agent's tool. n8n (1.x and 2.x) makes a tool of a `usableAsTool`
- * node under the node's type plus "Tool" (`n8n-nodes-segmentation.piApiSegmentTool`), and runs
+ * node under the node's type plus "Tool" (`<package>.<nodeName>Tool`), and runs
  * that node's own `execute`. The type is the one sign every version gives: `isToolExecution()`
  * exists only in 2.x and is false when the engine runs the tool for an agent (AI Agent 3+).
  */

@@ -2,12 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError } from '../errors';
 
-export type Vendor = 'sellerpic' | 'piapi';
-
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface TaskResult {
-	/** SellerPic's result id (needed for Get Download Url); PiAPI results have none. */
+	/** The result's own id, where the vendor has one (some need it for a download URL). */
 	id?: string;
 	/** The mask's URL, where the vendor already gives one. */
 	url?: string;
@@ -21,19 +19,20 @@ export interface TaskError {
 
 /** One shape for a segmentation task of either vendor. */
 export interface SegmentationTask {
-	vendor: Vendor;
+	/** The vendor's id, as in the output. */
+	vendor: string;
+	/** The vendor's name, for messages. */
+	vendorName: string;
 	taskId: string;
 	status: TaskStatus;
 	done: boolean;
 	results: TaskResult[];
 	error: TaskError | null;
-	/** How long the task took from its creation to its end, when the vendor reports it (PiAPI). */
+	/** How long the task took from its creation to its end, when the vendor reports it. */
 	durationMs?: number;
 	/** The vendor's reply as received, for anything this model does not cover. */
 	raw: IDataObject;
 }
-
-export const VENDOR_NAMES: Record<Vendor, string> = { sellerpic: 'SellerPic', piapi: 'PiAPI' };
 
 export function isDone(status: TaskStatus) {
 	return status === 'succeeded' || status === 'failed';
@@ -65,42 +64,42 @@ export function taskJson(task: SegmentationTask): IDataObject {
 	};
 }
 
-/** The URLs of a task's results that have one (PiAPI gives the mask URLs with the task). */
+/** The URLs of a task's results that have one (vendors that give the mask URLs with the task). */
 export function resultUrls(task: SegmentationTask): string[] {
 	return task.results.map((result) => result.url).filter((url): url is string => Boolean(url));
 }
 
-const TASK_FAILED_HINTS: Record<Vendor, string> = {
-	sellerpic: 'Try a clearer prompt, or check the image. Failed tasks are refunded by SellerPic.',
-	piapi: 'Check that the image URL is public and the prompt names something in the image.',
-};
+/** The error of a task the vendor ran and failed, with the vendor's advice. */
+export function taskFailedError(task: SegmentationTask, hint: string): VendorApiError {
+	return failedTaskError(task, `${task.vendorName} could not segment the image (task ${task.taskId})`, hint);
+}
 
-/**
- * The error of a task the vendor ran and failed. `noResult`: raised where a result was asked for
- * (download URLs), so the message says there is none.
- */
-export function taskFailedError(task: SegmentationTask, { noResult = false } = {}): VendorApiError {
-	const vendor = VENDOR_NAMES[task.vendor];
-	const reason = task.error?.message ?? 'no reason given';
-	const message = noResult
-		? `${vendor} task ${task.taskId} failed, so it has no result to download: ${reason}`
-		: `${vendor} could not segment the image (task ${task.taskId}): ${reason}`;
-	return new VendorApiError(message, {
-		vendor,
+/** Where a result was asked for (download URLs): the task failed, so it has none. */
+export function noResultError(task: SegmentationTask): VendorApiError {
+	return failedTaskError(
+		task,
+		`${task.vendorName} task ${task.taskId} failed, so it has no result to download`,
+		'Run the segmentation again, perhaps with another prompt or image.',
+	);
+}
+
+function failedTaskError(task: SegmentationTask, message: string, hint: string) {
+	return new VendorApiError(`${message}: ${task.error?.message ?? 'no reason given'}`, {
+		vendor: task.vendorName,
 		vendorCode: task.error?.code || undefined,
 		taskId: task.taskId,
-		hint: noResult ? 'Run the segmentation again, perhaps with another prompt or image.' : TASK_FAILED_HINTS[task.vendor],
+		hint,
 	});
 }
 
-/** The ids of a task's results that succeeded: what SellerPic's Get Download Url takes. */
+/** The ids of a task's results that succeeded: what a vendor's download URL call takes. */
 export function succeededResultIds(task: SegmentationTask): string[] {
 	return task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
 }
 
 /** A task reported done without what its result needs (a result id, a mask URL). */
 export function missingResultError(task: SegmentationTask, what: string): VendorApiError {
-	const vendor = VENDOR_NAMES[task.vendor];
+	const vendor = task.vendorName;
 	return new VendorApiError(`${vendor} reported task ${task.taskId} done but gave no ${what}`, {
 		vendor,
 		taskId: task.taskId,

@@ -1,20 +1,68 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
 import { VendorApiError } from '../errors';
-import type { Vendor } from './model';
+import type { Resolve } from './download-url';
+import type { SegmentationTask } from './model';
 
-const SELLERPIC_ID = /^\d{1,19}$/;
-const INT64_MAX = BigInt('9223372036854775807');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The numbers behind a vendor's Poll Interval, Max Wait and Max Concurrent Tasks, on every node that waits for its tasks. */
+export interface PollingProfile {
+	/** The least time between two checks of one task; undefined: the Poll Interval itself. */
+	minGapMs?: number;
+	/** How long a task typically takes: a guess, used while a run has learned nothing. */
+	expectedDurationMs: number;
+	pollIntervalSeconds: number;
+	pollIntervalDescription: string;
+	maxWaitSeconds: number;
+	maxConcurrentTasks: number;
+	maxConcurrentTasksDescription: string;
+}
 
-export const VENDOR_ID_EXAMPLES: Record<Vendor, string> = {
-	sellerpic: 'SellerPic IDs are whole numbers such as 1946000000000000123',
-	piapi: 'PiAPI task IDs are UUIDs such as 3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60',
-};
+/** What is true of one vendor, as the nodes and the shared code see it. */
+export interface VendorProfile {
+	/** The value of the Vendor parameter and of `vendor` in the output. */
+	id: string;
+	/** The name people read. */
+	name: string;
+	credentialType: string;
+	/** Whether an ID has the shape of this vendor's task IDs. */
+	isTaskId: (id: string) => boolean;
+	/** How this vendor's IDs look, for error messages ("… IDs are whole numbers such as …"). */
+	idExample: string;
+	polling: PollingProfile;
+	/** How long a result's download link lasts, e.g. "12 hours". */
+	linkLifetime: string;
+	hints: {
+		/** Advice when the vendor does not know a task ID. */
+		taskNotFound: string;
+		/** Advice when the vendor ran a task and it failed. */
+		taskFailed: string;
+	};
+}
 
-/** Whose ID this is: SellerPic's are int64 numbers, PiAPI's UUIDs; undefined for neither. */
-export function vendorOfId(id: string): Vendor | undefined {
-	if (SELLERPIC_ID.test(id) && BigInt(id) <= INT64_MAX) return 'sellerpic';
-	if (UUID.test(id)) return 'piapi';
-	return undefined;
+/** Get Segmentation Download URL for one vendor: its parameters and how it turns them into files. */
+export interface DownloadUrlSupport {
+	/** The parameters that identify the result (shown for this vendor only). */
+	properties: INodeProperties[];
+	/** `vendors`: every vendor the node serves, so an ID of another one is named as such. */
+	resolver: (context: IExecuteFunctions, vendors: readonly VendorProfile[]) => Promise<Resolve>;
+}
+
+/** A vendor as the cross-vendor nodes (Check Segmentation Task, Get Segmentation Download URL) reach it. */
+export interface TaskVendor extends VendorProfile {
+	/** Reads this vendor's tasks by ID; an unknown ID fails with the vendor's not-found hint. */
+	taskReader: (context: IExecuteFunctions) => Promise<(taskId: string) => Promise<SegmentationTask>>;
+	downloadUrl: DownloadUrlSupport;
+}
+
+/** "A", "A or B", "A, B or C": the vendors' names for a sentence. */
+export function vendorNames(vendors: readonly VendorProfile[]): string {
+	const names = vendors.map(({ name }) => name);
+	return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
+}
+
+/** Which of the vendors an ID belongs to, judged by its shape; undefined for none. */
+export function vendorOfId<V extends VendorProfile>(id: string, vendors: readonly V[]): V | undefined {
+	return vendors.find((vendor) => vendor.isTaskId(id));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../runtime/retry';
 import { cancelSignal, DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp, type TransportContext } from './http';
+import { httpUrlProblem } from './url';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -53,10 +54,8 @@ export async function downloadFile(context: TransportContext, vendor: string, ur
 	);
 }
 
-export function assertHttpUrl(value: string, what: string) {
-	const url = URL.canParse(value) ? new URL(value) : undefined;
-	if (!url) throw new VendorApiError(`${what} is not a valid URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new VendorApiError(`${what} is not an http(s) URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
-	}
+function assertHttpUrl(value: string, what: string) {
+	const problem = httpUrlProblem(value);
+	if (!problem) return;
+	throw new VendorApiError(`${what} is not ${problem === 'invalid' ? 'a valid' : 'an http(s)'} URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
 }

@@ -28,7 +28,7 @@ export interface SendOptions {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** The n8n context requests are sent from: a node's execution, or a webhook call (PiAPI callbacks). */
+/** The n8n context requests are sent from: a node's execution, or a webhook call (vendor callbacks). */
 export type TransportContext = IExecuteFunctions | IWebhookFunctions;
 
 /** Cancelling the execution aborts its requests; a webhook call has no cancel signal. */

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
+import { withHint } from '../../shared/task/vendor';
 import { isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
 import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
 import {
@@ -16,13 +17,9 @@ import {
 } from '../../shared/transport/http';
 import { outcomeUnknown } from '../../shared/transport/outcome';
 import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
+import { PIAPI_BASE_URL, PIAPI_MODEL, PIAPI_RETENTION, PIAPI_UPLOAD_BASE_URL, piApiProfile } from './profile';
 
-const VENDOR = 'PiAPI';
-const CREDENTIAL_TYPE = 'piApiApi';
-
-export const PIAPI_MODEL = 'Qubico/image-toolkit';
-
-const TASK_NOT_FOUND_HINT = 'Check the task id: PiAPI does not know it (PiAPI keeps tasks about 3 days).';
+const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = piApiProfile;
 
 const BASE_URL_HINT = 'PiAPI has no such endpoint at this address: check the base URLs in the credential.';
 
@@ -67,8 +64,8 @@ export class PiApiClient {
 		);
 		return new PiApiClient(
 			context,
-			credentials.baseUrl || 'https://api.piapi.ai',
-			credentials.uploadBaseUrl || 'https://upload.theapi.app',
+			credentials.baseUrl || PIAPI_BASE_URL,
+			credentials.uploadBaseUrl || PIAPI_UPLOAD_BASE_URL,
 			timeoutFromCredential(credentials.requestTimeout),
 			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
 		);
@@ -134,9 +131,10 @@ export class PiApiClient {
 	}
 
 	async getTask(taskId: string): Promise<SegmentationTask> {
-		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) }, TASK_NOT_FOUND_HINT).catch(
+		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) }, piApiProfile.hints.taskNotFound).catch(
 			(error: unknown) => {
-				throw error instanceof VendorApiError ? error.with({ taskId }) : error;
+				// PiAPI may refuse an unknown ID with an error code instead of HTTP 404: same advice.
+				throw withHint(error instanceof VendorApiError ? error.with({ taskId }) : error, piApiProfile.hints.taskNotFound);
 			},
 		);
 		return toSegmentationTask({ task_id: taskId, ...data });
@@ -144,10 +142,7 @@ export class PiApiClient {
 
 	/** Fetches a result file from PiAPI's file host, without the API key. */
 	async downloadResult(url: string): Promise<DownloadedFile> {
-		return await downloadFile(this.context, VENDOR, url, {
-			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
-			expiredHint: 'PiAPI keeps results about 3 days: run the segmentation again to get a new mask.',
-		});
+		return await downloadPiApiResult(this.context, url, this.timeoutMs * FILE_TIMEOUT_FACTOR);
 	}
 
 	private async send(call: HttpCall) {
@@ -162,6 +157,11 @@ export class PiApiClient {
 			cancelSignal(this.context),
 		);
 	}
+}
+
+/** Fetches a result file from PiAPI's file host; needs no credential, so a webhook without one can use it too. */
+export async function downloadPiApiResult(context: TransportContext, url: string, timeoutMs?: number): Promise<DownloadedFile> {
+	return await downloadFile(context, VENDOR, url, { timeoutMs, expiredHint: `${PIAPI_RETENTION}: run the segmentation again to get a new mask.` });
 }
 
 /**
@@ -181,7 +181,8 @@ export function toSegmentationTask(data: IDataObject): SegmentationTask {
 	const errorMessage = String(error.message || error.raw_message || '');
 	const hasError = status === 'failed' || (error.code !== undefined && Number(error.code) !== 0);
 	return {
-		vendor: 'piapi',
+		vendor: piApiProfile.id,
+		vendorName: VENDOR,
 		taskId: String(data.task_id ?? ''),
 		status,
 		done: isDone(status),

@@ -2,33 +2,27 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import type { FileData } from '../../shared/image/files';
-import { MIME_TYPES } from '../../shared/image/inspect';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
+import { withHint } from '../../shared/task/vendor';
 import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
 import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
 import { FILE_TIMEOUT_FACTOR, joinUrl, sendHttp, timeoutFromCredential, type HttpCall, type HttpReply } from '../../shared/transport/http';
 import { outcomeUnknown } from '../../shared/transport/outcome';
 import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
+import type { SellerPicFormat } from './formats';
+import { SELLERPIC_BASE_URL, sellerPicProfile } from './profile';
 
-const VENDOR = 'SellerPic';
-const CREDENTIAL_TYPE = 'sellerPicApi';
+const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = sellerPicProfile;
 
-const BASE_URL_HINT = 'SellerPic has no such endpoint at this address: check the base URL in the credential (default https://api.sellerpic.ai).';
+const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the credential (default ${SELLERPIC_BASE_URL}).`;
+
+const RESULT_NOT_FOUND_HINT = 'Check the result ID: SellerPic does not know it.';
 
 const CREATE_OUTCOME_UNKNOWN =
 	'SellerPic may have created the task even so. It was not sent again, so that it is not created twice: check your SellerPic account for a new task before running this item again.';
 
 /** SellerPic's code for "too many tasks in flight for this account" (documented). */
 const CAP_REACHED = '30003';
-
-/** The formats SellerPic converts a result to, and their MIME types. */
-export const SELLERPIC_FORMAT_MIME_TYPES = { png: MIME_TYPES.png, jpg: MIME_TYPES.jpeg, webp: MIME_TYPES.webp } as const;
-
-export type SellerPicDownloadFormat = keyof typeof SELLERPIC_FORMAT_MIME_TYPES;
-
-export function isSellerPicFormat(value: string): value is SellerPicDownloadFormat {
-	return value in SELLERPIC_FORMAT_MIME_TYPES;
-}
 
 const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
 	CREATED: 'queued',
@@ -51,7 +45,7 @@ export class SellerPicClient {
 		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; requestTimeout?: number }>(CREDENTIAL_TYPE);
 		return new SellerPicClient(
 			context,
-			credentials.baseUrl || 'https://api.sellerpic.ai',
+			credentials.baseUrl || SELLERPIC_BASE_URL,
 			timeoutFromCredential(credentials.requestTimeout),
 			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
 		);
@@ -100,8 +94,12 @@ export class SellerPicClient {
 	}
 
 	async getTask(taskId: string): Promise<SegmentationTask> {
-		const data = await this.call({ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/generate'), qs: { id: taskId } }).catch((error: unknown) => {
-			throw error instanceof VendorApiError ? error.with({ taskId }) : error;
+		const data = await this.call(
+			{ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/generate'), qs: { id: taskId } },
+			{ notFoundHint: sellerPicProfile.hints.taskNotFound },
+		).catch((error: unknown) => {
+			// SellerPic may refuse an unknown ID with an error code instead of HTTP 404: same advice.
+			throw withHint(error instanceof VendorApiError ? error.with({ taskId }) : error, sellerPicProfile.hints.taskNotFound);
 		});
 		const resultList = Array.isArray(data.resultList) ? (data.resultList as IDataObject[]) : [];
 		const results = resultList.map((entry) => ({
@@ -112,7 +110,8 @@ export class SellerPicClient {
 		const status = combineResultStatuses(results.map((result) => result.status));
 		const failed = resultList.find((entry) => toTaskStatus(entry.status) === 'failed');
 		return {
-			vendor: 'sellerpic',
+			vendor: sellerPicProfile.id,
+			vendorName: VENDOR,
 			taskId,
 			status,
 			done: isDone(status),
@@ -125,12 +124,11 @@ export class SellerPicClient {
 		};
 	}
 
-	async getDownloadUrl(resultId: string, format: SellerPicDownloadFormat, uhd: boolean) {
-		const data = await this.call({
-			method: 'GET',
-			url: joinUrl(this.baseUrl, '/v1/api/download'),
-			qs: { downloadFormat: format, id: resultId, uhd },
-		});
+	async getDownloadUrl(resultId: string, format: SellerPicFormat, uhd: boolean) {
+		const data = await this.call(
+			{ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/download'), qs: { downloadFormat: format, id: resultId, uhd } },
+			{ notFoundHint: RESULT_NOT_FOUND_HINT },
+		);
 		const url = data.fileUrl;
 		if (typeof url !== 'string' || !url) {
 			const why = typeof data.errorMsg === 'string' && data.errorMsg ? data.errorMsg : `the result is ${String(data.status || 'not ready')}`;
@@ -146,7 +144,7 @@ export class SellerPicClient {
 	 * Fetches a result file from SellerPic's file host, without the API key. A link past its
 	 * 12 hours answers 403: then a fresh one is asked for and fetched once.
 	 */
-	async downloadResult(resultId: string, format: SellerPicDownloadFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
+	async downloadResult(resultId: string, format: SellerPicFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
 		const url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
 		const first = await this.download(url).catch((error: unknown) => error as Error);
 		if (!(first instanceof Error)) return { ...first, url };
@@ -162,7 +160,7 @@ export class SellerPicClient {
 		});
 	}
 
-	private async call(call: HttpCall, { idempotent = true, notFoundHint = 'Check the id: SellerPic does not know it.' } = {}): Promise<IDataObject> {
+	private async call(call: HttpCall, { idempotent = true, notFoundHint }: { idempotent?: boolean; notFoundHint: string }): Promise<IDataObject> {
 		const request = { timeoutMs: this.timeoutMs, ...call };
 		const send = { credentialType: CREDENTIAL_TYPE, secrets: this.secrets };
 		const once = async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, request, send), notFoundHint);
