@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadMask, maskBinaryField } from '../shared/parameters/common.descriptions';
+
 export const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -45,19 +47,11 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Download Mask',
-				name: 'downloadMask',
-				type: 'boolean',
+				...downloadMask,
 				default: false,
 				description: "Whether to add a completed task's mask to the item as a binary file (PiAPI is answered first)",
 			},
-			{
-				displayName: 'Mask Binary Field',
-				name: 'maskBinaryField',
-				type: 'string',
-				default: 'mask',
-				description: 'Name of the binary field that receives the mask',
-			},
+			maskBinaryField,
 		],
 	},
 ];
