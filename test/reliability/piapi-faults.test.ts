@@ -181,7 +181,7 @@ describe('PiAPI: faults that become a clean per-item error', () => {
 		[
 			'an expired result link (HTTP 403 from the file host)',
 			{ endpoint: 'file', kind: 'http403' },
-			{ message: "PiAPI's result link has expired (HTTP 403) [item 0]", hint: /PiAPI keeps results about 3 days/, creates: 1 },
+			{ message: "PiAPI's result link has expired (HTTP 403) [item 0]", hint: /PiAPI keeps tasks and results about 3 days/, creates: 1 },
 		],
 		[
 			'a result file the host does not have (HTTP 404)',
