@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { makeProductPhoto, sniffImage } from './images';
 import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
 import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
-import { eventually } from '../support/wait';
+import { eventually } from '../../tools/local-n8n/system/wait';
 
 let fake: PiApiFake;
 let receiver: Receiver;

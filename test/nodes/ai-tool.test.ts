@@ -10,7 +10,7 @@ import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { getEngine, PACKAGE_NAME, runWorkflow } from '../harness/engine';
 import { CallbackServer } from '../support/callback-server';
-import { eventually } from '../support/wait';
+import { eventually } from '../../tools/local-n8n/system/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-tool-0123456789';

@@ -6,7 +6,7 @@ import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, resumeAfterWaitLimit, runWebhookLifecycle } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
-import { eventually } from '../support/wait';
+import { eventually } from '../../tools/local-n8n/system/wait';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';

@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { request } from 'undici';
 
 import type { PiApiFake, SellerPicFake } from '../fake';
-import { CREDENTIALS, EXAMPLE_IDS, loadExamples, prepareExample } from '../e2e/examples';
-import { nodeItems, type OutputItem } from '../e2e/execution';
-import { inspectMask } from '../e2e/mask-check';
-import { ensureN8n } from '../e2e/n8n-install';
-import { selectedN8nVersion } from '../e2e/n8n-versions';
-import { E2E_HOME } from '../e2e/paths';
-import { ensureSamplePhotos, sampleProduct, SAMPLE_PRODUCTS } from '../e2e/sample-photos';
-import { startShop, type ShopServer } from '../e2e/shop-server';
-import { startVendors, type Vendors } from '../e2e/vendors';
-import { eventually } from '../support/wait';
-import { lastExecutionId, readDatabaseBinary, readExecutions, waitForEndedExecutions } from './executions';
-import { startQueueCluster, type QueueCluster } from './queue-cluster';
+import { CREDENTIALS, EXAMPLE_IDS, loadExamples, prepareExample } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import { inspectMask } from '../support/mask-check';
+import { ensureN8n } from '../../tools/local-n8n/n8n/n8n-install';
+import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
+import { E2E_HOME } from '../../tools/local-n8n/paths';
+import { ensureSamplePhotos, sampleProduct, SAMPLE_PRODUCTS } from '../../tools/local-n8n/services/sample-photos';
+import { startShop, type ShopServer } from '../../tools/local-n8n/services/shop-server';
+import { startVendors, type Vendors } from '../../tools/local-n8n/services/vendors';
+import { eventually } from '../../tools/local-n8n/system/wait';
+import { lastExecutionId, readDatabaseBinary, readExecutions, waitForEndedExecutions } from '../../tools/local-n8n/n8n/queue-executions';
+import { startQueueCluster, type QueueCluster } from '../../tools/local-n8n/services/queue-cluster';
 import { callbackWorkflow, PIAPI_ELSEWHERE, QUEUE_WORKFLOWS, segmentWorkflow, WEBHOOK_PATHS, type Vendor } from './workflows';
 
 /** The fakes' name for each vendor's create endpoint (every request to it counts, refused ones too). */
