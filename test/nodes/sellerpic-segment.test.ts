@@ -78,6 +78,10 @@ describe('SellerPic Segment', () => {
 		expect(item.json).toMatchObject({ status: 'succeeded', imageKey: SELLERPIC_SAMPLE_KEY, type: 'product', expandPixels: 4, mode: 'type' });
 		expect(fake.counters.uploads).toBe(0);
 		expect(fake.counters.calls.segmentImage).toBe(1);
+		// What reached SellerPic: the documented body of Segment Image By Type.
+		expect([...fake.tasks.values()]).toEqual([
+			expect.objectContaining({ kind: 'segmentImage', imageKey: SELLERPIC_SAMPLE_KEY, type: 'product', expandPixels: 4, prompt: undefined }),
+		]);
 		expect(item.binary?.mask).toBeDefined();
 	});
 
@@ -121,11 +125,11 @@ describe('SellerPic Segment', () => {
 		['bytes that are not an image', async () => Buffer.from('<html>not an image</html>'), /not an image SellerPic accepts/],
 		['an empty file', async () => Buffer.alloc(0), /empty/],
 		['an image over 4096 px', async () => await makeProductPhoto({ width: 4097, height: 16, seed: 1 }), /4097×16 px; SellerPic accepts at most 4096 px/],
-	])('refuses %s before sending anything', async (_name, makeBytes) => {
+	])('refuses %s before sending anything', async (_name, makeBytes, message) => {
 		const path = writeTempFile(`bad-${Math.random()}.bin`, await makeBytes());
 		const run = await runWorkflow(sellerPicWorkflow({}, [{ files: { data: { path } } }]), { credentials: credentials() });
 		expect(run.status).toBe('error');
-		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(_name === 'an image over 4096 px' ? /4097×16/ : /./);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(message);
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/\[item 0\]/);
 		expect(fake.counters.uploads + fake.counters.creates).toBe(0);
 	});
