@@ -6,6 +6,7 @@ import { startReceiver, maskValueAt, type Receiver } from '../fake/test-client';
 import { runWorkflow } from '../harness/engine';
 import { productPhotoFile, writeTempFile } from '../support/images';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import { eventually } from '../../tools/local-n8n/system/wait';
 
 const API_KEY = 'sp-live-KEY-1234567890-abcdef';
 let fake: SellerPicFake;
@@ -213,13 +214,17 @@ describe('SellerPic Segment', () => {
 
 	it('stops waiting when the execution is cancelled', async () => {
 		fake.configure({ taskOutcome: () => 'never' });
-		const started = Date.now();
+		// A Poll Interval's time, counted from before the node began its first wait: a wait that
+		// ignored the cancel would end after this fires (timers never fire early, and fire in order).
+		let pollIntervalOver = false;
+		const pollInterval = setTimeout(() => (pollIntervalOver = true), 5_000);
 		const run = await runWorkflow(sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, pollInterval: 5, maxWait: 60 }), {
 			credentials: credentials(),
-			onStarted: (cancel) => setTimeout(cancel, 300),
+			onStarted: (cancel) => void eventually(() => fake.counters.creates === 1, 'the task').then(cancel),
 		});
-		expect(Date.now() - started).toBeLessThan(3000);
+		clearTimeout(pollInterval);
 		expect(run.status).toBe('canceled');
+		expect(pollIntervalOver).toBe(false);
 	});
 
 	it('keeps at most Max Concurrent Tasks running and returns every item in input order', async () => {
