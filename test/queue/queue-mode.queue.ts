@@ -93,6 +93,8 @@ beforeAll(async () => {
 		workflows,
 		activate: workflows.map((workflow) => workflow.id),
 		webhookPaths: [WEBHOOK_PATHS.segment.piapi, WEBHOOK_PATHS.segment.sellerpic, WEBHOOK_PATHS.callback, WEBHOOK_PATHS.unreachableCallback, TRIGGER_PATH],
+		// Everything n8n logs, down to debug (request and execution details), lands in each process's log file.
+		env: { N8N_LOG_LEVEL: 'debug' },
 		progress,
 	});
 }, 15 * 60_000);
@@ -283,11 +285,14 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 	});
 });
 
-test('no API key or callback secret in any execution record or n8n log', async () => {
+test('no API key or callback secret in any execution record or n8n log (debug level)', async () => {
 	const secrets = [vendors.piApi.fake!.config.apiKey, vendors.sellerPic.fake!.config.apiKey, ...callbackSecrets];
 	expect(callbackSecrets.size).toBeGreaterThan(30);
 	const records = await cluster.postgres.query('SELECT coalesce(string_agg(data, E\'\\n\'), \'\') FROM execution_data');
 	const logs = [cluster.main, cluster.webhook, ...cluster.workers].map((n8n) => readFileSync(n8n.logFile, 'utf8'));
+	// The logs are at debug level: n8n's debug line for each webhook call is in them.
+	expect(logs.join('\n')).toMatch(/Received webhook "POST" for path/);
+	expect(logs.join('\n')).toMatch(/Received waiting-webhook "POST" for execution/);
 	for (const text of [records, ...logs]) {
 		expect(text.length).toBeGreaterThan(0);
 		for (const secret of secrets) expect(text.includes(secret)).toBe(false);
