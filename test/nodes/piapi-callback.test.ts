@@ -7,6 +7,7 @@ import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, resumeAfterWaitLimit, runWebhookLifecycle } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
 import { eventually } from '../../tools/local-n8n/system/wait';
+import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -15,7 +16,7 @@ let imageHost: Receiver;
 let imageUrl: string;
 let n8n: CallbackServer;
 
-const credentials = () => ({ piApiApi: { apiKey: API_KEY, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl } });
+const credentials = () => piApiCredentials(fake, API_KEY);
 
 type OnError = 'continueRegularOutput' | 'continueErrorOutput' | undefined;
 

@@ -5,13 +5,14 @@ import { makeProductPhoto } from '../fake/images';
 import { startReceiver, maskValueAt, type Receiver } from '../fake/test-client';
 import { runWorkflow } from '../harness/engine';
 import { productPhotoFile, writeTempFile } from '../support/images';
+import { sellerPicCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 import { eventually } from '../../tools/local-n8n/system/wait';
 
 const API_KEY = 'sp-live-KEY-1234567890-abcdef';
 let fake: SellerPicFake;
 
-const credentials = () => ({ sellerPicApi: { apiKey: API_KEY, baseUrl: fake.baseUrl } });
+const credentials = () => sellerPicCredentials(fake, API_KEY);
 const FAST = { pollInterval: 0.05, maxWait: 20 };
 
 function sellerPicWorkflow(parameters: Record<string, unknown>, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
