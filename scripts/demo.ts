@@ -6,11 +6,11 @@
  */
 import { join, relative } from 'node:path';
 
-import { startLocalStack } from '../test/e2e/local-stack';
-import { elapsed } from '../test/e2e/n8n-install';
-import { REPO_DIR } from '../test/e2e/paths';
-import { ensureSamplePhotos, INITIAL_CATALOG, SAMPLE_PRODUCTS } from '../test/e2e/sample-photos';
-import { ensureGraphicsMagick } from '../test/e2e/system-packages';
+import { startLocalStack } from '../tools/local-n8n/local-stack';
+import { elapsed } from '../tools/local-n8n/n8n/n8n-install';
+import { REPO_DIR } from '../tools/local-n8n/paths';
+import { ensureSamplePhotos, INITIAL_CATALOG, SAMPLE_PRODUCTS } from '../tools/local-n8n/services/sample-photos';
+import { ensureGraphicsMagick } from '../tools/local-n8n/system/system-packages';
 import { prepareOutputDir, runDemo } from './demo/run';
 import { printTable } from './table';
 

@@ -5,10 +5,10 @@
  *            (`npm run test:e2e` runs the full suite in the newest)
  * Prints how long each part took.
  */
-import { ensureN8n, elapsed } from '../test/e2e/n8n-install';
-import { N8N_VERSIONS } from '../test/e2e/n8n-versions';
-import { REPO_DIR } from '../test/e2e/paths';
-import { npmCommand, runCommand } from '../test/e2e/run-command';
+import { ensureN8n, elapsed } from '../tools/local-n8n/n8n/n8n-install';
+import { N8N_VERSIONS } from '../tools/local-n8n/n8n/n8n-versions';
+import { REPO_DIR } from '../tools/local-n8n/paths';
+import { npmCommand, runCommand } from '../tools/local-n8n/system/run-command';
 
 const say = (line: string): void => console.log(`[matrix] ${line}`);
 

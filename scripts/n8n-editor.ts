@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 
-import { EXAMPLE_IDS } from '../test/e2e/examples';
-import { startLocalStack } from '../test/e2e/local-stack';
-import { startN8n } from '../test/e2e/n8n-server';
-import { ensureGraphicsMagick } from '../test/e2e/system-packages';
+import { EXAMPLE_IDS } from '../tools/local-n8n/n8n/examples';
+import { startLocalStack } from '../tools/local-n8n/local-stack';
+import { startN8n } from '../tools/local-n8n/n8n/n8n-server';
+import { ensureGraphicsMagick } from '../tools/local-n8n/system/system-packages';
 
 const say = (line = ''): void => console.log(line);
 

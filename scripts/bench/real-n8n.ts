@@ -1,11 +1,11 @@
 // One defaults configuration in a real n8n (the end-to-end install, `n8n execute`): PiAPI Segment
 // with every parameter at its default on N product photos; the node's own execution time is read
 // from n8n's run data.
-import { CREDENTIALS } from '../../test/e2e/examples';
-import { nodeItems, nodeTime } from '../../test/e2e/execution';
-import { startLocalStack } from '../../test/e2e/local-stack';
-import { PACKAGE_NAME } from '../../test/e2e/paths';
-import { manualWorkflow } from '../../test/e2e/workflow-builder';
+import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems, nodeTime } from '../../tools/local-n8n/n8n/execution';
+import { startLocalStack } from '../../tools/local-n8n/local-stack';
+import { PACKAGE_NAME } from '../../tools/local-n8n/paths';
+import { manualWorkflow } from '../../tools/local-n8n/n8n/workflow-builder';
 import type { RealN8nResult } from './report';
 
 const WORKFLOW_ID = 'segBenchDefaultsPiApi';

@@ -6,10 +6,10 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { readBinary } from '../../test/e2e/binary-storage';
-import { nodeItems, nodeTime, type ExecutionRun, type OutputItem } from '../../test/e2e/execution';
-import type { LocalStack } from '../../test/e2e/local-stack';
-import { SAMPLE_PRODUCTS, SAMPLES_DIR } from '../../test/e2e/sample-photos';
+import { readBinary } from '../../tools/local-n8n/n8n/binary-storage';
+import { nodeItems, nodeTime, type ExecutionRun, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import type { LocalStack } from '../../tools/local-n8n/local-stack';
+import { SAMPLE_PRODUCTS, SAMPLES_DIR } from '../../tools/local-n8n/services/sample-photos';
 import { renderDemoPage, type DemoImages, type DemoRow } from './page';
 import { DEMO_WORKFLOW_ID, demoWorkflow, IMAGE_STEPS, MASKS_NODE, VENDOR_NODES, type DemoVendor } from './workflow';
 

@@ -3,8 +3,8 @@
  * it, so every product and vendor also gets a cut-out and a white-background image. It is built
  * from the examples as imported, so the demo runs exactly the settings users import.
  */
-import { EXAMPLE_IDS } from '../../test/e2e/examples';
-import type { WorkflowJson } from '../../test/e2e/n8n-instance';
+import { EXAMPLE_IDS } from '../../tools/local-n8n/n8n/examples';
+import type { WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
 
 export const DEMO_WORKFLOW_ID = 'segDemoCatalogImages';
 

@@ -3,9 +3,9 @@
  * Manual Trigger → AI Agent ← OpenAI Chat Model (its credential points at the fake chat model)
  * and ← the tool. n8n builds a tool variant of each `usableAsTool` node: type `<node type>Tool`.
  */
-import { CREDENTIALS } from './examples';
-import type { WorkflowJson } from './n8n-instance';
-import { PACKAGE_NAME } from './paths';
+import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
+import type { WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
+import { PACKAGE_NAME } from '../../tools/local-n8n/paths';
 
 /** Versions every n8n of the matrix has: n8n 2.x adds AI Agent 3.1, which 1.x lacks. */
 export const AGENT_TYPE = { type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3 } as const;

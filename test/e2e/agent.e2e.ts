@@ -11,11 +11,11 @@ import { PiApiSegment } from '../../nodes/PiApiSegment/PiApiSegment.node';
 import { SellerPicSegment } from '../../nodes/SellerPicSegment/SellerPicSegment.node';
 import { toolResults, type ChatRequest } from '../fake';
 import { agentWorkflow, type AgentWorkflowOptions } from './agent-workflows';
-import { CREDENTIALS } from './examples';
-import { nodeItems, toolItems, type ExecutionRun } from './execution';
-import { startLocalStack, type LocalStack } from './local-stack';
-import { inspectMask } from './mask-check';
-import { sampleProduct } from './sample-photos';
+import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems, toolItems, type ExecutionRun } from '../../tools/local-n8n/n8n/execution';
+import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
+import { inspectMask } from '../support/mask-check';
+import { sampleProduct } from '../../tools/local-n8n/services/sample-photos';
 
 let stack: LocalStack;
 

@@ -7,14 +7,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CREDENTIALS } from './examples';
-import { nodeItems } from './execution';
-import { startLocalStack, type LocalStack } from './local-stack';
-import { selectedN8nVersion } from './n8n-versions';
-import { installPackage } from './package-install';
-import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from './paths';
-import { runCommand } from './run-command';
-import { manualWorkflow } from './workflow-builder';
+import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems } from '../../tools/local-n8n/n8n/execution';
+import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
+import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
+import { installPackage } from '../../tools/local-n8n/n8n/package-install';
+import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from '../../tools/local-n8n/paths';
+import { runCommand } from '../../tools/local-n8n/system/run-command';
+import { manualWorkflow } from '../../tools/local-n8n/n8n/workflow-builder';
 
 const version = selectedN8nVersion();
 const manifest = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { runDemo, type DemoResult } from '../../scripts/demo/run';
-import { openHeadlessChromium, type HeadlessBrowser } from './browser';
-import { startLocalStack, type LocalStack } from './local-stack';
-import { E2E_HOME } from './paths';
-import { INITIAL_CATALOG, sampleProduct } from './sample-photos';
+import { openHeadlessChromium, type HeadlessBrowser } from '../../tools/local-n8n/system/browser';
+import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
+import { E2E_HOME } from '../../tools/local-n8n/paths';
+import { INITIAL_CATALOG, sampleProduct } from '../../tools/local-n8n/services/sample-photos';
 
 const OUT_DIR = join(E2E_HOME, 'demo-page-output');
 

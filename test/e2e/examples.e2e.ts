@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { request } from 'undici';
 
 import { messageText, toolResults } from '../fake';
-import { readBinary } from './binary-storage';
+import { readBinary } from '../../tools/local-n8n/n8n/binary-storage';
 import { checkCutout, checkWhiteBackground } from './cutout-check';
-import { EXAMPLE_IDS } from './examples';
-import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from './execution';
-import { eventually } from '../support/wait';
-import { readExecutions, waitForExecutions } from './executions-db';
-import { startLocalStack, type LocalStack } from './local-stack';
-import { inspectMask } from './mask-check';
-import { startN8n, waitForWebhooks, type RunningN8n } from './n8n-server';
-import { INITIAL_CATALOG, SAMPLES_DIR, sampleProduct } from './sample-photos';
+import { EXAMPLE_IDS } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import { eventually } from '../../tools/local-n8n/system/wait';
+import { readExecutions, waitForExecutions } from '../../tools/local-n8n/n8n/executions-db';
+import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
+import { inspectMask } from '../support/mask-check';
+import { startN8n, waitForWebhooks, type RunningN8n } from '../../tools/local-n8n/n8n/n8n-server';
+import { INITIAL_CATALOG, SAMPLES_DIR, sampleProduct } from '../../tools/local-n8n/services/sample-photos';
 
 const SELLERPIC_ID = /^\d{1,19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -290,7 +290,12 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			const [first, repeat] = deliveries(taskId);
 			expect([first.duplicate, first.status, repeat.duplicate]).toEqual([false, 200, true]);
 			expect([200, 409]).toContain(repeat.status);
-			await new Promise((resolve) => setTimeout(resolve, 1000));
+			// A marker delivery after the repeat was answered: n8n answers it from the stored execution,
+			// finished (not resuming again, which would be "running already"), so the repeat has had all its effect.
+			const { endpoint, secret } = task.config.webhook_config;
+			const marker = await post(endpoint, { timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) }, { 'x-webhook-secret': secret });
+			expect(marker.status).toBe(409);
+			expect(JSON.stringify(marker.json)).not.toMatch(/running already/i);
 			const [after] = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).filter((run) => run.id === executionId);
 			expect(after.data.resultData.runData['Mask ready']).toHaveLength(1);
 			expect(after.data.resultData.runData['PiAPI Segment']).toHaveLength(1);

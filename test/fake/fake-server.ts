@@ -76,6 +76,11 @@ export interface Route {
 	auth?: boolean;
 	/** A file-host path: must work without, and is watched for, API keys. */
 	storage?: boolean;
+	/**
+	 * The vendor's checks of the request itself (query, body), before any fault: a reply when the
+	 * request is invalid. State (tasks, files, limits) is `handle`'s.
+	 */
+	validate?(ctx: RequestContext): Reply | undefined | Promise<Reply | undefined>;
 	handle(ctx: RequestContext): Reply | Promise<Reply>;
 }
 
@@ -233,18 +238,26 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 		this.counters.calls[endpoint] = (this.counters.calls[endpoint] ?? 0) + 1;
 		if (match?.route.storage && hadApiKey) this.counters.storageRequestsWithApiKey++;
 
-		const fault = this.takeFault(endpoint);
-		if (fault?.kind === 'reset') {
-			req.socket.destroy();
-			return;
-		}
 		try {
-			if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? 1000);
-			let reply: Reply;
-			if (fault && fault.kind !== 'slow') reply = this.faultReply(fault);
-			else if (!match) reply = this.httpError(404, `no route for ${req.method} ${url.pathname}`);
-			else if (match.route.auth && !this.isAuthorized(req)) reply = this.unauthorized();
-			else reply = await match.route.handle({ req, url, params: match.params, readBody: () => readBody(req) });
+			// Every request is checked as the vendor checks it (route, key, query and body) before an
+			// injected fault can answer it: a fault only ever fails a request the vendor would accept.
+			let reply: Reply | undefined;
+			if (!match) reply = this.httpError(404, `no route for ${req.method} ${url.pathname}`);
+			else {
+				let body: Promise<Buffer> | undefined;
+				const ctx: RequestContext = { req, url, params: match.params, readBody: () => (body ??= readBody(req)) };
+				if (match.route.auth && !this.isAuthorized(req)) reply = this.unauthorized();
+				else reply = await match.route.validate?.(ctx);
+				if (!reply) {
+					const fault = this.takeFault(endpoint);
+					if (fault?.kind === 'reset') {
+						req.socket.destroy();
+						return;
+					}
+					if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? 1000);
+					reply = fault && fault.kind !== 'slow' ? this.faultReply(fault) : await match.route.handle(ctx);
+				}
+			}
 			send(res, reply);
 		} catch (error) {
 			send(res, this.httpError(500, `fake server error: ${(error as Error).message}`));

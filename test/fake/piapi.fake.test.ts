@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { makeProductPhoto, sniffImage } from './images';
 import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
 import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
-import { eventually } from '../support/wait';
+import { eventually } from '../../tools/local-n8n/system/wait';
 
 let fake: PiApiFake;
 let receiver: Receiver;
@@ -406,6 +406,15 @@ describe('PiAPI fake: faults', () => {
 		expect(malformed.json).toBeUndefined();
 		fake.injectFault({ endpoint: 'createTask', kind: 'envelopeError', code: 500, msg: 'internal' });
 		expect((await createTask()).json).toEqual({ code: 500, message: 'internal', data: null });
+	});
+
+	it('checks the key and the body before a fault answers: a fault only fails a request PiAPI would take', async () => {
+		fake.injectFault({ endpoint: 'createTask', kind: 'http502', times: Infinity });
+		expect((await call(`${fake.baseUrl}/api/v1/task`, { method: 'POST', json: segmentBody(`${receiver.url}/image.png`) })).status).toBe(401);
+		const badBody = await api('/api/v1/task', { method: 'POST', json: segmentBody(`${receiver.url}/image.png`, {}, { segment_factor: 0.5 }) });
+		expect([badBody.status, badBody.json.message]).toEqual([400, 'input.segment_factor must be an integer']);
+		expect((await createTask()).status).toBe(502);
+		expect(fake.counters.creates).toBe(0);
 	});
 
 	it('faults the file host too', async () => {

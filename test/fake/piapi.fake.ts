@@ -153,11 +153,31 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	constructor(options: Partial<PiApiConfig>) {
 		super({ ...PIAPI_DEFAULTS, ...options });
 		this.setRoutes([
-			{ method: 'POST', path: '/api/v1/task', endpoint: 'createTask', auth: true, handle: (c) => this.create(c) },
+			{
+				method: 'POST',
+				path: '/api/v1/task',
+				endpoint: 'createTask',
+				auth: true,
+				validate: async (c) => {
+					const invalid = this.validateCreate(parseJson(await c.readBody()));
+					return invalid ? this.httpError(400, invalid) : undefined;
+				},
+				handle: (c) => this.create(c),
+			},
 			{ method: 'GET', path: '/api/v1/task/:id', endpoint: 'getTask', auth: true, handle: (c) => this.get(c) },
 			{ method: 'DELETE', path: '/api/v1/task/:id', endpoint: 'cancelTask', auth: true, handle: (c) => this.cancel(c) },
 			{ method: 'GET', path: '/account/info', endpoint: 'accountInfo', auth: true, handle: () => this.accountInfo() },
-			{ method: 'POST', path: '/upload-host/api/ephemeral_resource', endpoint: 'upload', auth: true, handle: (c) => this.upload(c) },
+			{
+				method: 'POST',
+				path: '/upload-host/api/ephemeral_resource',
+				endpoint: 'upload',
+				auth: true,
+				validate: async (c) => {
+					const invalid = this.validateUpload(parseJson(await c.readBody()));
+					return invalid ? this.httpError(400, invalid) : undefined;
+				},
+				handle: (c) => this.upload(c),
+			},
 			{ method: 'GET', path: '/upload-host/ephemeral/:hex/:name', endpoint: 'uploadedFile', storage: true, handle: (c) => this.uploadedFile(c) },
 			{ method: 'GET', path: '/files/:name', endpoint: 'file', storage: true, handle: (c) => this.file(c) },
 		]);
@@ -246,8 +266,6 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 
 	private async create(ctx: RequestContext): Promise<Reply> {
 		const body = parseJson(await ctx.readBody());
-		const invalid = this.validateCreate(body);
-		if (invalid) return this.httpError(400, invalid);
 		const { input, config } = body as { input: Record<string, unknown>; config?: Record<string, unknown> };
 		if (this.config.concurrencyCap > 0 && this.inFlight() >= this.config.concurrencyCap) {
 			const reply = this.httpError(429, `concurrency limit of ${this.config.concurrencyCap} tasks reached for your plan`);
@@ -303,6 +321,19 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			return 'config.webhook_config.endpoint must be an http(s) URL';
 		}
 		if (webhook.secret !== undefined && typeof webhook.secret !== 'string') return 'config.webhook_config.secret must be a string';
+		return undefined;
+	}
+
+	private validateUpload(body: unknown): string | undefined {
+		if (!isObject(body)) return 'request body must be a JSON object';
+		const { file_name: name, file_data: data } = body;
+		if (typeof name !== 'string' || name.length === 0 || name.length > 128 || !/\.[A-Za-z0-9]+$/.test(name) || name.includes('/')) {
+			return 'file_name must be 1-128 characters with an extension';
+		}
+		if (typeof data !== 'string' || data === '') return 'file_data is required';
+		const base64 = data.replace(DATA_URI, '').replace(/\s/g, '');
+		if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return 'file_data must be base64 or a data URI';
+		if (Buffer.from(base64, 'base64').length === 0) return 'file_data is empty';
 		return undefined;
 	}
 
@@ -388,17 +419,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 
 	private async upload(ctx: RequestContext): Promise<Reply> {
 		if (!this.config.uploadAllowed) return this.httpError(403, 'file upload is not available on your plan: upgrade to a paid plan');
-		const body = parseJson(await ctx.readBody());
-		if (!isObject(body)) return this.httpError(400, 'request body must be a JSON object');
-		const { file_name: name, file_data: data } = body;
-		if (typeof name !== 'string' || name.length === 0 || name.length > 128 || !/\.[A-Za-z0-9]+$/.test(name) || name.includes('/')) {
-			return this.httpError(400, 'file_name must be 1-128 characters with an extension');
-		}
-		if (typeof data !== 'string' || data === '') return this.httpError(400, 'file_data is required');
-		const base64 = data.replace(DATA_URI, '').replace(/\s/g, '');
-		if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return this.httpError(400, 'file_data must be base64 or a data URI');
-		const bytes = Buffer.from(base64, 'base64');
-		if (bytes.length === 0) return this.httpError(400, 'file_data is empty');
+		const { file_name: name, file_data: data } = parseJson(await ctx.readBody()) as { file_name: string; file_data: string };
+		const bytes = Buffer.from(data.replace(DATA_URI, '').replace(/\s/g, ''), 'base64');
 		if (bytes.length > this.config.maxUploadBytes) return this.httpError(400, 'file_data is larger than 10 MB');
 		const hex = randomBytes(16).toString('hex');
 		this.uploadedFiles.set(hex, { name, bytes });

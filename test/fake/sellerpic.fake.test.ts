@@ -128,9 +128,16 @@ describe('SellerPic fake: tasks', () => {
 			success: false,
 			data: null,
 		});
-		expect((await create({ imageKey: fileKey, type: 'product', expandPixels: 1.5 }, 'segmentImage')).json.code).toBe(
-			SELLERPIC_CODES.badRequest,
-		);
+		expect((await create({ imageKey: fileKey, type: 'product', expandPixels: 1.5 }, 'segmentImage')).json).toMatchObject({
+			code: SELLERPIC_CODES.badRequest,
+			msg: 'expandPixels must be an integer',
+		});
+		// The documented body of Segment Image By Type has expandPixels: a request without it is not one SellerPic takes.
+		expect((await create({ imageKey: fileKey, type: 'product' }, 'segmentImage')).json).toMatchObject({
+			code: SELLERPIC_CODES.badRequest,
+			msg: 'expandPixels is required',
+		});
+		expect(fake.counters.creates).toBe(0);
 		const wide = (await upload(await makeProductPhoto({ width: 2001, height: 8, seed: 2 }))).json.data.fileKey;
 		expect((await create({ imageKey: wide, type: 'product', expandPixels: 0 }, 'segmentImage')).json.code).toBe(
 			SELLERPIC_CODES.resolutionTooHigh,
@@ -354,6 +361,18 @@ describe('SellerPic fake: faults', () => {
 		expect((await call(`${fake.baseUrl}/storage/download/x/y`)).status).toBe(502);
 		fake.clearFaults();
 		expect((await usage()).status).toBe(200);
+	});
+
+	it('checks the key and the request before a fault answers: a fault only fails a request SellerPic would take', async () => {
+		fake.injectFault({ endpoint: 'promptSegmentation', kind: 'http500', times: Infinity });
+		const noKey = await call(`${fake.baseUrl}/v1/api/generate/promptSegmentation`, { method: 'POST', json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'x' } });
+		expect(noKey.status).toBe(401);
+		const noPrompt = await api('/v1/api/generate/promptSegmentation', { method: 'POST', json: { imageKey: SELLERPIC_SAMPLE_KEY } });
+		expect([noPrompt.status, noPrompt.json.msg]).toEqual([200, 'prompt is required']);
+		expect((await createTask(SELLERPIC_SAMPLE_KEY)).status).toBe(500);
+		fake.injectFault({ endpoint: 'taskStatus', kind: 'reset' });
+		expect((await api('/v1/api/generate')).json.msg).toBe('id is required');
+		await expect(api('/v1/api/generate?id=1')).rejects.toThrow();
 	});
 
 	it('reset() restores counters, tasks, faults and config', async () => {

@@ -148,14 +148,29 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	constructor(options: Partial<SellerPicConfig>) {
 		super({ ...SELLERPIC_DEFAULTS, ...options });
 		this.setRoutes([
-			{ method: 'POST', path: '/v1/api/upload', endpoint: 'upload', auth: true, handle: (c) => this.upload(c) },
-			{ method: 'GET', path: '/v1/api/upload/url', endpoint: 'uploadUrl', auth: true, handle: (c) => this.uploadUrl(c) },
+			{
+				method: 'POST',
+				path: '/v1/api/upload',
+				endpoint: 'upload',
+				auth: true,
+				validate: async (c) => (await this.uploadForm(c)).invalid,
+				handle: (c) => this.upload(c),
+			},
+			{
+				method: 'GET',
+				path: '/v1/api/upload/url',
+				endpoint: 'uploadUrl',
+				auth: true,
+				validate: (c) => this.validateUploadUrl(c),
+				handle: (c) => this.uploadUrl(c),
+			},
 			{ method: 'PUT', path: '/storage/upload/:token', endpoint: 'storagePut', storage: true, handle: (c) => this.storagePut(c) },
 			{
 				method: 'POST',
 				path: '/v1/api/generate/promptSegmentation',
 				endpoint: 'promptSegmentation',
 				auth: true,
+				validate: (c) => this.validateCreate(c, 'promptSegmentation'),
 				handle: (c) => this.create(c, 'promptSegmentation'),
 			},
 			{
@@ -163,13 +178,35 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 				path: '/v1/api/generate/segmentImage',
 				endpoint: 'segmentImage',
 				auth: true,
+				validate: (c) => this.validateCreate(c, 'segmentImage'),
 				handle: (c) => this.create(c, 'segmentImage'),
 			},
-			{ method: 'GET', path: '/v1/api/generate', endpoint: 'taskStatus', auth: true, handle: (c) => this.status(c) },
-			{ method: 'GET', path: '/v1/api/download', endpoint: 'downloadUrl', auth: true, handle: (c) => this.downloadUrl(c) },
+			{
+				method: 'GET',
+				path: '/v1/api/generate',
+				endpoint: 'taskStatus',
+				auth: true,
+				validate: (c) => (c.url.searchParams.get('id') ? undefined : this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required')),
+				handle: (c) => this.status(c),
+			},
+			{
+				method: 'GET',
+				path: '/v1/api/download',
+				endpoint: 'downloadUrl',
+				auth: true,
+				validate: (c) => this.validateDownloadUrl(c),
+				handle: (c) => this.downloadUrl(c),
+			},
 			{ method: 'GET', path: '/storage/download/:token/:name', endpoint: 'storageGet', storage: true, handle: (c) => this.storageGet(c) },
 			{ method: 'GET', path: '/v1/api/usage', endpoint: 'usage', auth: true, handle: () => this.ok(this.config.credits) },
-			{ method: 'GET', path: '/v1/api/presets', endpoint: 'presets', auth: true, handle: (c) => this.presets(c) },
+			{
+				method: 'GET',
+				path: '/v1/api/presets',
+				endpoint: 'presets',
+				auth: true,
+				validate: (c) => this.validatePresets(c),
+				handle: (c) => this.presets(c),
+			},
 		]);
 	}
 
@@ -250,21 +287,28 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		return { status, json: this.envelope(0, 'success', data) };
 	}
 
-	private async upload(ctx: RequestContext): Promise<Reply> {
+	/** The upload's form and its "file" field, or why the request is invalid. */
+	private async uploadForm(ctx: RequestContext): Promise<{ file: File; invalid?: undefined } | { file?: undefined; invalid: Reply }> {
 		const contentType = ctx.req.headers['content-type'] ?? '';
 		if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-			return this.envelopeError(SELLERPIC_CODES.badRequest, 'Content-Type must be multipart/form-data');
+			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'Content-Type must be multipart/form-data') };
 		}
 		let form: FormData;
 		try {
 			form = await new Response(new Uint8Array(await ctx.readBody()), { headers: { 'content-type': contentType } }).formData();
 		} catch {
-			return this.envelopeError(SELLERPIC_CODES.badRequest, 'invalid multipart body');
+			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'invalid multipart body') };
 		}
 		const file = form.get('file');
 		if (file === null || typeof file === 'string') {
-			return this.envelopeError(SELLERPIC_CODES.badRequest, 'form field "file" is required');
+			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'form field "file" is required') };
 		}
+		return { file };
+	}
+
+	private async upload(ctx: RequestContext): Promise<Reply> {
+		const { file, invalid } = await this.uploadForm(ctx);
+		if (invalid) return invalid;
 		if (file.size > this.config.maxUploadBytes) {
 			return this.envelopeError(SELLERPIC_CODES.fileTooLarge, 'file too large: the upload limit is 40 MB');
 		}
@@ -278,9 +322,13 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		return this.ok({ fileKey }, this.config.uploadHttpStatus);
 	}
 
+	private validateUploadUrl(ctx: RequestContext): Reply | undefined {
+		if (UPLOAD_FORMATS[(ctx.url.searchParams.get('format') ?? '').toLowerCase()]) return undefined;
+		return this.envelopeError(SELLERPIC_CODES.badRequest, 'format must be one of jpg, jpeg, png, webp');
+	}
+
 	private uploadUrl(ctx: RequestContext): Reply {
 		const ext = UPLOAD_FORMATS[(ctx.url.searchParams.get('format') ?? '').toLowerCase()];
-		if (!ext) return this.envelopeError(SELLERPIC_CODES.badRequest, 'format must be one of jpg, jpeg, png, webp');
 		const fileKey = this.newFileKey(ext);
 		const token = randomBytes(16).toString('hex');
 		const expiresAt = Date.now() + this.config.uploadUrlTtlMs;
@@ -299,7 +347,8 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		return { status: 200, headers: { etag: `"${randomBytes(16).toString('hex')}"` } };
 	}
 
-	private async create(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply> {
+	/** The body as SellerPic documents it: `{ imageKey, prompt }`, or `{ imageKey, type, expandPixels }` (an integer). */
+	private async validateCreate(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply | undefined> {
 		const body = parseJson(await ctx.readBody());
 		if (!isObject(body)) return this.envelopeError(SELLERPIC_CODES.badRequest, 'request body must be a JSON object');
 		const { imageKey, prompt, type, expandPixels } = body;
@@ -313,10 +362,14 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 			if (typeof type !== 'string' || type.trim() === '') {
 				return this.envelopeError(SELLERPIC_CODES.badRequest, 'type is required');
 			}
-			if (expandPixels !== undefined && !Number.isInteger(expandPixels)) {
-				return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels must be an integer');
-			}
+			if (expandPixels === undefined) return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels is required');
+			if (!Number.isInteger(expandPixels)) return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels must be an integer');
 		}
+		return undefined;
+	}
+
+	private async create(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply> {
+		const { imageKey, prompt, type, expandPixels } = parseJson(await ctx.readBody()) as Record<string, unknown> & { imageKey: string };
 		const image = this.images.get(imageKey);
 		if (!image) return this.envelopeError(SELLERPIC_CODES.imageKeyNotFound, `image not found: ${imageKey}`);
 		const invalid = this.checkTaskImage(image, kind);
@@ -363,9 +416,7 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	}
 
 	private status(ctx: RequestContext): Reply {
-		const id = ctx.url.searchParams.get('id');
-		if (!id) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
-		const task = this.tasks.get(id);
+		const task = this.tasks.get(ctx.url.searchParams.get('id')!);
 		if (!task) {
 			if (this.config.taskNotFoundAs === 'http404') return this.httpError(404, 'task not found');
 			return this.envelopeError(SELLERPIC_CODES.taskNotFound, 'task not found');
@@ -392,17 +443,21 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		});
 	}
 
-	private downloadUrl(ctx: RequestContext): Reply {
-		const format = ctx.url.searchParams.get('downloadFormat') ?? '';
-		const resultId = ctx.url.searchParams.get('id');
+	private validateDownloadUrl(ctx: RequestContext): Reply | undefined {
 		const uhd = ctx.url.searchParams.get('uhd');
-		if (!DOWNLOAD_FORMATS.includes(format)) {
+		if (!DOWNLOAD_FORMATS.includes(ctx.url.searchParams.get('downloadFormat') ?? '')) {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'downloadFormat must be one of jpg, png, webp');
 		}
-		if (!resultId) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
+		if (!ctx.url.searchParams.get('id')) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
 		if (uhd !== null && uhd !== 'true' && uhd !== 'false') {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'uhd must be true or false');
 		}
+		return undefined;
+	}
+
+	private downloadUrl(ctx: RequestContext): Reply {
+		const format = ctx.url.searchParams.get('downloadFormat') ?? '';
+		const resultId = ctx.url.searchParams.get('id')!;
 		const task = this.tasks.get(this.taskIdByResultId.get(resultId) ?? '');
 		if (!task) return this.envelopeError(SELLERPIC_CODES.resultNotFound, 'result not found: pass resultList[].id, not the task id');
 		const status = this.statusOf(task);
@@ -458,13 +513,18 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		return mask;
 	}
 
-	private presets(ctx: RequestContext): Reply {
+	private validatePresets(ctx: RequestContext): Reply | undefined {
 		const type = ctx.url.searchParams.get('type') ?? '';
 		const pageSize = Number(ctx.url.searchParams.get('pageSize') ?? '10');
 		if (!PRESET_TYPES.includes(type)) return this.envelopeError(SELLERPIC_CODES.badRequest, `type must be one of ${PRESET_TYPES.join(', ')}`);
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'pageSize must be between 1 and 50');
 		}
+		return undefined;
+	}
+
+	private presets(ctx: RequestContext): Reply {
+		const type = ctx.url.searchParams.get('type') ?? '';
 		const list = [1, 2].map((n) => ({
 			id: String(n),
 			imageUrl: `${this.storageBaseUrl}/presets/${type.toLowerCase()}-${n}.png`,

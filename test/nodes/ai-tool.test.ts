@@ -10,7 +10,8 @@ import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { getEngine, PACKAGE_NAME, runWorkflow } from '../harness/engine';
 import { CallbackServer } from '../support/callback-server';
-import { eventually } from '../support/wait';
+import { eventually } from '../../tools/local-n8n/system/wait';
+import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-tool-0123456789';
@@ -18,7 +19,7 @@ let fake: PiApiFake;
 let imageHost: Receiver;
 let imageUrl: string;
 
-const credentials = () => ({ piApiApi: { apiKey: API_KEY, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl } });
+const credentials = () => piApiCredentials(fake, API_KEY);
 
 beforeAll(async () => {
 	fake = await startPiApiFake({ apiKey: API_KEY, taskLatencyMs: 100 });

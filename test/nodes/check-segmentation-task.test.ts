@@ -1,10 +1,12 @@
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
 import { CheckSegmentationTask } from '../../nodes/CheckSegmentationTask/CheckSegmentationTask.node';
-import { startPiApiFake, startSellerPicFake, SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
+import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
-import { call, sleep, startReceiver, type Receiver } from '../fake/test-client';
+import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import { expectKeysNowhere } from '../support/secrets';
+import { createPiApiTask, createSellerPicTask, piApiCredentials, sellerPicCredentials, type TaskState } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const SELLERPIC_KEY = 'sp-live-CHECK-5555555555-secret';
@@ -19,8 +21,8 @@ let imageHost: Receiver;
 type Vendor = 'sellerpic' | 'piapi';
 
 const credentials = {
-	sellerpic: () => ({ sellerPicApi: { apiKey: SELLERPIC_KEY, baseUrl: sellerPic.baseUrl } }),
-	piapi: () => ({ piApiApi: { apiKey: PIAPI_KEY, baseUrl: piApi.baseUrl, uploadBaseUrl: piApi.uploadBaseUrl } }),
+	sellerpic: () => sellerPicCredentials(sellerPic, SELLERPIC_KEY),
+	piapi: () => piApiCredentials(piApi, PIAPI_KEY),
 };
 
 /** Runs Check Segmentation Task and checks neither API key shows up anywhere in the run's data or errors. */
@@ -35,47 +37,12 @@ async function check(vendor: Vendor, parameters: INodeParameters, items?: Parame
 	return run;
 }
 
-function expectNoApiKey(run: WorkflowRun) {
-	const dump: string = JSON.stringify(run.run.data, (_key, value: unknown) =>
-		value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
-	);
-	expect(dump).not.toContain(SELLERPIC_KEY);
-	expect(dump).not.toContain(PIAPI_KEY);
-	return dump;
-}
+const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
 
-/** Creates a SellerPic task through the fake's API, then moves its clock to the wanted state. */
-async function sellerPicTask(state: 'queued' | 'running' | 'succeeded' | 'failed') {
-	sellerPic.configure({ taskLatencyMs: SLOW_TASK_MS, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
-	const reply = await call(`${sellerPic.baseUrl}/v1/api/generate/promptSegmentation`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${SELLERPIC_KEY}` },
-		json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'product' },
-	});
-	const task = sellerPic.tasks.get(String(reply.json.data.id))!;
-	task.createdAt -= { queued: 0, running: SLOW_TASK_MS / 2, succeeded: SLOW_TASK_MS * 2, failed: SLOW_TASK_MS * 2 }[state];
-	return task;
-}
+const sellerPicTask = async (state: TaskState) => await createSellerPicTask(sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
 
-/** Creates a PiAPI task through the fake's API, then moves its clock to the wanted state. */
-async function piApiTask(state: 'queued' | 'running' | 'succeeded' | 'failed', latencyMs = SLOW_TASK_MS) {
-	piApi.configure({ taskLatencyMs: latencyMs, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
-	const reply = await call(`${piApi.baseUrl}/api/v1/task`, {
-		method: 'POST',
-		headers: { 'x-api-key': PIAPI_KEY },
-		json: {
-			model: 'Qubico/image-toolkit',
-			task_type: 'segment',
-			input: { image: `${imageHost.url}/image.png`, prompt: 'product', negative_prompt: '', segment_factor: 0 },
-		},
-	});
-	const task = piApi.tasks.get(String(reply.json.data.task_id))!;
-	if (state === 'succeeded' || state === 'failed') {
-		for (let i = 0; i < 200 && task.workDoneAt === undefined; i++) await sleep(10);
-	}
-	task.createdAt -= { queued: 0, running: latencyMs / 2, succeeded: latencyMs * 2, failed: latencyMs * 2 }[state];
-	return task;
-}
+const piApiTask = async (state: TaskState, latencyMs = SLOW_TASK_MS) =>
+	await createPiApiTask(piApi, PIAPI_KEY, `${imageHost.url}/image.png`, state, latencyMs);
 
 function requestCount() {
 	return sellerPic.requests.length + piApi.requests.length;

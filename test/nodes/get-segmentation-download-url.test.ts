@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { startPiApiFake, startSellerPicFake, SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
+import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
-import { call, maskValueAt, sleep, startReceiver, type Receiver } from '../fake/test-client';
+import { call, maskValueAt, startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import { expectKeysNowhere } from '../support/secrets';
+import { createPiApiTask, createSellerPicTask, piApiCredentials, sellerPicCredentials, type TaskState } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const SELLERPIC_KEY = 'sp-live-URL-3141592653-secret';
@@ -21,8 +23,8 @@ let imageHost: Receiver;
 type Vendor = 'sellerpic' | 'piapi';
 
 const credentials = {
-	sellerpic: (baseUrl = sellerPic.baseUrl) => ({ sellerPicApi: { apiKey: SELLERPIC_KEY, baseUrl } }),
-	piapi: (baseUrl = piApi.baseUrl) => ({ piApiApi: { apiKey: PIAPI_KEY, baseUrl, uploadBaseUrl: piApi.uploadBaseUrl } }),
+	sellerpic: (baseUrl = sellerPic.baseUrl) => sellerPicCredentials(sellerPic, SELLERPIC_KEY, { baseUrl }),
+	piapi: (baseUrl = piApi.baseUrl) => piApiCredentials(piApi, PIAPI_KEY, { baseUrl }),
 };
 
 /** Runs Get Segmentation Download URL and checks neither API key shows up anywhere in the run's data or errors. */
@@ -46,44 +48,12 @@ async function getUrl(
 	return run;
 }
 
-function expectNoApiKey(run: WorkflowRun) {
-	const dump: string = JSON.stringify(run.run.data, (_key, value: unknown) =>
-		value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
-	);
-	expect(dump).not.toContain(SELLERPIC_KEY);
-	expect(dump).not.toContain(PIAPI_KEY);
-	return dump;
-}
+const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
 
-async function sellerPicTask(state: 'running' | 'succeeded' | 'failed' = 'succeeded') {
-	sellerPic.configure({ taskLatencyMs: SLOW_TASK_MS, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
-	const reply = await call(`${sellerPic.baseUrl}/v1/api/generate/promptSegmentation`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${SELLERPIC_KEY}` },
-		json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'product' },
-	});
-	const task = sellerPic.tasks.get(String(reply.json.data.id))!;
-	if (state !== 'running') task.createdAt -= SLOW_TASK_MS * 2;
-	else task.createdAt -= SLOW_TASK_MS / 2;
-	return task;
-}
+const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
 
-async function piApiTask(state: 'running' | 'succeeded' | 'failed' = 'succeeded') {
-	piApi.configure({ taskLatencyMs: SLOW_TASK_MS, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
-	const reply = await call(`${piApi.baseUrl}/api/v1/task`, {
-		method: 'POST',
-		headers: { 'x-api-key': PIAPI_KEY },
-		json: {
-			model: 'Qubico/image-toolkit',
-			task_type: 'segment',
-			input: { image: `${imageHost.url}/image.png`, prompt: 'product', negative_prompt: '', segment_factor: 0 },
-		},
-	});
-	const task = piApi.tasks.get(String(reply.json.data.task_id))!;
-	for (let i = 0; i < 200 && task.workDoneAt === undefined; i++) await sleep(10);
-	task.createdAt -= state === 'running' ? SLOW_TASK_MS / 2 : SLOW_TASK_MS * 2;
-	return task;
-}
+const piApiTask = async (state: TaskState = 'succeeded') =>
+	await createPiApiTask(piApi, PIAPI_KEY, `${imageHost.url}/image.png`, state, SLOW_TASK_MS, true);
 
 function requestCount() {
 	return sellerPic.requests.length + piApi.requests.length;

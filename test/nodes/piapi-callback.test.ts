@@ -6,8 +6,9 @@ import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { callResumeUrl, resumeAfterWaitLimit, runWebhookLifecycle } from '../harness/waiting';
 import { CallbackServer } from '../support/callback-server';
+import { eventually } from '../../tools/local-n8n/system/wait';
 import { productPhotoFile } from '../support/images';
-import { eventually } from '../support/wait';
+import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -16,7 +17,7 @@ let imageHost: Receiver;
 let imageUrl: string;
 let n8n: CallbackServer;
 
-const credentials = () => ({ piApiApi: { apiKey: API_KEY, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl } });
+const credentials = () => piApiCredentials(fake, API_KEY);
 
 type OnError = 'continueRegularOutput' | 'continueErrorOutput' | undefined;
 
@@ -223,8 +224,12 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 	it('stops checking in once n8n has let a call through', async () => {
 		const run = await runUntilWaiting(callbackWorkflow());
 		await n8n.whenResumed(run.executionId);
-		// PiAPI's callback resumed it; the check-in after 1 s finds it no longer waiting and ends (the next would be at 3 s).
-		await new Promise((resolve) => setTimeout(resolve, 3_500));
+		// PiAPI's callback resumed it; the check-in after 1 s finds it no longer waiting and ends.
+		await eventually(() => answersFor(run).length === 2, 'the check-in after the resume');
+		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
+		expect(answersFor(run)[1].body).toEqual({ message: `The execution "${run.executionId}" is not waiting.` });
+		// A check-in that went on would come 2 s after that answer (its next delay): wait that out, twice over, from the answer itself.
+		await new Promise((resolve) => setTimeout(resolve, 2 * 2_000));
 		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
 	});
 

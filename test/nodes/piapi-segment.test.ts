@@ -5,6 +5,7 @@ import { makeProductPhoto } from '../fake/images';
 import { maskValueAt, startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow } from '../harness/engine';
 import { productPhotoFile, writeTempFile } from '../support/images';
+import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
@@ -12,7 +13,7 @@ let fake: PiApiFake;
 let imageHost: Receiver;
 let imageUrl: string;
 
-const credentials = () => ({ piApiApi: { apiKey: API_KEY, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl } });
+const credentials = () => piApiCredentials(fake, API_KEY);
 
 function piApiWorkflow(parameters: Record<string, unknown>, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
 	return workflowFor(

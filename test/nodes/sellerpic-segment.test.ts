@@ -5,12 +5,14 @@ import { makeProductPhoto } from '../fake/images';
 import { startReceiver, maskValueAt, type Receiver } from '../fake/test-client';
 import { runWorkflow } from '../harness/engine';
 import { productPhotoFile, writeTempFile } from '../support/images';
+import { sellerPicCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import { eventually } from '../../tools/local-n8n/system/wait';
 
 const API_KEY = 'sp-live-KEY-1234567890-abcdef';
 let fake: SellerPicFake;
 
-const credentials = () => ({ sellerPicApi: { apiKey: API_KEY, baseUrl: fake.baseUrl } });
+const credentials = () => sellerPicCredentials(fake, API_KEY);
 const FAST = { pollInterval: 0.05, maxWait: 20 };
 
 function sellerPicWorkflow(parameters: Record<string, unknown>, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
@@ -78,6 +80,10 @@ describe('SellerPic Segment', () => {
 		expect(item.json).toMatchObject({ status: 'succeeded', imageKey: SELLERPIC_SAMPLE_KEY, type: 'product', expandPixels: 4, mode: 'type' });
 		expect(fake.counters.uploads).toBe(0);
 		expect(fake.counters.calls.segmentImage).toBe(1);
+		// What reached SellerPic: the documented body of Segment Image By Type.
+		expect([...fake.tasks.values()]).toEqual([
+			expect.objectContaining({ kind: 'segmentImage', imageKey: SELLERPIC_SAMPLE_KEY, type: 'product', expandPixels: 4, prompt: undefined }),
+		]);
 		expect(item.binary?.mask).toBeDefined();
 	});
 
@@ -142,11 +148,11 @@ describe('SellerPic Segment', () => {
 		['bytes that are not an image', async () => Buffer.from('<html>not an image</html>'), /not an image SellerPic accepts/],
 		['an empty file', async () => Buffer.alloc(0), /empty/],
 		['an image over 4096 px', async () => await makeProductPhoto({ width: 4097, height: 16, seed: 1 }), /4097×16 px; SellerPic accepts at most 4096 px/],
-	])('refuses %s before sending anything', async (_name, makeBytes) => {
+	])('refuses %s before sending anything', async (_name, makeBytes, message) => {
 		const path = writeTempFile(`bad-${Math.random()}.bin`, await makeBytes());
 		const run = await runWorkflow(sellerPicWorkflow({}, [{ files: { data: { path } } }]), { credentials: credentials() });
 		expect(run.status).toBe('error');
-		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(_name === 'an image over 4096 px' ? /4097×16/ : /./);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(message);
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/\[item 0\]/);
 		expect(fake.counters.uploads + fake.counters.creates).toBe(0);
 	});
@@ -230,13 +236,17 @@ describe('SellerPic Segment', () => {
 
 	it('stops waiting when the execution is cancelled', async () => {
 		fake.configure({ taskOutcome: () => 'never' });
-		const started = Date.now();
+		// A Poll Interval's time, counted from before the node began its first wait: a wait that
+		// ignored the cancel would end after this fires (timers never fire early, and fire in order).
+		let pollIntervalOver = false;
+		const pollInterval = setTimeout(() => (pollIntervalOver = true), 5_000);
 		const run = await runWorkflow(sellerPicWorkflow({ imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY, pollInterval: 5, maxWait: 60 }), {
 			credentials: credentials(),
-			onStarted: (cancel) => setTimeout(cancel, 300),
+			onStarted: (cancel) => void eventually(() => fake.counters.creates === 1, 'the task').then(cancel),
 		});
-		expect(Date.now() - started).toBeLessThan(3000);
+		clearTimeout(pollInterval);
 		expect(run.status).toBe('canceled');
+		expect(pollIntervalOver).toBe(false);
 	});
 
 	it('keeps at most Max Concurrent Tasks running and returns every item in input order', async () => {

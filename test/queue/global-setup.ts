@@ -1,8 +1,8 @@
 /* Jest global setup of the queue-mode suite: Redis and PostgreSQL from Debian, the n8n under test, and the packed package. */
-import { ensureN8n } from '../e2e/n8n-install';
-import { selectedN8nVersion } from '../e2e/n8n-versions';
-import { buildAndPack } from '../e2e/package-install';
-import { ensureDebianPackages } from '../e2e/system-packages';
+import { ensureN8n } from '../../tools/local-n8n/n8n/n8n-install';
+import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
+import { buildAndPack } from '../../tools/local-n8n/n8n/package-install';
+import { ensureDebianPackages } from '../../tools/local-n8n/system/system-packages';
 
 export default async function globalSetup(): Promise<void> {
 	const progress = (line: string): void => console.log(`[queue] ${line}`);

@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { request } from 'undici';
 
 import type { PiApiFake, SellerPicFake } from '../fake';
-import { CREDENTIALS, EXAMPLE_IDS, loadExamples, prepareExample } from '../e2e/examples';
-import { nodeItems, type OutputItem } from '../e2e/execution';
-import { inspectMask } from '../e2e/mask-check';
-import { ensureN8n } from '../e2e/n8n-install';
-import { selectedN8nVersion } from '../e2e/n8n-versions';
-import { E2E_HOME } from '../e2e/paths';
-import { ensureSamplePhotos, sampleProduct, SAMPLE_PRODUCTS } from '../e2e/sample-photos';
-import { startShop, type ShopServer } from '../e2e/shop-server';
-import { startVendors, type Vendors } from '../e2e/vendors';
-import { eventually } from '../support/wait';
-import { lastExecutionId, readDatabaseBinary, readExecutions, waitForEndedExecutions } from './executions';
-import { startQueueCluster, type QueueCluster } from './queue-cluster';
+import { CREDENTIALS, EXAMPLE_IDS, loadExamples, prepareExample } from '../../tools/local-n8n/n8n/examples';
+import { nodeItems, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import { inspectMask } from '../support/mask-check';
+import { ensureN8n } from '../../tools/local-n8n/n8n/n8n-install';
+import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
+import { E2E_HOME } from '../../tools/local-n8n/paths';
+import { ensureSamplePhotos, sampleProduct, SAMPLE_PRODUCTS } from '../../tools/local-n8n/services/sample-photos';
+import { startShop, type ShopServer } from '../../tools/local-n8n/services/shop-server';
+import { startVendors, type Vendors } from '../../tools/local-n8n/services/vendors';
+import { eventually } from '../../tools/local-n8n/system/wait';
+import { lastExecutionId, readDatabaseBinary, readExecutions, waitForEndedExecutions } from '../../tools/local-n8n/n8n/queue-executions';
+import { startQueueCluster, type QueueCluster } from '../../tools/local-n8n/services/queue-cluster';
 import { callbackWorkflow, PIAPI_ELSEWHERE, QUEUE_WORKFLOWS, segmentWorkflow, WEBHOOK_PATHS, type Vendor } from './workflows';
 
 /** The fakes' name for each vendor's create endpoint (every request to it counts, refused ones too). */
@@ -93,6 +93,8 @@ beforeAll(async () => {
 		workflows,
 		activate: workflows.map((workflow) => workflow.id),
 		webhookPaths: [WEBHOOK_PATHS.segment.piapi, WEBHOOK_PATHS.segment.sellerpic, WEBHOOK_PATHS.callback, WEBHOOK_PATHS.unreachableCallback, TRIGGER_PATH],
+		// Everything n8n logs, down to debug (request and execution details), lands in each process's log file.
+		env: { N8N_LOG_LEVEL: 'debug' },
 		progress,
 	});
 }, 15 * 60_000);
@@ -283,11 +285,14 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 	});
 });
 
-test('no API key or callback secret in any execution record or n8n log', async () => {
+test('no API key or callback secret in any execution record or n8n log (debug level)', async () => {
 	const secrets = [vendors.piApi.fake!.config.apiKey, vendors.sellerPic.fake!.config.apiKey, ...callbackSecrets];
 	expect(callbackSecrets.size).toBeGreaterThan(30);
 	const records = await cluster.postgres.query('SELECT coalesce(string_agg(data, E\'\\n\'), \'\') FROM execution_data');
 	const logs = [cluster.main, cluster.webhook, ...cluster.workers].map((n8n) => readFileSync(n8n.logFile, 'utf8'));
+	// The logs are at debug level: n8n's debug line for each webhook call is in them.
+	expect(logs.join('\n')).toMatch(/Received webhook "POST" for path/);
+	expect(logs.join('\n')).toMatch(/Received waiting-webhook "POST" for execution/);
 	for (const text of [records, ...logs]) {
 		expect(text.length).toBeGreaterThan(0);
 		for (const secret of secrets) expect(text.includes(secret)).toBe(false);

@@ -2,9 +2,9 @@
  * The workflows the queue suite runs, beside example 6 (PiAPI Trigger): each starts from a
  * production webhook, so its executions run on the workers.
  */
-import { CREDENTIALS } from '../e2e/examples';
-import type { CredentialJson, WorkflowJson } from '../e2e/n8n-instance';
-import { WORKER_NAME_VARIABLE } from './queue-cluster';
+import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
+import type { CredentialJson, WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
+import { WORKER_NAME_VARIABLE } from '../../tools/local-n8n/services/queue-cluster';
 
 export type Vendor = 'sellerpic' | 'piapi';
 

@@ -11,9 +11,11 @@ import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import type { TestItem } from '../harness/core-node-stand-ins';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import { dumpRun, expectKeysNowhere } from '../support/secrets';
+import { CREDENTIAL_TYPES, piApiCredentials, sellerPicCredentials, type Vendor } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
-export { NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY };
+export { dumpRun, expectKeysNowhere, NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY, type Vendor };
 
 /** A key no test output could contain by chance. */
 export const secretKey = (vendor: string) => `sk-SECRET-${vendor}-${randomBytes(12).toString('hex')}`;
@@ -57,7 +59,6 @@ export function resetVendors(vendors: Vendors) {
 	}
 }
 
-export type Vendor = 'sellerpic' | 'piapi';
 
 export interface CredentialOverrides {
 	baseUrl?: string;
@@ -67,25 +68,9 @@ export interface CredentialOverrides {
 }
 
 export function credentials(vendors: Vendors, vendor: Vendor, overrides: CredentialOverrides = {}): Record<string, ICredentialDataDecryptedObject> {
-	if (vendor === 'sellerpic') {
-		return {
-			sellerPicApi: {
-				apiKey: vendors.keys.sellerpic,
-				baseUrl: vendors.sellerPic.baseUrl,
-				requestTimeout: REQUEST_TIMEOUT_SECONDS,
-				...overrides,
-			},
-		};
-	}
-	return {
-		piApiApi: {
-			apiKey: vendors.keys.piapi,
-			baseUrl: vendors.piApi.baseUrl,
-			uploadBaseUrl: vendors.piApi.uploadBaseUrl,
-			requestTimeout: REQUEST_TIMEOUT_SECONDS,
-			...overrides,
-		},
-	};
+	const settings = { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides };
+	if (vendor === 'sellerpic') return sellerPicCredentials(vendors.sellerPic, vendors.keys.sellerpic, settings);
+	return piApiCredentials(vendors.piApi, vendors.keys.piapi, settings);
 }
 
 export interface RunOptions {
@@ -95,7 +80,6 @@ export interface RunOptions {
 }
 
 const NODE_TYPES = { sellerpic: 'sellerPicSegment', piapi: 'piApiSegment' } as const;
-const CREDENTIAL_TYPES = { sellerpic: 'sellerPicApi', piapi: 'piApiApi' } as const;
 
 /** SellerPic Segment (prompt mode, the sample file key unless told) or PiAPI Segment (image URL unless told). */
 export async function segment(vendors: Vendors, vendor: Vendor, parameters: Record<string, unknown> = {}, options: RunOptions = {}) {
@@ -134,7 +118,7 @@ async function runNode(vendors: Vendors, vendor: Vendor, nodeType: string, param
 		logs.stop();
 	}
 	const keys = [vendors.keys.sellerpic, vendors.keys.piapi, options.credentials?.apiKey].filter((key): key is string => Boolean(key));
-	expectKeysNowhere(run, logs.lines, keys);
+	expectKeysNowhere(run, keys, logs.lines);
 	for (const fake of [vendors.sellerPic, vendors.piApi]) {
 		expect(fake.counters.storageRequestsWithApiKey).toBe(0);
 		for (const request of fake.requests) if (STORAGE_ENDPOINTS.has(request.endpoint)) expect(request.hadApiKey).toBe(false);
@@ -147,22 +131,6 @@ async function runNode(vendors: Vendors, vendor: Vendor, nodeType: string, param
 }
 
 const STORAGE_ENDPOINTS = new Set(['storageGet', 'storagePut', 'file', 'uploadedFile']);
-
-/** No key in the run's data (items, errors and their causes), in any item error or node error, or in any log line. */
-export function expectKeysNowhere(run: WorkflowRun, logLines: string[], keys: string[]) {
-	const dump = dumpRun(run);
-	const error = run.nodeError(NODE_UNDER_TEST) as (Error & { description?: string }) | undefined;
-	const errorText = `${error?.message ?? ''} ${error?.description ?? ''} ${error?.stack ?? ''}`;
-	const itemErrors = (run.run.data.resultData.runData[NODE_UNDER_TEST]?.[0]?.data?.main?.[0] ?? [])
-		.map((item) => `${String(item.json.error ?? '')} ${String(item.json.errorDescription ?? '')}`)
-		.join(' ');
-	for (const key of keys) {
-		expect(dump).not.toContain(key);
-		expect(errorText).not.toContain(key);
-		expect(itemErrors).not.toContain(key);
-		expect(logLines.filter((line) => line.includes(key))).toEqual([]);
-	}
-}
 
 export function items(count: number): TestItem[] {
 	return Array.from({ length: count }, (_, index) => ({ json: { index } }));
@@ -193,13 +161,6 @@ export function itemError(item: INodeExecutionData) {
 	};
 	if (!json.error) throw new Error(`The item did not fail: ${JSON.stringify(json).slice(0, 300)}`);
 	return { message: json.error, description: json.errorDescription ?? '', ...json.errorDetails };
-}
-
-/** Everything a run kept (items, errors with their causes), as one string to search. */
-export function dumpRun(run: WorkflowRun): string {
-	return JSON.stringify(run.run, (_key, value: unknown) =>
-		value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value,
-	);
 }
 
 /**

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { parseExecuteOutput, type ExecutionRun } from './execution';
 import type { N8nInstall } from './n8n-install';
-import { runCommand, tail, type RunResult } from './run-command';
+import { runCommand, tail, type RunResult } from '../system/run-command';
 
 export interface CredentialJson {
 	id: string;

@@ -8,9 +8,9 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort } from '../e2e/n8n-instance';
-import { runCommand } from '../e2e/run-command';
-import { startService } from '../e2e/service-process';
+import { freePort } from '../n8n/n8n-instance';
+import { runCommand } from '../system/run-command';
+import { startService } from '../system/service-process';
 
 const DEBIAN_POSTGRESQL = '/usr/lib/postgresql';
 const DATABASE = 'n8n';

@@ -5,15 +5,15 @@
  */
 import { join } from 'node:path';
 
-import { loadExamples, prepareExample, type Vendor } from './examples';
-import { ensureN8n } from './n8n-install';
-import { N8nInstance, type WorkflowJson } from './n8n-instance';
-import { selectedN8nVersion, type N8nVersion } from './n8n-versions';
-import { buildAndPack, installPackage } from './package-install';
+import { loadExamples, prepareExample, type Vendor } from './n8n/examples';
+import { ensureN8n } from './n8n/n8n-install';
+import { N8nInstance, type WorkflowJson } from './n8n/n8n-instance';
+import { selectedN8nVersion, type N8nVersion } from './n8n/n8n-versions';
+import { buildAndPack, installPackage } from './n8n/package-install';
 import { E2E_HOME } from './paths';
-import { ensureSamplePhotos, INITIAL_CATALOG } from './sample-photos';
-import { startShop, type ShopServer } from './shop-server';
-import { startVendors, type VendorOptions, type Vendors } from './vendors';
+import { ensureSamplePhotos, INITIAL_CATALOG } from './services/sample-photos';
+import { startShop, type ShopServer } from './services/shop-server';
+import { startVendors, type VendorOptions, type Vendors } from './services/vendors';
 
 export interface StackOptions {
 	/** Folder name under .n8n-e2e/ for the n8n user folder (the n8n version is added to it). */

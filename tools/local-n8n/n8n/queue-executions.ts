@@ -4,11 +4,11 @@
  */
 import { parse } from 'flatted';
 
-import type { BinaryMeta } from '../e2e/binary-storage';
-import type { ExecutionRun } from '../e2e/execution';
-import type { StoredExecution } from '../e2e/executions-db';
-import { eventually } from '../support/wait';
-import type { PostgresServer } from './postgres-server';
+import type { BinaryMeta } from './binary-storage';
+import type { ExecutionRun } from './execution';
+import type { StoredExecution } from './executions-db';
+import { eventually } from '../system/wait';
+import type { PostgresServer } from '../services/postgres-server';
 
 /** Statuses after which an execution changes no more. */
 const ENDED = ['success', 'error', 'crashed', 'canceled'];

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { withInstallLock } from './install-lock';
-import { E2E_CACHE } from './paths';
-import { npmCommand, runCommand } from './run-command';
+import { withInstallLock } from '../system/install-lock';
+import { E2E_CACHE } from '../paths';
+import { npmCommand, runCommand } from '../system/run-command';
 
 export interface NodeRuntime {
 	dir: string;

@@ -1,11 +1,11 @@
 /*
  * The n8n versions the end-to-end suite runs in: each is installed from its own pinned manifest
- * and lockfile in test/e2e/n8n-versions/<version>/, on the Node.js it supports.
+ * and lockfile in tools/local-n8n/n8n/n8n-versions/<version>/, on the Node.js it supports.
  * N8N_E2E_VERSION picks one (default: the newest).
  */
 import { join } from 'node:path';
 
-import { REPO_DIR } from './paths';
+import { REPO_DIR } from '../paths';
 
 export interface N8nVersion {
 	/** The n8n version, also the folder name of its manifest. */
@@ -23,7 +23,7 @@ export const N8N_VERSIONS: readonly N8nVersion[] = [
 	{ version: '1.123.81', node: '22.23.5', label: 'last 1.x' },
 ];
 
-export const N8N_VERSIONS_DIR = join(REPO_DIR, 'test', 'e2e', 'n8n-versions');
+export const N8N_VERSIONS_DIR = join(REPO_DIR, 'tools', 'local-n8n', 'n8n', 'n8n-versions');
 
 export function manifestDir(version: N8nVersion): string {
 	return join(N8N_VERSIONS_DIR, version.version);

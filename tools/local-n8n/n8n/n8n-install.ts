@@ -1,6 +1,6 @@
 /*
  * A real n8n of one version, installed as a user would install it: `npm ci` of its committed
- * manifest and lockfile (test/e2e/n8n-versions/<version>/) on the Node.js it supports, whose
+ * manifest and lockfile (tools/local-n8n/n8n/n8n-versions/<version>/) on the Node.js it supports, whose
  * headers let sqlite3 compile. Kept in the cache outside the clone, keyed by the hash of the
  * manifest and lockfile, so a changed manifest gets a fresh install and an unchanged one is reused.
  */
@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-import { withInstallLock } from './install-lock';
+import { withInstallLock } from '../system/install-lock';
 import { manifestDir, selectedN8nVersion, type N8nVersion } from './n8n-versions';
 import { ensureNodeRuntime, type NodeRuntime } from './node-runtime';
-import { E2E_CACHE } from './paths';
-import { npmCommand, runCommand, tail } from './run-command';
+import { E2E_CACHE } from '../paths';
+import { npmCommand, runCommand, tail } from '../system/run-command';
 
 const MANIFEST_FILES = ['package.json', 'package-lock.json'];
 const MARKER = '.installed';

@@ -8,11 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { N8nInstall } from '../e2e/n8n-install';
-import { N8nInstance, freePort, type CredentialJson, type WorkflowJson } from '../e2e/n8n-instance';
-import { startN8n, waitForWebhooks, type RunningN8n } from '../e2e/n8n-server';
-import { installPackage } from '../e2e/package-install';
-import { E2E_HOME } from '../e2e/paths';
+import type { N8nInstall } from '../n8n/n8n-install';
+import { N8nInstance, freePort, type CredentialJson, type WorkflowJson } from '../n8n/n8n-instance';
+import { startN8n, waitForWebhooks, type RunningN8n } from '../n8n/n8n-server';
+import { installPackage } from '../n8n/package-install';
+import { E2E_HOME } from '../paths';
 import { startPostgres, type PostgresServer } from './postgres-server';
 import { startRedis, type RedisServer } from './redis-server';
 

@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from './paths';
-import { npmCommand, runCommand } from './run-command';
+import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from '../paths';
+import { npmCommand, runCommand } from '../system/run-command';
 
 /** Builds the package and packs it into .n8n-e2e/package/<slot>/ (one slot per user); returns the tarball's path. */
 export async function buildAndPack(slot: string, progress: (line: string) => void = () => {}): Promise<string> {

@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { request } from 'undici';
 
-import { eventually } from '../support/wait';
+import { eventually } from '../system/wait';
 import { freePort, type N8nInstance } from './n8n-instance';
-import { startService } from './service-process';
+import { startService } from '../system/service-process';
 
 export type N8nCommand = 'start' | 'webhook' | 'worker';
 

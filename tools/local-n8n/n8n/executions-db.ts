@@ -3,7 +3,7 @@ import { parse } from 'flatted';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { eventually } from '../support/wait';
+import { eventually } from '../system/wait';
 import type { ExecutionRun } from './execution';
 
 export interface StoredExecution extends ExecutionRun {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort } from '../e2e/n8n-instance';
-import { startService } from '../e2e/service-process';
+import { freePort } from '../n8n/n8n-instance';
+import { startService } from '../system/service-process';
 
 export interface RedisServer {
 	port: number;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { WorkflowJson } from './n8n-instance';
-import { EXAMPLES_DIR } from './paths';
+import { EXAMPLES_DIR } from '../paths';
 
 /** The credentials the examples refer to (users pick their own on import). */
 export const CREDENTIALS = {

@@ -11,9 +11,9 @@ import {
 	type OpenAiChatFake,
 	type PiApiFake,
 	type SellerPicFake,
-} from '../fake';
-import { CREDENTIALS } from './examples';
-import type { CredentialJson } from './n8n-instance';
+} from '../../../test/fake';
+import { CREDENTIALS } from '../n8n/examples';
+import type { CredentialJson } from '../n8n/n8n-instance';
 
 export type VendorMode = 'fake' | 'real';
 

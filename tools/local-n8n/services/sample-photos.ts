@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { makeProductPhoto } from '../fake/images';
-import { E2E_HOME } from './paths';
+import { makeProductPhoto } from '../../../test/fake/images';
+import { E2E_HOME } from '../paths';
 
 export interface SampleProduct {
 	productId: string;

@@ -1,0 +1,62 @@
+/* The fake vendors as the node tests use them: credentials pointing at a fake, and tasks created through a fake's API. */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
+import { call, sleep } from '../fake/test-client';
+
+export type Vendor = 'sellerpic' | 'piapi';
+
+export const CREDENTIAL_TYPES = { sellerpic: 'sellerPicApi', piapi: 'piApiApi' } as const;
+
+type Credentials = Record<string, ICredentialDataDecryptedObject>;
+
+/** The SellerPic credential for a fake (its base URL unless told). */
+export function sellerPicCredentials(fake: SellerPicFake, apiKey: string, overrides: ICredentialDataDecryptedObject = {}): Credentials {
+	return { sellerPicApi: { apiKey, baseUrl: fake.baseUrl, ...overrides } };
+}
+
+/** The PiAPI credential for a fake (its base and upload URLs unless told). */
+export function piApiCredentials(fake: PiApiFake, apiKey: string, overrides: ICredentialDataDecryptedObject = {}): Credentials {
+	return { piApiApi: { apiKey, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl, ...overrides } };
+}
+
+export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** How far back a task's clock is moved for each state, for a task that takes `latencyMs`. */
+const AGE = { queued: 0, running: 0.5, succeeded: 2, failed: 2 } as const;
+
+/** Creates a SellerPic task through the fake's API, then moves its clock to the wanted state. */
+export async function createSellerPicTask(fake: SellerPicFake, apiKey: string, state: TaskState, latencyMs = 10_000) {
+	fake.configure({ taskLatencyMs: latencyMs, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
+	const reply = await call(`${fake.baseUrl}/v1/api/generate/promptSegmentation`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${apiKey}` },
+		json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'product' },
+	});
+	const task = fake.tasks.get(String(reply.json.data.id))!;
+	task.createdAt -= latencyMs * AGE[state];
+	return task;
+}
+
+/**
+ * Creates a PiAPI task through the fake's API for the image at `imageUrl`, then moves its clock
+ * to the wanted state; a finished one has had its mask made first (with `waitForWork`, any state).
+ */
+export async function createPiApiTask(fake: PiApiFake, apiKey: string, imageUrl: string, state: TaskState, latencyMs = 10_000, waitForWork = false) {
+	fake.configure({ taskLatencyMs: latencyMs, taskOutcome: () => (state === 'failed' ? 'failed' : 'success') });
+	const reply = await call(`${fake.baseUrl}/api/v1/task`, {
+		method: 'POST',
+		headers: { 'x-api-key': apiKey },
+		json: {
+			model: 'Qubico/image-toolkit',
+			task_type: 'segment',
+			input: { image: imageUrl, prompt: 'product', negative_prompt: '', segment_factor: 0 },
+		},
+	});
+	const task = fake.tasks.get(String(reply.json.data.task_id))!;
+	if (waitForWork || state === 'succeeded' || state === 'failed') {
+		for (let i = 0; i < 200 && task.workDoneAt === undefined; i++) await sleep(10);
+	}
+	task.createdAt -= latencyMs * AGE[state];
+	return task;
+}
