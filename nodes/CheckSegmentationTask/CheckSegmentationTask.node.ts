@@ -8,7 +8,7 @@ import {
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
 import { VENDORS } from '../vendors/registry';
-import { checkTaskAsTool, checkTaskProperties } from './description';
+import { checkTaskProperties } from './description';
 import { checkSegmentationTasks } from './execute';
 
 export class CheckSegmentationTask implements INodeType {
@@ -22,7 +22,7 @@ export class CheckSegmentationTask implements INodeType {
 		subtitle: vendorSubtitle(VENDORS, '($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : "")'),
 		description: 'Get the status of a segmentation task by its task ID',
 		defaults: { name: 'Check Segmentation Task' },
-		usableAsTool: checkTaskAsTool(VENDORS),
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: vendorCredentials(VENDORS),

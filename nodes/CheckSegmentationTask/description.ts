@@ -1,6 +1,6 @@
-import { updateDisplayOptions, type IDisplayOptions, type INodeProperties, type UsableAsToolDescription } from 'n8n-workflow';
+import { updateDisplayOptions, type IDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { forVendor, maxWaitFor, pollIntervalFor, vendorPicker, waitForCompletion } from '../shared/parameters/common.descriptions';
+import { forVendor, maxWaitFor, pollIntervalFor, toolDescription, vendorPicker, waitForCompletion } from '../shared/parameters/common.descriptions';
 import { vendorNames, type TaskVendor } from '../shared/task/vendor';
 
 /**
@@ -15,6 +15,7 @@ export function checkTaskProperties(vendors: readonly TaskVendor[]): INodeProper
 			maxWaitFor(vendor.polling),
 		]);
 	return [
+		toolDescription(checkTaskToolText(vendors)),
 		{
 			displayName: 'Operation',
 			name: 'operation',
@@ -62,11 +63,7 @@ export function checkTaskProperties(vendors: readonly TaskVendor[]): INodeProper
 }
 
 /** What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes. */
-export function checkTaskAsTool(vendors: readonly TaskVendor[]): UsableAsToolDescription {
+function checkTaskToolText(vendors: readonly TaskVendor[]): string {
 	const ids = vendors.map(({ idExample }) => idExample).join('; ');
-	return {
-		replacements: {
-			description: `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). Returns status (queued, running, succeeded or failed), done, and error when the task failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or until the task is done with Wait for Completion.`,
-		},
-	};
+	return `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). Returns status (queued, running, succeeded or failed), done, and error when the task failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or until the task is done with Wait for Completion.`;
 }

@@ -8,7 +8,7 @@ import {
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
 import { VENDORS } from '../vendors/registry';
-import { downloadUrlAsTool, downloadUrlProperties } from './description';
+import { downloadUrlProperties } from './description';
 import { getSegmentationDownloadUrls } from './execute';
 
 export class GetSegmentationDownloadUrl implements INodeType {
@@ -22,7 +22,7 @@ export class GetSegmentationDownloadUrl implements INodeType {
 		subtitle: vendorSubtitle(VENDORS, '($parameter["idType"] === "taskId" ? " task" : $parameter["idType"] ? " result" : " task")'),
 		description: "Get the download link of a finished segmentation's mask, and the file if asked",
 		defaults: { name: 'Get Segmentation Download URL' },
-		usableAsTool: downloadUrlAsTool(VENDORS),
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: vendorCredentials(VENDORS),

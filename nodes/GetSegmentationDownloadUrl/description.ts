@@ -1,6 +1,6 @@
-import { updateDisplayOptions, type INodeProperties, type UsableAsToolDescription } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { downloadMask, forVendor, maskBinaryField, vendorPicker } from '../shared/parameters/common.descriptions';
+import { downloadMask, forVendor, maskBinaryField, toolDescription, vendorPicker } from '../shared/parameters/common.descriptions';
 import { vendorNames, type TaskVendor } from '../shared/task/vendor';
 
 const MASK_FIELD_DESCRIPTION =
@@ -16,6 +16,7 @@ export function downloadUrlProperties(vendors: readonly TaskVendor[]): INodeProp
 	const version1 = { '@version': [1] };
 	const current = { '@version': [{ _cnd: { gte: 1.1 } }] };
 	return [
+		toolDescription(downloadUrlToolText(vendors)),
 		{
 			displayName: 'Operation',
 			name: 'operation',
@@ -64,10 +65,7 @@ export function downloadUrlProperties(vendors: readonly TaskVendor[]): INodeProp
 }
 
 /** What an AI agent's model reads about the tool. */
-export function downloadUrlAsTool(vendors: readonly TaskVendor[]): UsableAsToolDescription {
-	return {
-		replacements: {
-			description: `Get the download URL of a finished ${vendorNames(vendors)} segmentation by task ID or result ID, and optionally the file itself. Returns the mask URL in url (every result in files); the link needs no API key and lasts ${vendors.map(({ name, linkLifetime }) => `${linkLifetime} at ${name}`).join(', ')}. Takes about a second.`,
-		},
-	};
+function downloadUrlToolText(vendors: readonly TaskVendor[]): string {
+	const lifetimes = vendors.map(({ name, linkLifetime }) => `${linkLifetime} at ${name}`).join(', ');
+	return `Get the download URL of a finished ${vendorNames(vendors)} segmentation by task ID or result ID, and optionally the file itself. Returns the mask URL in url (every result in files); the link needs no API key and lasts ${lifetimes}. Takes about a second.`;
 }

@@ -23,13 +23,7 @@ export class PiApiSegment implements INodeType {
 		subtitle: '={{"segment: " + $parameter["prompt"]}}',
 		description: 'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white mask',
 		defaults: { name: 'PiAPI Segment' },
-		usableAsTool: {
-			replacements: {
-				// What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes.
-				description:
-					'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: piApiProfile.credentialType, required: true }],

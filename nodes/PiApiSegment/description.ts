@@ -9,6 +9,7 @@ import {
 	maxConcurrentTasksFor,
 	maxWaitFor,
 	pollIntervalFor,
+	toolDescription,
 	waitForCompletion,
 } from '../shared/parameters/common.descriptions';
 import { piApiProfile } from '../vendors/piapi/profile';
@@ -16,6 +17,9 @@ import { piApiProfile } from '../vendors/piapi/profile';
 const { polling } = piApiProfile;
 
 export const properties: INodeProperties[] = [
+	toolDescription(
+		'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
+	),
 	{
 		displayName: 'Operation',
 		name: 'operation',

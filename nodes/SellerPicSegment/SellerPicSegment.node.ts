@@ -21,13 +21,7 @@ export class SellerPicSegment implements INodeType {
 		subtitle: '={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by prompt: " + $parameter["prompt"]}}',
 		description: 'Cut an object out of a product photo with SellerPic and get its black-and-white mask',
 		defaults: { name: 'SellerPic Segment' },
-		usableAsTool: {
-			replacements: {
-				// What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes.
-				description:
-					'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: sellerPicProfile.credentialType, required: true }],

@@ -15,6 +15,7 @@ import { CREDENTIALS } from '../../tools/local-n8n/n8n/examples';
 import { nodeItems, toolItems, type ExecutionRun } from '../../tools/local-n8n/n8n/execution';
 import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
 import { inspectMask } from '../support/mask-check';
+import { toolText } from '../support/tool-text';
 import { sampleProduct } from '../../tools/local-n8n/services/sample-photos';
 
 let stack: LocalStack;
@@ -161,7 +162,7 @@ describe('each node as the AI agent’s tool', () => {
 		const { run, chats, answer } = await runAgent(ID.piApi);
 		expectSuccess(run);
 		expect(chats).toHaveLength(2);
-		expectToolSchema(chats[0], 'Cut_out_objects', new PiApiSegment().description.description, [IMAGE_URL, OBJECTS]);
+		expectToolSchema(chats[0], 'Cut_out_objects', toolText(new PiApiSegment().description), [IMAGE_URL, OBJECTS]);
 		expect(toolArguments(chats[1])).toMatchObject({ imageUrl: photoUrl('sku-1001'), prompt: 'vase' });
 
 		expect(piApi().counters.creates - creates).toBe(1);
@@ -178,7 +179,7 @@ describe('each node as the AI agent’s tool', () => {
 		const { run, chats, answer } = await runAgent(ID.sellerPic);
 		expectSuccess(run);
 		expect(chats).toHaveLength(2);
-		expectToolSchema(chats[0], 'SellerPic_cut-out', new SellerPicSegment().description.description, [IMAGE_URL, OBJECTS]);
+		expectToolSchema(chats[0], 'SellerPic_cut-out', toolText(new SellerPicSegment().description), [IMAGE_URL, OBJECTS]);
 		expect(sellerPic().counters.creates - creates).toBe(1);
 		const [item] = toolResult(chats[1]);
 		expect(item).toMatchObject({ vendor: 'sellerpic', status: 'succeeded', prompt: 'vase', maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
@@ -196,7 +197,7 @@ describe('each node as the AI agent’s tool', () => {
 		await stack.n8n.importWorkflows([checkTaskWorkflow(taskId)]);
 		const { run, chats, answer } = await runAgent(ID.check);
 		expectSuccess(run);
-		expectToolSchema(chats[0], 'Check_segmentation_task', new CheckSegmentationTask().description.description, [TASK_ID]);
+		expectToolSchema(chats[0], 'Check_segmentation_task', toolText(new CheckSegmentationTask().description), [TASK_ID]);
 		expect(toolArguments(chats[1])).toMatchObject({ taskId });
 		expect(piApi().counters.creates).toBe(creates);
 		expect(toolResult(chats[1])).toEqual([expect.objectContaining({ vendor: 'piapi', taskId, status: 'succeeded', done: true, error: null })]);

@@ -3,13 +3,14 @@
  * "Tool" with the node's own execute (test/harness/node-types.ts serves it so). The agent, the
  * chat model and the tool schema are covered in a real n8n by test/e2e/agent.e2e.ts.
  */
-import { NodeHelpers, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
 
 import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { getEngine, PACKAGE_NAME, runWorkflow } from '../harness/engine';
 import { CallbackServer } from '../support/callback-server';
+import { toolText } from '../support/tool-text';
 import { eventually } from '../../tools/local-n8n/system/wait';
 import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
@@ -110,9 +111,6 @@ describe('Descriptions written for a model', () => {
 	}
 
 	it('each tool says what it needs, what it returns in which field, and how long it takes', async () => {
-		// n8n builds a tool's description from `usableAsTool.replacements` where a node gives them.
-		const toolText = (description: INodeTypeDescription) =>
-			(typeof description.usableAsTool === 'object' && description.usableAsTool.replacements?.description) || description.description;
 		const said = Object.fromEntries((await toolNodes()).map((description) => [description.name, toolText(description)]));
 		expect(Object.keys(said).sort()).toEqual(['checkSegmentationTask', 'getSegmentationDownloadUrl', 'piApiSegment', 'sellerPicSegment']);
 		const expected: Record<string, RegExp[]> = {
@@ -127,9 +125,10 @@ describe('Descriptions written for a model', () => {
 	it('people get one short sentence in the nodes panel, while the model reads the whole text', async () => {
 		for (const description of await toolNodes()) {
 			expect([description.name, description.description]).toEqual([description.name, expect.stringMatching(/^[^.]{20,120}$/)]);
-			const replacements = typeof description.usableAsTool === 'object' ? description.usableAsTool.replacements : undefined;
-			expect([description.name, replacements?.description?.length]).toEqual([description.name, expect.any(Number)]);
-			expect(replacements!.description!.length).toBeGreaterThan(2 * description.description.length);
+			expect(toolText(description).length).toBeGreaterThan(2 * description.description.length);
+			// Shown on the tool only: the node itself does not have the field.
+			const field = description.properties.find(({ name }) => name === 'toolDescription');
+			expect(field?.displayOptions).toEqual({ show: { '@tool': [true] } });
 		}
 	});
 

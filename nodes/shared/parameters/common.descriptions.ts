@@ -16,6 +16,24 @@ export const waitForCompletion: INodeProperties = {
 		'Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with Check Segmentation Task.',
 };
 
+/**
+ * What an AI agent's model reads about the node as its tool: n8n's Tool Description field, shown
+ * only on the tool. n8n would otherwise add the field itself, filled with the node's own
+ * description, which is the one sentence people read in the nodes panel.
+ */
+export function toolDescription(text: string): INodeProperties {
+	return {
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: text,
+		required: true,
+		typeOptions: { rows: 4 },
+		displayOptions: { show: { '@tool': [true] } },
+		description: 'What the AI agent\'s model reads about this tool: what to give it, what it returns, how long it takes',
+	};
+}
+
 export const pollInterval: INodeProperties = {
 	displayName: 'Poll Interval (Seconds)',
 	name: 'pollInterval',
