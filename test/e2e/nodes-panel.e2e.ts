@@ -14,12 +14,12 @@ import { join } from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { eventually } from '../support/wait';
-import { openHeadlessChromium, type HeadlessBrowser } from './browser';
-import { logInAsOwner, startEditor, type EditorSession } from './editor-session';
-import type { WorkflowJson } from './n8n-instance';
-import { selectedN8nVersion } from './n8n-versions';
-import { E2E_HOME } from './paths';
+import { eventually } from '../../tools/local-n8n/system/wait';
+import { openHeadlessChromium, type HeadlessBrowser } from '../../tools/local-n8n/system/browser';
+import { logInAsOwner, startEditor, type EditorSession } from '../../tools/local-n8n/n8n/editor-session';
+import type { WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
+import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
+import { E2E_HOME } from '../../tools/local-n8n/paths';
 
 /** What the panel must list for each node (n8n's UX guidelines: sentence case). */
 const EXPECTED: ReadonlyArray<{ displayName: string; actions: string[] }> = [

@@ -13,7 +13,7 @@ import { N8nInstance, type WorkflowJson } from './n8n-instance';
 import { startN8n, type RunningN8n } from './n8n-server';
 import { selectedN8nVersion } from './n8n-versions';
 import { buildAndPack, installPackage } from './package-install';
-import { E2E_HOME } from './paths';
+import { E2E_HOME } from '../paths';
 
 export interface EditorSession {
 	n8n: N8nInstance;
