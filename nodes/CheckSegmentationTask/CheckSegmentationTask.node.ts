@@ -8,8 +8,11 @@ import {
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
 import { VENDORS } from '../vendors/registry';
-import { checkTaskProperties } from './description';
-import { checkSegmentationTasks } from './execute';
+import { checkTaskProperties } from '../shared/task-nodes/check-task.description';
+import { checkSegmentationTasks } from '../shared/task-nodes/check-task.execute';
+
+/** Version 1.1 renamed Wait Until Done to Wait for Completion, as the Segment nodes call it. */
+const HISTORY = { renamedIn: 1.1 };
 
 export class CheckSegmentationTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,10 +29,10 @@ export class CheckSegmentationTask implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: vendorCredentials(VENDORS),
-		properties: checkTaskProperties(VENDORS),
+		properties: checkTaskProperties(VENDORS, HISTORY),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await checkSegmentationTasks(this, VENDORS);
+		return await checkSegmentationTasks(this, VENDORS, HISTORY);
 	}
 }

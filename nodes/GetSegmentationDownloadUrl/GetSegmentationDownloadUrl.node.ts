@@ -8,8 +8,11 @@ import {
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
 import { VENDORS } from '../vendors/registry';
-import { downloadUrlProperties } from './description';
-import { getSegmentationDownloadUrls } from './execute';
+import { downloadUrlProperties } from '../shared/task-nodes/download-url.description';
+import { getSegmentationDownloadUrls } from '../shared/task-nodes/download-url.execute';
+
+/** Version 1.1 renamed Download File and Put Output File in Field to Download Mask and Mask Binary Field. */
+const HISTORY = { renamedIn: 1.1 };
 
 export class GetSegmentationDownloadUrl implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,10 +29,10 @@ export class GetSegmentationDownloadUrl implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: vendorCredentials(VENDORS),
-		properties: downloadUrlProperties(VENDORS),
+		properties: downloadUrlProperties(VENDORS, HISTORY),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await getSegmentationDownloadUrls(this, VENDORS);
+		return await getSegmentationDownloadUrls(this, VENDORS, HISTORY);
 	}
 }

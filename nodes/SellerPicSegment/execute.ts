@@ -14,14 +14,16 @@ import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile
 
 type Run = SegmentRun<SellerPicClient>;
 
+/** Version 1.1 turned Segment By (mode) into the Operation field. */
+const HISTORY = { renamedIn: 1.1 };
+
 export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await runSegmentation(this, await SellerPicClient.create(this), sellerPicProfile.polling.maxConcurrentTasks, segmentItem);
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
-	// Version 1 called the operation Segment By (mode).
-	const mode = context.getNodeParameter(versionedName(context, 'operation', { version: 1.1, name: 'mode' }), itemIndex) as 'prompt' | 'type';
+	const mode = context.getNodeParameter(versionedName(context, HISTORY, 'operation', 'mode'), itemIndex) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitOptions = wait ? readWaitOptions(context, itemIndex, sellerPicProfile.polling) : undefined;

@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import type { PollingProfile, VendorProfile } from '../task/vendor';
+import type { NodeHistory } from './read';
 
 /*
  * Parameters more than one node has, as literal objects: a node spreads one and overrides what
@@ -148,4 +149,10 @@ export function vendorCredentials(vendors: readonly VendorProfile[]): INodeCrede
 /** Shown for this vendor: always when the node serves only it, else when it is the chosen Vendor. */
 export function forVendor(vendors: readonly VendorProfile[], vendor: VendorProfile, show: IDisplayOptions['show'] = {}): IDisplayOptions {
 	return { show: vendors.length > 1 ? { ...show, vendor: [vendor.id] } : show };
+}
+
+/** `displayOptions.show` for parameters with their current names, and for those with the old ones. */
+export function versionShows({ renamedIn }: NodeHistory): { current?: IDisplayOptions['show']; old: IDisplayOptions['show'] } {
+	if (renamedIn === undefined) return { current: undefined, old: { '@version': [-1] } };
+	return { current: { '@version': [{ _cnd: { gte: renamedIn } }] }, old: { '@version': [{ _cnd: { lt: renamedIn } }] } };
 }

@@ -79,10 +79,14 @@ export function readVendorId(
 	return id;
 }
 
-/**
- * The name a parameter has in the node's version: `before.name` in versions older than
- * `before.version` (saved workflows keep their version, and with it the name they were saved with).
- */
-export function versionedName(context: IExecuteFunctions, name: string, before: { version: number; name: string }) {
-	return context.getNode().typeVersion < before.version ? before.name : name;
+/** When a node renamed parameters that saved workflows use. */
+export interface NodeHistory {
+	/** The version that renamed them (the old names stay in older versions); undefined: never renamed. */
+	renamedIn?: number;
+}
+
+/** A parameter's name in the node's version: `oldName` in the versions before it was renamed. */
+export function versionedName(context: IExecuteFunctions, history: NodeHistory, name: string, oldName: string) {
+	const { renamedIn } = history;
+	return renamedIn !== undefined && context.getNode().typeVersion < renamedIn ? oldName : name;
 }

@@ -1,5 +1,6 @@
 import type { ImageLimits } from '../../shared/image/limits';
 import type { VendorProfile } from '../../shared/task/vendor';
+import { SELLERPIC_CREDENTIAL_TYPE } from './identity';
 
 /** SellerPic's API, also the credential's default Base URL. */
 export const SELLERPIC_BASE_URL = 'https://api.sellerpic.ai';
@@ -18,7 +19,7 @@ export const SELLERPIC_LIMITS: Record<'prompt' | 'type', ImageLimits> = {
 export const sellerPicProfile: VendorProfile = {
 	id: 'sellerpic',
 	name: 'SellerPic',
-	credentialType: 'sellerPicApi',
+	credentialType: SELLERPIC_CREDENTIAL_TYPE,
 	// Task and result IDs are int64 numbers (documented), sent as text.
 	isTaskId: (id) => SELLERPIC_ID.test(id) && BigInt(id) <= INT64_MAX,
 	idExample: 'SellerPic IDs are whole numbers such as 1946000000000000123',

@@ -1,18 +1,22 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readVendor, requiredText, versionedName } from '../shared/parameters/read';
-import { processItems } from '../shared/runtime/items';
-import type { Resolved } from '../shared/task/download-url';
-import type { TaskVendor } from '../shared/task/vendor';
+import { readVendor, requiredText, versionedName, type NodeHistory } from '../parameters/read';
+import { processItems } from '../runtime/items';
+import type { Resolved } from '../task/download-url';
+import type { TaskVendor } from '../task/vendor';
 
 const CONCURRENT_ITEMS = 5;
 
 const FIELD_LABELS: Record<string, string> = { maskBinaryField: 'Mask Binary Field', binaryPropertyName: 'Put Output File in Field' };
 
-export async function getSegmentationDownloadUrls(context: IExecuteFunctions, vendors: readonly TaskVendor[]): Promise<INodeExecutionData[][]> {
+export async function getSegmentationDownloadUrls(
+	context: IExecuteFunctions,
+	vendors: readonly TaskVendor[],
+	history: NodeHistory = {},
+): Promise<INodeExecutionData[][]> {
 	const resolve = await readVendor(context, vendors).downloadUrl.resolver(context, vendors);
-	const downloadSwitch = versionedName(context, 'downloadMask', { version: 1.1, name: 'download' });
-	const fieldName = versionedName(context, 'maskBinaryField', { version: 1.1, name: 'binaryPropertyName' });
+	const downloadSwitch = versionedName(context, history, 'downloadMask', 'download');
+	const fieldName = versionedName(context, history, 'maskBinaryField', 'binaryPropertyName');
 	return [
 		await processItems(context, CONCURRENT_ITEMS, async (itemIndex) => {
 			const download = context.getNodeParameter(downloadSwitch, itemIndex, false) === true;

@@ -1,19 +1,32 @@
 import { updateDisplayOptions, type IDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { forVendor, maxWaitFor, pollIntervalFor, toolDescription, vendorPicker, waitForCompletion } from '../shared/parameters/common.descriptions';
-import { vendorNames, type TaskVendor } from '../shared/task/vendor';
+import {
+	forVendor,
+	maxWaitFor,
+	pollIntervalFor,
+	toolDescription,
+	vendorPicker,
+	versionShows,
+	waitForCompletion,
+} from '../parameters/common.descriptions';
+import type { NodeHistory } from '../parameters/read';
+import { vendorNames, type TaskVendor } from '../task/vendor';
+
+const WAIT_SWITCH_DESCRIPTION = 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.';
 
 /**
  * Check Segmentation Task's parameters for the vendors it serves. Poll Interval and Max Wait
- * are each vendor's own, as on its Segment node. Version 1 called Wait for Completion "Wait
- * Until Done" (waitUntilDone).
+ * are each vendor's own, as on its Segment node. Check Segmentation Task 1 called Wait for
+ * Completion "Wait Until Done" (waitUntilDone).
  */
-export function checkTaskProperties(vendors: readonly TaskVendor[]): INodeProperties[] {
-	const waitFields = (vendor: TaskVendor, waitSwitch: 'waitForCompletion' | 'waitUntilDone', version: IDisplayOptions['show']) =>
+export function checkTaskProperties(vendors: readonly TaskVendor[], history: NodeHistory = {}): INodeProperties[] {
+	const waitFields = (vendor: TaskVendor, waitSwitch: string, version: IDisplayOptions['show'] = {}) =>
 		updateDisplayOptions(forVendor(vendors, vendor, { ...version, [waitSwitch]: [true] }), [
 			pollIntervalFor(vendor.polling),
 			maxWaitFor(vendor.polling),
 		]);
+	const { current, old } = versionShows(history);
+	const waitSwitch: INodeProperties = { ...waitForCompletion, default: false, description: WAIT_SWITCH_DESCRIPTION };
 	return [
 		toolDescription(checkTaskToolText(vendors)),
 		{
@@ -41,24 +54,21 @@ export function checkTaskProperties(vendors: readonly TaskVendor[]): INodeProper
 			placeholder: 'e.g. {{ $json.taskId }}',
 			description: `The ID of the task as its Segment node returned it: ${vendors.map(({ idExample }) => idExample).join('; ')}`,
 		},
-		{
-			...waitForCompletion,
-			default: false,
-			description: 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.',
-			displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
-		},
-		{
-			displayName: 'Wait Until Done',
-			name: 'waitUntilDone',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.',
-			displayOptions: { show: { '@version': [1] } },
-		},
-		...vendors.flatMap((vendor) => [
-			...waitFields(vendor, 'waitForCompletion', { '@version': [{ _cnd: { gte: 1.1 } }] }),
-			...waitFields(vendor, 'waitUntilDone', { '@version': [1] }),
-		]),
+		current ? { ...waitSwitch, displayOptions: { show: current } } : waitSwitch,
+		...vendors.flatMap((vendor) => waitFields(vendor, 'waitForCompletion', current)),
+		...(history.renamedIn === undefined
+			? []
+			: [
+					{
+						displayName: 'Wait Until Done',
+						name: 'waitUntilDone',
+						type: 'boolean',
+						default: false,
+						description: WAIT_SWITCH_DESCRIPTION,
+						displayOptions: { show: old },
+					} satisfies INodeProperties,
+					...vendors.flatMap((vendor) => waitFields(vendor, 'waitUntilDone', old)),
+				]),
 	];
 }
 

@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { downloadMask, forVendor, maskBinaryField, toolDescription, vendorPicker } from '../shared/parameters/common.descriptions';
-import { vendorNames, type TaskVendor } from '../shared/task/vendor';
+import { downloadMask, forVendor, maskBinaryField, toolDescription, vendorPicker, versionShows } from '../parameters/common.descriptions';
+import type { NodeHistory } from '../parameters/read';
+import { vendorNames, type TaskVendor } from '../task/vendor';
 
 const MASK_FIELD_DESCRIPTION =
 	'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.';
@@ -12,9 +13,13 @@ const MASK_FIELD_DESCRIPTION =
  * (download) and Mask Binary Field "Put Output File in Field" (binaryPropertyName), the name the
  * Segment nodes use for their input.
  */
-export function downloadUrlProperties(vendors: readonly TaskVendor[]): INodeProperties[] {
-	const version1 = { '@version': [1] };
-	const current = { '@version': [{ _cnd: { gte: 1.1 } }] };
+export function downloadUrlProperties(vendors: readonly TaskVendor[], history: NodeHistory = {}): INodeProperties[] {
+	const { current, old } = versionShows(history);
+	const downloadSwitch: INodeProperties = {
+		...downloadMask,
+		default: false,
+		description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
+	};
 	return [
 		toolDescription(downloadUrlToolText(vendors)),
 		{
@@ -34,33 +39,30 @@ export function downloadUrlProperties(vendors: readonly TaskVendor[]): INodeProp
 		},
 		...(vendors.length > 1 ? [vendorPicker(vendors)] : []),
 		...vendors.flatMap((vendor) => updateDisplayOptions(forVendor(vendors, vendor), vendor.downloadUrl.properties)),
-		{
-			...downloadMask,
-			default: false,
-			description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
-			displayOptions: { show: current },
-		},
-		...updateDisplayOptions({ show: { ...current, downloadMask: [true] } }, [
-			{ ...maskBinaryField, description: MASK_FIELD_DESCRIPTION },
-		]),
-		{
-			displayName: 'Download File',
-			name: 'download',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
-			displayOptions: { show: version1 },
-		},
-		...updateDisplayOptions({ show: { ...version1, download: [true] } }, [
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'mask',
-				required: true,
-				description: MASK_FIELD_DESCRIPTION,
-			},
-		]),
+		current ? { ...downloadSwitch, displayOptions: { show: current } } : downloadSwitch,
+		...updateDisplayOptions({ show: { ...current, downloadMask: [true] } }, [{ ...maskBinaryField, description: MASK_FIELD_DESCRIPTION }]),
+		...(history.renamedIn === undefined
+			? []
+			: [
+					{
+						displayName: 'Download File',
+						name: 'download',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
+						displayOptions: { show: old },
+					} satisfies INodeProperties,
+					...updateDisplayOptions({ show: { ...old, download: [true] } }, [
+						{
+							displayName: 'Put Output File in Field',
+							name: 'binaryPropertyName',
+							type: 'string',
+							default: 'mask',
+							required: true,
+							description: MASK_FIELD_DESCRIPTION,
+						},
+					]),
+				]),
 	];
 }
 
