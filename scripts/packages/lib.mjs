@@ -10,6 +10,15 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PACKAGING = join(ROOT, 'packaging');
 export const OUT = join(ROOT, '.packages');
 
+/**
+ * The environment of a fresh clone of a package's repository: without what `npm run` here passes
+ * on from this project (its .npmrc sets legacy-peer-deps, which would drop peer dependencies such as
+ * @types/node from a tree's lockfile and install).
+ */
+export const TREE_ENV = Object.fromEntries(
+	Object.entries(process.env).filter(([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key)),
+);
+
 export const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 export const readText = (path) => readFileSync(path, 'utf8');
 
