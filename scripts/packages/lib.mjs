@@ -1,0 +1,74 @@
+/*
+ * Shared by the per-vendor package scripts: where things are, the declaration in
+ * packaging/vendors.json, and a strict template filler.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PACKAGING = join(ROOT, 'packaging');
+export const OUT = join(ROOT, '.packages');
+
+/**
+ * The environment of a fresh clone of a package's repository: without what `npm run` here passes
+ * on from this project (its .npmrc sets legacy-peer-deps, which would drop peer dependencies such as
+ * @types/node from a tree's lockfile and install).
+ */
+export const TREE_ENV = Object.fromEntries(
+	Object.entries(process.env).filter(([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key)),
+);
+
+export const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+export const readText = (path) => readFileSync(path, 'utf8');
+
+/** The declaration, with each vendor's own packaging folder and the other vendors' terms. */
+export function loadConfig() {
+	const config = readJson(join(PACKAGING, 'vendors.json'));
+	const root = readJson(join(ROOT, 'package.json'));
+	const vendors = config.vendors.map((vendor) => ({
+		...vendor,
+		dir: join(PACKAGING, 'vendors', vendor.id),
+		out: join(OUT, vendor.packageName),
+		version: vendor.version ?? root.version,
+		/** What may not appear in this vendor's package: every other vendor's names and hosts. */
+		forbidden: config.vendors
+			.filter((other) => other.id !== vendor.id)
+			.flatMap((other) => [...other.names, ...other.hosts])
+			.map((term) => term.toLowerCase()),
+	}));
+	return { ...config, vendors, sourceRepository: repositoryOf(root.repository.url) };
+}
+
+/** `owner/name` of a git URL such as git+https://github.com/owner/name.git. */
+export function repositoryOf(url) {
+	const match = /github\.com[/:]([^/]+\/[^/.]+)(\.git)?$/.exec(url);
+	if (!match) throw new Error(`Not a GitHub repository URL: ${url}`);
+	return match[1];
+}
+
+/** The vendors named on the command line (by id or package name), or all. */
+export function selectVendors(config, args) {
+	if (args.length === 0) return config.vendors;
+	return args.map((arg) => {
+		const vendor = config.vendors.find((v) => v.id === arg || v.packageName === arg);
+		if (!vendor) throw new Error(`No vendor "${arg}" in packaging/vendors.json`);
+		return vendor;
+	});
+}
+
+/**
+ * `{{key}}` → values[key]; `{{section:name}}` → the vendor's readme/<name>.md. An unknown key is an
+ * error, so a template and its values cannot drift apart unnoticed.
+ */
+export function fill(template, values, sectionDir) {
+	return template.replace(/\{\{(section:)?([\w-]+)\}\}/g, (_, section, key) => {
+		if (section) {
+			const path = join(sectionDir, `${key}.md`);
+			if (!existsSync(path)) throw new Error(`Missing README section ${path}`);
+			return readText(path).trimEnd();
+		}
+		if (!(key in values)) throw new Error(`Template placeholder {{${key}}} has no value`);
+		return String(values[key]);
+	});
+}
