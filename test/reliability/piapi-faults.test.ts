@@ -19,24 +19,16 @@ import {
 	nodeError,
 	proxyOpeningLater,
 	runVendorNode,
-	resetVendors,
 	segment,
-	startVendors,
-	stopVendors,
-	type Vendors,
+	useVendors,
 } from './support';
 
-let vendors: Vendors;
+const vendors = useVendors();
 const fake = () => vendors.piApi;
 const run = async (parameters: Record<string, unknown> = {}, options: Parameters<typeof segment>[3] = {}) =>
 	await segment(vendors, 'piapi', parameters, { continueOnFail: true, ...options });
 
-beforeAll(async () => {
-	vendors = await startVendors();
-});
-beforeEach(() => resetVendors(vendors));
 afterEach(() => jest.restoreAllMocks());
-afterAll(async () => await stopVendors(vendors));
 
 function gaps(endpoint: string) {
 	const times = fake()

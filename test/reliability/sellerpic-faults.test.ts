@@ -20,24 +20,16 @@ import {
 	proxyOpeningLater,
 	refusingUrl,
 	runVendorNode,
-	resetVendors,
 	segment,
-	startVendors,
-	stopVendors,
-	type Vendors,
+	useVendors,
 } from './support';
 
-let vendors: Vendors;
+const vendors = useVendors();
 const fake = () => vendors.sellerPic;
 const run = async (parameters: Record<string, unknown> = {}, options: Parameters<typeof segment>[3] = {}) =>
 	await segment(vendors, 'sellerpic', parameters, { continueOnFail: true, ...options });
 
-beforeAll(async () => {
-	vendors = await startVendors();
-});
-beforeEach(() => resetVendors(vendors));
 afterEach(() => jest.restoreAllMocks());
-afterAll(async () => await stopVendors(vendors));
 
 /** Times (ms) between consecutive calls of one endpoint. */
 function gaps(endpoint: string) {

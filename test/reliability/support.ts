@@ -6,13 +6,11 @@ import { format } from 'node:util';
 
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startPiApiFake, startSellerPicFake, SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
-import { makeProductPhoto } from '../fake/images';
-import { startReceiver, type Receiver } from '../fake/test-client';
+import { SELLERPIC_SAMPLE_KEY } from '../fake';
 import type { TestItem } from '../harness/core-node-stand-ins';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { dumpRun, expectKeysNowhere } from '../support/secrets';
-import { CREDENTIAL_TYPES, piApiCredentials, sellerPicCredentials, type Vendor } from '../support/vendor-fakes';
+import { CREDENTIAL_TYPES, piApiCredentials, sellerPicCredentials, useFakeVendors, type FakeVendors, type Vendor } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 export { dumpRun, expectKeysNowhere, NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY, type Vendor };
@@ -29,36 +27,16 @@ export const FAST_WAIT = { pollInterval: 0.05, maxWait: 20 };
 /** The fakes' task duration; tests that need tasks to overlap set a longer one. */
 export const TASK_LATENCY_MS = 30;
 
-export interface Vendors {
-	sellerPic: SellerPicFake;
-	piApi: PiApiFake;
-	imageHost: Receiver;
-	keys: { sellerpic: string; piapi: string };
-	imageUrl: string;
-}
+export type Vendors = FakeVendors;
 
-export async function startVendors(): Promise<Vendors> {
-	const keys = { sellerpic: secretKey('sp'), piapi: secretKey('pi') };
-	const [sellerPic, piApi, imageHost] = await Promise.all([
-		startSellerPicFake({ apiKey: keys.sellerpic, taskLatencyMs: TASK_LATENCY_MS }),
-		startPiApiFake({ apiKey: keys.piapi, taskLatencyMs: TASK_LATENCY_MS }),
-		startReceiver(await makeProductPhoto({ width: 160, height: 120, seed: 4 })),
-	]);
-	return { sellerPic, piApi, imageHost, keys, imageUrl: `${imageHost.url}/image.png` };
+/** Both fakes (recognisable keys, the suites' task duration) and an image host, for the suite that calls it (see useFakeVendors). */
+export function useVendors(): Vendors {
+	return useFakeVendors({
+		keys: { sellerpic: secretKey('sp'), piapi: secretKey('pi') },
+		photo: { width: 160, height: 120, seed: 4 },
+		taskLatencyMs: TASK_LATENCY_MS,
+	});
 }
-
-export async function stopVendors(vendors: Vendors) {
-	await Promise.all([vendors.sellerPic.close(), vendors.piApi.close(), vendors.imageHost.close()]);
-}
-
-/** Both fakes back to their first state, with the suite's task duration. */
-export function resetVendors(vendors: Vendors) {
-	for (const fake of [vendors.sellerPic, vendors.piApi]) {
-		fake.reset();
-		fake.configure({ taskLatencyMs: TASK_LATENCY_MS });
-	}
-}
-
 
 export interface CredentialOverrides {
 	baseUrl?: string;
