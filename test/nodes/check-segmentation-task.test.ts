@@ -1,50 +1,32 @@
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
 import { CheckSegmentationTask } from '../../nodes/CheckSegmentationTask/CheckSegmentationTask.node';
-import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import type { TestItem } from '../harness/core-node-stand-ins';
 import { expectKeysNowhere } from '../support/secrets';
 import {
 	createPiApiTask,
 	createSellerPicTask,
-	piApiCredentials,
 	requestCount,
-	sellerPicCredentials,
+	runOnFakes,
 	useFakeVendors,
 	type TaskState,
 	type Vendor,
 } from '../support/vendor-fakes';
-import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import { NODE_UNDER_TEST } from '../support/workflows';
 
-const SELLERPIC_KEY = 'sp-live-CHECK-5555555555-secret';
-const PIAPI_KEY = 'pi-live-CHECK-7777777777-secret';
 const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
-const SLOW_TASK_MS = 10_000;
 
-const vendors = useFakeVendors({ keys: { sellerpic: SELLERPIC_KEY, piapi: PIAPI_KEY }, photo: { width: 160, height: 120, seed: 5 } });
-
-const credentials = {
-	sellerpic: () => sellerPicCredentials(vendors.sellerPic, SELLERPIC_KEY),
-	piapi: () => piApiCredentials(vendors.piApi, PIAPI_KEY),
-};
+/** Tasks take the task helpers' 10 s unless told, so a test finds them in the state it set. */
+const vendors = useFakeVendors({ keys: { sellerpic: 'sp-live-CHECK-5555555555-secret', piapi: 'pi-live-CHECK-7777777777-secret' }, photo: { width: 160, height: 120, seed: 5 } });
 
 /** Runs Check Segmentation Task and checks neither API key shows up anywhere in the run's data or errors. */
-async function check(vendor: Vendor, parameters: INodeParameters, items?: Parameters<typeof workflowFor>[2], continueOnFail = false, typeVersion = 1) {
-	const workflow = workflowFor('checkSegmentationTask', { vendor, ...parameters }, items, {
-		continueOnFail,
-		typeVersion,
-		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
-	});
-	const run = await runWorkflow(workflow, { credentials: credentials[vendor]() });
-	expectNoApiKey(run);
-	return run;
+async function check(vendor: Vendor, parameters: INodeParameters, items?: TestItem[], continueOnFail = false, typeVersion = 1) {
+	return await runOnFakes(vendors, 'checkSegmentationTask', vendor, parameters, { items, continueOnFail, typeVersion });
 }
 
-const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
+const sellerPicTask = async (state: TaskState) => await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
 
-const sellerPicTask = async (state: TaskState) => await createSellerPicTask(vendors.sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
-
-const piApiTask = async (state: TaskState, latencyMs = SLOW_TASK_MS) =>
-	await createPiApiTask(vendors.piApi, PIAPI_KEY, vendors.imageUrl, state, latencyMs);
+const piApiTask = async (state: TaskState, latencyMs?: number) => await createPiApiTask(vendors.piApi, vendors.keys.piapi, vendors.imageUrl, state, latencyMs);
 
 describe('Check Segmentation Task: SellerPic', () => {
 	it.each([
@@ -124,7 +106,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 		expect(error.description).toMatch(/Trace id: [0-9a-f]{32}/);
 		expect(error.errorResponse.vendorCode).toBe(taskNotFoundAs === 'envelope' ? '40006' : '404');
 		// The key check reads the errors too.
-		expect(expectNoApiKey(run)).toContain('SellerPic does not know');
+		expect(expectKeysNowhere(run, Object.values(vendors.keys))).toContain('SellerPic does not know');
 	});
 
 	it('refuses a PiAPI task id before sending anything', async () => {

@@ -4,59 +4,40 @@ import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { call, maskValueAt } from '../fake/test-client';
-import { runWorkflow, type WorkflowRun } from '../harness/engine';
-import { expectKeysNowhere } from '../support/secrets';
+import type { TestItem } from '../harness/core-node-stand-ins';
 import {
 	createPiApiTask,
 	createSellerPicTask,
-	piApiCredentials,
 	requestCount,
-	sellerPicCredentials,
+	runOnFakes,
 	useFakeVendors,
 	type TaskState,
 	type Vendor,
 } from '../support/vendor-fakes';
-import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import { NODE_UNDER_TEST } from '../support/workflows';
 
-const SELLERPIC_KEY = 'sp-live-URL-3141592653-secret';
-const PIAPI_KEY = 'pi-live-URL-2718281828-secret';
 const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
-const SLOW_TASK_MS = 10_000;
 
-const vendors = useFakeVendors({ keys: { sellerpic: SELLERPIC_KEY, piapi: PIAPI_KEY }, photo: { width: 240, height: 180, seed: 9 } });
-
-const credentials = {
-	sellerpic: (baseUrl = vendors.sellerPic.baseUrl) => sellerPicCredentials(vendors.sellerPic, SELLERPIC_KEY, { baseUrl }),
-	piapi: (baseUrl = vendors.piApi.baseUrl) => piApiCredentials(vendors.piApi, PIAPI_KEY, { baseUrl }),
-};
+/** Tasks take the task helpers' 10 s unless told, so a test finds them in the state it set. */
+const vendors = useFakeVendors({ keys: { sellerpic: 'sp-live-URL-3141592653-secret', piapi: 'pi-live-URL-2718281828-secret' }, photo: { width: 240, height: 180, seed: 9 } });
 
 /** Runs Get Segmentation Download URL and checks neither API key shows up anywhere in the run's data or errors. */
 async function getUrl(
 	vendor: Vendor,
 	parameters: INodeParameters,
-	{
-		items,
-		continueOnFail = false,
-		baseUrl,
-		typeVersion,
-	}: { items?: Parameters<typeof workflowFor>[2]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
+	{ items, continueOnFail = false, baseUrl, typeVersion }: { items?: TestItem[]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
 ) {
-	const workflow = workflowFor('getSegmentationDownloadUrl', { vendor, ...parameters }, items, {
+	return await runOnFakes(vendors, 'getSegmentationDownloadUrl', vendor, parameters, {
+		items,
 		continueOnFail,
 		typeVersion,
-		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
+		credentials: baseUrl ? { baseUrl } : {},
 	});
-	const run = await runWorkflow(workflow, { credentials: credentials[vendor](baseUrl) });
-	expectNoApiKey(run);
-	return run;
 }
 
-const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
+const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
 
-const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(vendors.sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
-
-const piApiTask = async (state: TaskState = 'succeeded') =>
-	await createPiApiTask(vendors.piApi, PIAPI_KEY, vendors.imageUrl, state, SLOW_TASK_MS, true);
+const piApiTask = async (state: TaskState = 'succeeded') => await createPiApiTask(vendors.piApi, vendors.keys.piapi, vendors.imageUrl, state, undefined, true);
 
 async function imageSize(data: Buffer) {
 	const meta = await sharp(data).metadata();

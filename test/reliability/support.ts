@@ -10,7 +10,7 @@ import { SELLERPIC_SAMPLE_KEY } from '../fake';
 import type { TestItem } from '../harness/core-node-stand-ins';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { dumpRun, expectKeysNowhere } from '../support/secrets';
-import { CREDENTIAL_TYPES, piApiCredentials, sellerPicCredentials, useFakeVendors, type FakeVendors, type Vendor } from '../support/vendor-fakes';
+import { CREDENTIAL_TYPES, fakeVendorCredentials, useFakeVendors, type FakeVendors, type Vendor } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 export { dumpRun, expectKeysNowhere, NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY, type Vendor };
@@ -46,9 +46,7 @@ export interface CredentialOverrides {
 }
 
 export function credentials(vendors: Vendors, vendor: Vendor, overrides: CredentialOverrides = {}): Record<string, ICredentialDataDecryptedObject> {
-	const settings = { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides };
-	if (vendor === 'sellerpic') return sellerPicCredentials(vendors.sellerPic, vendors.keys.sellerpic, settings);
-	return piApiCredentials(vendors.piApi, vendors.keys.piapi, settings);
+	return fakeVendorCredentials(vendors, vendor, { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides });
 }
 
 export interface RunOptions {
