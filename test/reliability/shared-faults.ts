@@ -11,11 +11,13 @@ import type { FaultSpec, PiApiFake, SellerPicFake } from '../fake';
 import { testCredential } from '../harness/credential-test';
 import { productPhotoFile } from '../support/images';
 import {
+	countRefusedConnections,
 	itemError,
 	items,
 	NODE_UNDER_TEST,
 	nodeError,
 	proxyOpeningLater,
+	refusingUrl,
 	runVendorNode,
 	segment,
 	useVendors,
@@ -171,6 +173,18 @@ export function sharedRecoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSui
 		expect(waits.map((wait, index) => wait >= planned[index] - 2)).toEqual([true, true, true]);
 	});
 
+	it('gives up at once when Retry-After asks for more than a minute', async () => {
+		// The node waits with setTimeout (through n8n's sleep): watched, to see that no wait of Retry-After's length is set.
+		const timers = jest.spyOn(global, 'setTimeout');
+		fake().injectFault({ endpoint: status, kind: 'http429', retryAfterSeconds: 120 });
+		const error = itemError((await run()).output(NODE_UNDER_TEST)[0]);
+		expect(error).toMatchObject({ httpStatus: 429 });
+		expect(error.description).toMatch(new RegExp(`^${v.name} asked to wait 120 s before trying again: run the item again after that\\.`));
+		// Gave up on the answer to the one status check: no second check, nothing sent after it, no wait set for it.
+		expect(fake().counters.calls[status]).toBe(1);
+		expect(fake().requests.at(-1)?.endpoint).toBe(status);
+		expect(timers.mock.calls.filter(([, ms]) => (ms ?? 0) >= 60_000)).toEqual([]);
+	});
 }
 
 export type CleanErrorRow = [name: string, fault: FaultSpec, expected: { message: string; code?: string; hint: RegExp; creates: number; mayExist?: boolean }];
@@ -266,7 +280,7 @@ export function itFailsCleanly({ v, fake, run }: FaultSuite, rows: CleanErrorRow
 	});
 }
 
-/** A create that timed out, a failed task, Max Wait, capacity until Max Wait, no Continue On Fail. */
+/** A create that timed out, a failed task, Max Wait, capacity until Max Wait, nothing listening, no Continue On Fail. */
 export function sharedCleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 	const { create } = v.endpoints;
 
@@ -307,6 +321,22 @@ export function sharedCleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) 
 		expect(fake().counters.creates).toBe(0);
 	});
 
+	it('fails fast when nothing listens at the base URL: 4 refused tries, not waited out to Max Wait', async () => {
+		const baseUrl = await refusingUrl();
+		const connections = countRefusedConnections(baseUrl);
+		let error: ReturnType<typeof itemError>;
+		try {
+			error = itemError((await run({}, { credentials: { baseUrl } })).output(NODE_UNDER_TEST)[0]);
+		} finally {
+			connections.stop();
+		}
+		expect(error.message).toBe(`Could not reach ${v.name}: the connection was refused (ECONNREFUSED) [item 0]`);
+		expect(error.description).toMatch(/Check the base URL in the credential/);
+		// Tried as often as a status check is (a request that never left is safe to send again), then
+		// gave up with the refusal itself: not after waiting, as for a vendor at capacity, until Max Wait (20 s).
+		expect(connections.refused).toBe(4);
+		expect(error.description).not.toMatch(/Gave up after waiting/);
+	});
 
 	it('without Continue On Fail, stops with a NodeApiError that names the item and carries the code', async () => {
 		fake().injectFault({ endpoint: create, ...v.stopsWith.fault });

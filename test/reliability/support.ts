@@ -1,5 +1,6 @@
 /* Shared by the reliability suites: fakes with a recognisable key, workflows, error and log helpers. */
 import { randomBytes } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { format } from 'node:util';
@@ -180,6 +181,27 @@ export function captureLogs() {
 export async function refusingUrl(): Promise<string> {
 	const port = await freePort();
 	return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * Counts the connections this process tries to open to `url`'s port that are refused, until
+ * stopped: every TCP client socket Node creates is announced on its 'net.client.socket' channel.
+ */
+export function countRefusedConnections(url: string) {
+	const port = Number(new URL(url).port);
+	let refused = 0;
+	const onSocket = (message: unknown) => {
+		(message as { socket: net.Socket }).socket.once('error', (error: NodeJS.ErrnoException & { port?: number }) => {
+			if (error.code === 'ECONNREFUSED' && error.port === port) refused++;
+		});
+	};
+	diagnosticsChannel.subscribe('net.client.socket', onSocket);
+	return {
+		get refused() {
+			return refused;
+		},
+		stop: () => diagnosticsChannel.unsubscribe('net.client.socket', onSocket),
+	};
 }
 
 async function freePort(): Promise<number> {
