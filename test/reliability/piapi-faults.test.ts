@@ -11,20 +11,9 @@
 // Before anything loads n8n's logger: log everything, so the key check reads n8n's log lines too.
 process.env.N8N_LOG_LEVEL = 'debug';
 
-import {
-	batchTests,
-	cleanErrorRows,
-	faultSuite,
-	itFailsCleanly,
-	itRecovers,
-	otherNodeTests,
-	recoveryRows,
-	sharedCleanErrorTests,
-	sharedRecoveryTests,
-	type FaultVendor,
-} from './shared-faults';
+import * as shared from './shared-faults';
 
-const PIAPI: FaultVendor = {
+const PIAPI: shared.FaultVendor = {
 	vendor: 'piapi',
 	name: 'PiAPI',
 	fake: (vendors) => vendors.piApi,
@@ -67,19 +56,19 @@ const PIAPI: FaultVendor = {
 	},
 };
 
-const suite = faultSuite(PIAPI);
+const suite = shared.faultSuite(PIAPI);
 
 describe('PiAPI: faults that retries recover from', () => {
-	itRecovers(suite, [
-		...recoveryRows(PIAPI),
+	shared.itRecovers(suite, [
+		...shared.recoveryRows(PIAPI),
 		['code 500 in an HTTP 200 reply to the task check', [{ endpoint: 'getTask', kind: 'envelopeError', code: 500, msg: 'internal error' }], {}],
 	]);
-	sharedRecoveryTests(suite);
+	shared.recoveryTests(suite);
 });
 
 describe('PiAPI: faults that become a clean per-item error', () => {
-	itFailsCleanly(suite, [
-		...cleanErrorRows(PIAPI),
+	shared.itFailsCleanly(suite, [
+		...shared.cleanErrorRows(PIAPI),
 		[
 			'code 500 in an HTTP 200 reply to the create',
 			{ endpoint: 'createTask', kind: 'envelopeError', code: 500, msg: 'internal error' },
@@ -96,9 +85,9 @@ describe('PiAPI: faults that become a clean per-item error', () => {
 			{ message: 'Could not download the result file from PiAPI (HTTP 404) [item 0]', hint: /does not have this file/, creates: 1 },
 		],
 	]);
-	sharedCleanErrorTests(suite);
+	shared.cleanErrorTests(suite);
 });
 
-describe('PiAPI: faults in the middle of a 50-item batch', () => batchTests(suite));
+describe('PiAPI: faults in the middle of a 50-item batch', () => shared.batchTests(suite));
 
-describe('PiAPI: the other nodes and the credential', () => otherNodeTests(suite));
+describe('PiAPI: the other nodes and the credential', () => shared.otherNodeTests(suite));

@@ -12,20 +12,9 @@
 process.env.N8N_LOG_LEVEL = 'debug';
 
 import { NODE_UNDER_TEST } from './support';
-import {
-	batchTests,
-	cleanErrorRows,
-	faultSuite,
-	itFailsCleanly,
-	itRecovers,
-	otherNodeTests,
-	recoveryRows,
-	sharedCleanErrorTests,
-	sharedRecoveryTests,
-	type FaultVendor,
-} from './shared-faults';
+import * as shared from './shared-faults';
 
-const SELLERPIC: FaultVendor = {
+const SELLERPIC: shared.FaultVendor = {
 	vendor: 'sellerpic',
 	name: 'SellerPic',
 	fake: (vendors) => vendors.sellerPic,
@@ -72,12 +61,12 @@ const SELLERPIC: FaultVendor = {
 	},
 };
 
-const suite = faultSuite(SELLERPIC);
+const suite = shared.faultSuite(SELLERPIC);
 const { fake, run } = suite;
 
 describe('SellerPic: faults that retries recover from', () => {
-	itRecovers(suite, [
-		...recoveryRows(SELLERPIC),
+	shared.itRecovers(suite, [
+		...shared.recoveryRows(SELLERPIC),
 		['a connection reset on the download URL', [{ endpoint: 'downloadUrl', kind: 'reset' }], {}],
 		[
 			'the concurrency cap (30003) on the create (nothing created)',
@@ -86,7 +75,7 @@ describe('SellerPic: faults that retries recover from', () => {
 		],
 	]);
 
-	sharedRecoveryTests(suite);
+	shared.recoveryTests(suite);
 
 	it('refreshes a download link that has expired (HTTP 403 from the file host)', async () => {
 		fake().injectFault({ endpoint: 'storageGet', kind: 'http403' });
@@ -98,10 +87,10 @@ describe('SellerPic: faults that retries recover from', () => {
 });
 
 describe('SellerPic: faults that become a clean per-item error', () => {
-	itFailsCleanly(suite, cleanErrorRows(SELLERPIC));
-	sharedCleanErrorTests(suite);
+	shared.itFailsCleanly(suite, shared.cleanErrorRows(SELLERPIC));
+	shared.cleanErrorTests(suite);
 });
 
-describe('SellerPic: faults in the middle of a 50-item batch', () => batchTests(suite));
+describe('SellerPic: faults in the middle of a 50-item batch', () => shared.batchTests(suite));
 
-describe('SellerPic: the other nodes and the credential', () => otherNodeTests(suite));
+describe('SellerPic: the other nodes and the credential', () => shared.otherNodeTests(suite));

@@ -132,7 +132,7 @@ export function itRecovers({ v, fake, run }: FaultSuite, rows: RecoveryRow[]) {
 }
 
 /** Retry-After, a connection refused before the create was sent, the status check's backoff. */
-export function sharedRecoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
+export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 	const { create, status } = v.endpoints;
 
 	it(`HTTP 429 on the ${v.statusCheck}: waits at least as long as Retry-After says, then succeeds`, async () => {
@@ -281,7 +281,7 @@ export function itFailsCleanly({ v, fake, run }: FaultSuite, rows: CleanErrorRow
 }
 
 /** A create that timed out, a failed task, Max Wait, capacity until Max Wait, nothing listening, no Continue On Fail. */
-export function sharedCleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
+export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 	const { create } = v.endpoints;
 
 	it(`does not send the create again after a timeout (${v.name} may have made the task)`, async () => {
