@@ -1,67 +1,32 @@
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
 import { CheckSegmentationTask } from '../../nodes/CheckSegmentationTask/CheckSegmentationTask.node';
-import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
-import { makeProductPhoto } from '../fake/images';
-import { startReceiver, type Receiver } from '../fake/test-client';
-import { runWorkflow, type WorkflowRun } from '../harness/engine';
+import type { TestItem } from '../harness/core-node-stand-ins';
 import { expectKeysNowhere } from '../support/secrets';
-import { createPiApiTask, createSellerPicTask, piApiCredentials, sellerPicCredentials, type TaskState } from '../support/vendor-fakes';
-import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import {
+	createPiApiTask,
+	createSellerPicTask,
+	requestCount,
+	runOnFakes,
+	useFakeVendors,
+	type TaskState,
+	type Vendor,
+} from '../support/vendor-fakes';
+import { NODE_UNDER_TEST } from '../support/workflows';
 
-const SELLERPIC_KEY = 'sp-live-CHECK-5555555555-secret';
-const PIAPI_KEY = 'pi-live-CHECK-7777777777-secret';
 const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
-const SLOW_TASK_MS = 10_000;
 
-let sellerPic: SellerPicFake;
-let piApi: PiApiFake;
-let imageHost: Receiver;
-
-type Vendor = 'sellerpic' | 'piapi';
-
-const credentials = {
-	sellerpic: () => sellerPicCredentials(sellerPic, SELLERPIC_KEY),
-	piapi: () => piApiCredentials(piApi, PIAPI_KEY),
-};
+/** Tasks take the task helpers' 10 s unless told, so a test finds them in the state it set. */
+const vendors = useFakeVendors({ keys: { sellerpic: 'sp-live-CHECK-5555555555-secret', piapi: 'pi-live-CHECK-7777777777-secret' }, photo: { width: 160, height: 120, seed: 5 } });
 
 /** Runs Check Segmentation Task and checks neither API key shows up anywhere in the run's data or errors. */
-async function check(vendor: Vendor, parameters: INodeParameters, items?: Parameters<typeof workflowFor>[2], continueOnFail = false, typeVersion = 1) {
-	const workflow = workflowFor('checkSegmentationTask', { vendor, ...parameters }, items, {
-		continueOnFail,
-		typeVersion,
-		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
-	});
-	const run = await runWorkflow(workflow, { credentials: credentials[vendor]() });
-	expectNoApiKey(run);
-	return run;
+async function check(vendor: Vendor, parameters: INodeParameters, items?: TestItem[], continueOnFail = false, typeVersion = 1) {
+	return await runOnFakes(vendors, 'checkSegmentationTask', vendor, parameters, { items, continueOnFail, typeVersion });
 }
 
-const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
+const sellerPicTask = async (state: TaskState) => await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
 
-const sellerPicTask = async (state: TaskState) => await createSellerPicTask(sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
-
-const piApiTask = async (state: TaskState, latencyMs = SLOW_TASK_MS) =>
-	await createPiApiTask(piApi, PIAPI_KEY, `${imageHost.url}/image.png`, state, latencyMs);
-
-function requestCount() {
-	return sellerPic.requests.length + piApi.requests.length;
-}
-
-beforeAll(async () => {
-	[sellerPic, piApi, imageHost] = await Promise.all([
-		startSellerPicFake({ apiKey: SELLERPIC_KEY }),
-		startPiApiFake({ apiKey: PIAPI_KEY }),
-		startReceiver(await makeProductPhoto({ width: 160, height: 120, seed: 5 })),
-	]);
-});
-beforeEach(() => {
-	sellerPic.reset();
-	piApi.reset();
-});
-afterAll(async () => {
-	await Promise.all([sellerPic.close(), piApi.close(), imageHost.close()]);
-});
+const piApiTask = async (state: TaskState, latencyMs?: number) => await createPiApiTask(vendors.piApi, vendors.keys.piapi, vendors.imageUrl, state, latencyMs);
 
 describe('Check Segmentation Task: SellerPic', () => {
 	it.each([
@@ -95,14 +60,14 @@ describe('Check Segmentation Task: SellerPic', () => {
 			},
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(sellerPic.counters.polls).toBe(1);
+		expect(vendors.sellerPic.counters.polls).toBe(1);
 	});
 
 	it('gives the result URL when SellerPic fills fileUrl', async () => {
 		const task = await sellerPicTask('succeeded');
-		sellerPic.configure({ fileUrlOnSuccess: true });
+		vendors.sellerPic.configure({ fileUrlOnSuccess: true });
 		const [item] = (await check('sellerpic', { taskId: task.id })).output(NODE_UNDER_TEST);
-		expect(item.json.results).toEqual([{ id: task.resultId, url: expect.stringContaining(sellerPic.storageBaseUrl), status: 'succeeded' }]);
+		expect(item.json.results).toEqual([{ id: task.resultId, url: expect.stringContaining(vendors.sellerPic.storageBaseUrl), status: 'succeeded' }]);
 	});
 
 	it('waits until the task is done when asked', async () => {
@@ -111,7 +76,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 		const run = await check('sellerpic', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 });
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(item.json).toMatchObject({ status: 'succeeded', done: true, error: null });
-		expect(sellerPic.counters.polls).toBeGreaterThanOrEqual(2);
+		expect(vendors.sellerPic.counters.polls).toBeGreaterThanOrEqual(2);
 	});
 
 	it('reports a task that fails while waiting, without failing the item', async () => {
@@ -132,7 +97,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 	});
 
 	it.each(['envelope', 'http404'] as const)('fails with NodeApiError for a task id SellerPic does not know (%s)', async (taskNotFoundAs) => {
-		sellerPic.configure({ taskNotFoundAs });
+		vendors.sellerPic.configure({ taskNotFoundAs });
 		const run = await check('sellerpic', { taskId: '1946000000000000001' });
 		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; description: string; errorResponse: Record<string, unknown> };
 		expect(error.name).toBe('NodeApiError');
@@ -141,7 +106,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 		expect(error.description).toMatch(/Trace id: [0-9a-f]{32}/);
 		expect(error.errorResponse.vendorCode).toBe(taskNotFoundAs === 'envelope' ? '40006' : '404');
 		// The key check reads the errors too.
-		expect(expectNoApiKey(run)).toContain('SellerPic does not know');
+		expect(expectKeysNowhere(run, Object.values(vendors.keys))).toContain('SellerPic does not know');
 	});
 
 	it('refuses a PiAPI task id before sending anything', async () => {
@@ -149,7 +114,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 		const error = run.nodeError(NODE_UNDER_TEST);
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe(`Task ID "${UNKNOWN_UUID}" looks like a PiAPI task ID; set Vendor to PiAPI [item 0]`);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 
 	it.each([
@@ -159,7 +124,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 	])('refuses %s as task id before sending anything', async (_name, taskId, message) => {
 		const run = await check('sellerpic', { taskId });
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(message);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 });
 
@@ -173,7 +138,7 @@ describe('Check Segmentation Task: PiAPI', () => {
 		const task = await piApiTask(state);
 		const run = await check('piapi', { taskId: task.id });
 		const [item] = run.output(NODE_UNDER_TEST);
-		const maskUrl = `${piApi.fileBaseUrl}/${task.id}.png`;
+		const maskUrl = `${vendors.piApi.fileBaseUrl}/${task.id}.png`;
 		expect(item.json).toEqual({
 			vendor: 'piapi',
 			taskId: task.id,
@@ -188,33 +153,33 @@ describe('Check Segmentation Task: PiAPI', () => {
 
 	it('compares PiAPI statuses case-insensitively', async () => {
 		const task = await piApiTask('succeeded');
-		piApi.configure({ capitalisedStatus: true });
+		vendors.piApi.configure({ capitalisedStatus: true });
 		const [item] = (await check('piapi', { taskId: task.id })).output(NODE_UNDER_TEST);
 		expect(item.json).toMatchObject({ status: 'succeeded', done: true, raw: { status: 'Completed' } });
 	});
 
 	it.each(['image_url', 'image_urls'] as const)('reads the output shape %s', async (outputShape) => {
 		const task = await piApiTask('succeeded');
-		piApi.configure({ outputShape });
+		vendors.piApi.configure({ outputShape });
 		const [item] = (await check('piapi', { taskId: task.id })).output(NODE_UNDER_TEST);
-		expect(item.json.results).toEqual([{ url: `${piApi.fileBaseUrl}/${task.id}.png`, status: 'succeeded' }]);
+		expect(item.json.results).toEqual([{ url: `${vendors.piApi.fileBaseUrl}/${task.id}.png`, status: 'succeeded' }]);
 	});
 
 	it('waits until the task is done when asked', async () => {
 		const task = await piApiTask('queued', 250);
 		const run = await check('piapi', { taskId: task.id, waitUntilDone: true, pollInterval: 0.05, maxWait: 20 });
 		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
-		expect(piApi.counters.polls).toBeGreaterThanOrEqual(2);
+		expect(vendors.piApi.counters.polls).toBeGreaterThanOrEqual(2);
 	});
 
 	it("version 1.1: Wait for Completion waits on PiAPI Segment's schedule, checks from a second apart, not the Poll Interval", async () => {
-		piApi.configure({ minPollIntervalMs: 1_000 });
+		vendors.piApi.configure({ minPollIntervalMs: 1_000 });
 		const task = await piApiTask('queued', 2_500);
 		const run = await check('piapi', { operation: 'check', taskId: task.id, waitForCompletion: true, pollInterval: 5, maxWait: 20 }, undefined, false, 1.1);
 		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
-		const checks = piApi.requests.filter(({ endpoint }) => endpoint === 'getTask').map(({ at }) => at);
+		const checks = vendors.piApi.requests.filter(({ endpoint }) => endpoint === 'getTask').map(({ at }) => at);
 		// Never closer than PiAPI's minimum gap (the fake counts checks that come sooner)…
-		expect(piApi.counters.tooFastPolls).toBe(0);
+		expect(vendors.piApi.counters.tooFastPolls).toBe(0);
 		// …and, on the fake's clock, found done before one Poll Interval had passed since the task was created.
 		expect(checks.length).toBeGreaterThanOrEqual(3);
 		expect(checks[checks.length - 1] - task.createdAt).toBeLessThan(5_000);
@@ -227,7 +192,7 @@ describe('Check Segmentation Task: PiAPI', () => {
 	});
 
 	it.each(['http404', 'envelope'] as const)('fails with NodeApiError for a task id PiAPI does not know (%s)', async (taskNotFoundAs) => {
-		piApi.configure({ taskNotFoundAs });
+		vendors.piApi.configure({ taskNotFoundAs });
 		const run = await check('piapi', { taskId: UNKNOWN_UUID });
 		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; description: string; errorResponse: Record<string, unknown> };
 		expect(error.name).toBe('NodeApiError');
@@ -242,7 +207,7 @@ describe('Check Segmentation Task: PiAPI', () => {
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe('Task ID "1946000000000000123" looks like a SellerPic task ID; set Vendor to SellerPic [item 0]');
 		expect(error?.description).toMatch(/UUID/);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 });
 
@@ -288,7 +253,7 @@ describe('Check Segmentation Task: items', () => {
 	it('refuses a SellerPic id that arrived as an inexact number', async () => {
 		const run = await check('sellerpic', { taskId: '={{ $json.id }}' }, [{ json: { id: 1946000000000000123 } }]);
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/arrived as the number .* too large to be exact/);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 
 	it('defaults the poll interval per vendor: 60 s for SellerPic, 5 s for PiAPI', () => {

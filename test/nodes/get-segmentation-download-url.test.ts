@@ -3,61 +3,41 @@ import type { AddressInfo } from 'node:net';
 import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
-import { makeProductPhoto } from '../fake/images';
-import { call, maskValueAt, startReceiver, type Receiver } from '../fake/test-client';
-import { runWorkflow, type WorkflowRun } from '../harness/engine';
-import { expectKeysNowhere } from '../support/secrets';
-import { createPiApiTask, createSellerPicTask, piApiCredentials, sellerPicCredentials, type TaskState } from '../support/vendor-fakes';
-import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
+import { call, maskValueAt } from '../fake/test-client';
+import type { TestItem } from '../harness/core-node-stand-ins';
+import {
+	createPiApiTask,
+	createSellerPicTask,
+	requestCount,
+	runOnFakes,
+	useFakeVendors,
+	type TaskState,
+	type Vendor,
+} from '../support/vendor-fakes';
+import { NODE_UNDER_TEST } from '../support/workflows';
 
-const SELLERPIC_KEY = 'sp-live-URL-3141592653-secret';
-const PIAPI_KEY = 'pi-live-URL-2718281828-secret';
 const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
-const SLOW_TASK_MS = 10_000;
 
-let sellerPic: SellerPicFake;
-let piApi: PiApiFake;
-let imageHost: Receiver;
-
-type Vendor = 'sellerpic' | 'piapi';
-
-const credentials = {
-	sellerpic: (baseUrl = sellerPic.baseUrl) => sellerPicCredentials(sellerPic, SELLERPIC_KEY, { baseUrl }),
-	piapi: (baseUrl = piApi.baseUrl) => piApiCredentials(piApi, PIAPI_KEY, { baseUrl }),
-};
+/** Tasks take the task helpers' 10 s unless told, so a test finds them in the state it set. */
+const vendors = useFakeVendors({ keys: { sellerpic: 'sp-live-URL-3141592653-secret', piapi: 'pi-live-URL-2718281828-secret' }, photo: { width: 240, height: 180, seed: 9 } });
 
 /** Runs Get Segmentation Download URL and checks neither API key shows up anywhere in the run's data or errors. */
 async function getUrl(
 	vendor: Vendor,
 	parameters: INodeParameters,
-	{
-		items,
-		continueOnFail = false,
-		baseUrl,
-		typeVersion,
-	}: { items?: Parameters<typeof workflowFor>[2]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
+	{ items, continueOnFail = false, baseUrl, typeVersion }: { items?: TestItem[]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
 ) {
-	const workflow = workflowFor('getSegmentationDownloadUrl', { vendor, ...parameters }, items, {
+	return await runOnFakes(vendors, 'getSegmentationDownloadUrl', vendor, parameters, {
+		items,
 		continueOnFail,
 		typeVersion,
-		credentials: [vendor === 'sellerpic' ? 'sellerPicApi' : 'piApiApi'],
+		credentials: baseUrl ? { baseUrl } : {},
 	});
-	const run = await runWorkflow(workflow, { credentials: credentials[vendor](baseUrl) });
-	expectNoApiKey(run);
-	return run;
 }
 
-const expectNoApiKey = (run: WorkflowRun) => expectKeysNowhere(run, [SELLERPIC_KEY, PIAPI_KEY]);
+const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
 
-const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(sellerPic, SELLERPIC_KEY, state, SLOW_TASK_MS);
-
-const piApiTask = async (state: TaskState = 'succeeded') =>
-	await createPiApiTask(piApi, PIAPI_KEY, `${imageHost.url}/image.png`, state, SLOW_TASK_MS, true);
-
-function requestCount() {
-	return sellerPic.requests.length + piApi.requests.length;
-}
+const piApiTask = async (state: TaskState = 'succeeded') => await createPiApiTask(vendors.piApi, vendors.keys.piapi, vendors.imageUrl, state, undefined, true);
 
 async function imageSize(data: Buffer) {
 	const meta = await sharp(data).metadata();
@@ -130,28 +110,13 @@ async function startMultiResultStub(): Promise<Stub> {
 	return stub;
 }
 
-beforeAll(async () => {
-	[sellerPic, piApi, imageHost] = await Promise.all([
-		startSellerPicFake({ apiKey: SELLERPIC_KEY }),
-		startPiApiFake({ apiKey: PIAPI_KEY }),
-		startReceiver(await makeProductPhoto({ width: 240, height: 180, seed: 9 })),
-	]);
-});
-beforeEach(() => {
-	sellerPic.reset();
-	piApi.reset();
-});
-afterAll(async () => {
-	await Promise.all([sellerPic.close(), piApi.close(), imageHost.close()]);
-});
-
 describe('Get Segmentation Download URL: SellerPic', () => {
 	it('returns the URL of a result id', async () => {
 		const task = await sellerPicTask();
 		const run = await getUrl('sellerpic', { idType: 'resultId', id: task.resultId });
 		expect(run.status).toBe('success');
 		const [item] = run.output(NODE_UNDER_TEST);
-		const url = expect.stringContaining(`${sellerPic.storageBaseUrl}/download/`);
+		const url = expect.stringContaining(`${vendors.sellerPic.storageBaseUrl}/download/`);
 		expect(item.json).toEqual({
 			vendor: 'sellerpic',
 			id: task.resultId,
@@ -163,8 +128,8 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		});
 		expect(item.binary).toBeUndefined();
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(sellerPic.counters.downloadUrls).toBe(1);
-		expect(sellerPic.counters.fileDownloads).toBe(0);
+		expect(vendors.sellerPic.counters.downloadUrls).toBe(1);
+		expect(vendors.sellerPic.counters.fileDownloads).toBe(0);
 		// The URL works, without the API key.
 		expect((await call(String(item.json.url))).status).toBe(200);
 	});
@@ -174,7 +139,7 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		const [item] = (await getUrl('sellerpic', { idType: 'taskId', id: task.id })).output(NODE_UNDER_TEST);
 		expect(item.json).toMatchObject({ id: task.id, idType: 'taskId', files: [{ resultId: task.resultId }] });
 		expect(item.json.url).toEqual((item.json.files as Array<{ url: string }>)[0].url);
-		expect(sellerPic.counters.polls).toBe(1);
+		expect(vendors.sellerPic.counters.polls).toBe(1);
 	});
 
 	it('resolves every succeeded result of a task, downloading them as mask, mask_2', async () => {
@@ -206,7 +171,7 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe(`SellerPic task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`);
 		expect(error?.description).toMatch(/Check Segmentation Task with Wait for Completion/);
-		expect(sellerPic.counters.downloadUrls).toBe(0);
+		expect(vendors.sellerPic.counters.downloadUrls).toBe(0);
 	});
 
 	it('fails a failed task with the vendor code', async () => {
@@ -239,7 +204,7 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		expect(item.json).toMatchObject({ format, url: expect.stringContaining(`_mask_output.${format}`) });
 		expect(item.binary?.mask).toMatchObject({ mimeType, fileName: `${task.maskHex}_mask_output.${format}` });
 		expect(await imageSize(await run.binary(item, 'mask'))).toEqual([sharpFormat, 512, 512]);
-		const request = sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl');
+		const request = vendors.sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl');
 		expect(request?.path).toContain(`downloadFormat=${format}`);
 	});
 
@@ -264,46 +229,46 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		expect(await imageSize(mask)).toEqual(['png', 512, 512]);
 		expect(await maskValueAt(mask, 0.5, 0.5)).toBe(255);
 		expect(await maskValueAt(mask, 0.02, 0.02)).toBe(0);
-		expect(sellerPic.counters.fileDownloads).toBe(1);
-		expect(sellerPic.counters.storageRequestsWithApiKey).toBe(0);
+		expect(vendors.sellerPic.counters.fileDownloads).toBe(1);
+		expect(vendors.sellerPic.counters.storageRequestsWithApiKey).toBe(0);
 	});
 
 	it('asks for the UHD file when set', async () => {
 		const task = await sellerPicTask();
 		const [item] = (await getUrl('sellerpic', { id: task.resultId, uhd: true })).output(NODE_UNDER_TEST);
 		expect(item.json.uhd).toBe(true);
-		expect(sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl')?.path).toContain('uhd=true');
+		expect(vendors.sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl')?.path).toContain('uhd=true');
 	});
 
 	it('refreshes a link that expired before the download (HTTP 403) by asking the download endpoint again', async () => {
 		const task = await sellerPicTask();
-		sellerPic.injectFault({ endpoint: 'storageGet', kind: 'http403' });
+		vendors.sellerPic.injectFault({ endpoint: 'storageGet', kind: 'http403' });
 		const run = await getUrl('sellerpic', { id: task.resultId, download: true });
 		expect(run.status).toBe('success');
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(await imageSize(await run.binary(item, 'mask'))).toEqual(['png', 512, 512]);
-		expect(sellerPic.counters.downloadUrls).toBe(2);
-		expect(sellerPic.counters.calls.storageGet).toBe(2);
-		expect(sellerPic.counters.fileDownloads).toBe(1);
+		expect(vendors.sellerPic.counters.downloadUrls).toBe(2);
+		expect(vendors.sellerPic.counters.calls.storageGet).toBe(2);
+		expect(vendors.sellerPic.counters.fileDownloads).toBe(1);
 	});
 
 	it('gives a fresh link once the earlier one has expired', async () => {
 		const task = await sellerPicTask();
 		const first = (await getUrl('sellerpic', { id: task.resultId })).output(NODE_UNDER_TEST)[0].json.url as string;
-		sellerPic.expireDownloadUrls();
+		vendors.sellerPic.expireDownloadUrls();
 		expect((await call(first)).status).toBe(403);
 
 		const run = await getUrl('sellerpic', { id: task.resultId, download: true });
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(item.json.url).not.toBe(first);
 		expect(await imageSize(await run.binary(item, 'mask'))).toEqual(['png', 512, 512]);
-		expect(sellerPic.counters.downloadUrls).toBe(2);
+		expect(vendors.sellerPic.counters.downloadUrls).toBe(2);
 	});
 
 	it('refuses a PiAPI task id before sending anything', async () => {
 		const run = await getUrl('sellerpic', { idType: 'taskId', id: UNKNOWN_UUID });
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toBe(`Task ID "${UNKNOWN_UUID}" looks like a PiAPI task ID; set Vendor to PiAPI [item 0]`);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 
 	it('fails with NodeApiError and a hint for a task id SellerPic does not know', async () => {
@@ -318,14 +283,14 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 describe('Get Segmentation Download URL: PiAPI', () => {
 	it.each(['image_url', 'image_urls'] as const)('returns the output URL of a task (%s)', async (outputShape) => {
 		const task = await piApiTask();
-		piApi.configure({ outputShape });
+		vendors.piApi.configure({ outputShape });
 		const run = await getUrl('piapi', { id: task.id });
 		const [item] = run.output(NODE_UNDER_TEST);
-		const url = `${piApi.fileBaseUrl}/${task.id}.png`;
+		const url = `${vendors.piApi.fileBaseUrl}/${task.id}.png`;
 		expect(item.json).toEqual({ vendor: 'piapi', id: task.id, idType: 'taskId', url, files: [{ url, fileName: `${task.id}.png` }] });
 		expect(item.binary).toBeUndefined();
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(piApi.counters.fileDownloads).toBe(0);
+		expect(vendors.piApi.counters.fileDownloads).toBe(0);
 	});
 
 	it('downloads the mask as a PNG of the input size, without the API key', async () => {
@@ -336,7 +301,7 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 		const mask = await run.binary(item, 'mask');
 		expect(await imageSize(mask)).toEqual(['png', 240, 180]);
 		expect(await maskValueAt(mask, 0.5, 0.5)).toBe(255);
-		expect(piApi.counters.storageRequestsWithApiKey).toBe(0);
+		expect(vendors.piApi.counters.storageRequestsWithApiKey).toBe(0);
 	});
 
 	it('returns every output URL and downloads them as mask, mask_2', async () => {
@@ -358,7 +323,7 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 
 	it('says a task that is not completed has nothing to download yet', async () => {
 		const task = await piApiTask('running');
-		piApi.configure({ capitalisedStatus: true });
+		vendors.piApi.configure({ capitalisedStatus: true });
 		const error = (await getUrl('piapi', { id: task.id })).nodeError(NODE_UNDER_TEST);
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe(`PiAPI task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`);
@@ -391,7 +356,7 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toBe(
 			'Task ID "1946000000000000123" looks like a SellerPic task ID; set Vendor to SellerPic [item 0]',
 		);
-		expect(requestCount()).toBe(0);
+		expect(requestCount(vendors)).toBe(0);
 	});
 });
 
@@ -444,9 +409,9 @@ describe('Get Segmentation Download URL: items', () => {
 
 	it('refuses an unknown format before sending anything', async () => {
 		const task = await sellerPicTask();
-		const before = requestCount();
+		const before = requestCount(vendors);
 		const run = await getUrl('sellerpic', { id: task.resultId, format: '={{ "gif" }}' });
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/Format must be png, jpg or webp \(got "gif"\)/);
-		expect(requestCount()).toBe(before);
+		expect(requestCount(vendors)).toBe(before);
 	});
 });

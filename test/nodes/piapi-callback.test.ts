@@ -251,10 +251,14 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 
 	it('at Max Wait, goes on with each item failed with its task id (error output)', async () => {
 		fake.configure({ taskOutcome: () => 'never' });
+		const before = Date.now();
 		const run = await runUntilWaiting(callbackWorkflow({ maxWait: 1 }, [{ json: {} }], 'continueErrorOutput'));
+		const after = Date.now();
 		const waitTill = run.run.data.waitTill;
 		expect(waitTill).toBeInstanceOf(Date);
-		expect(waitTill!.getTime() - Date.now()).toBeLessThanOrEqual(1000);
+		// Max Wait (1 s) from when the node put the execution to wait, which is between the test's two readings of the clock.
+		expect(waitTill!.getTime()).toBeGreaterThanOrEqual(before + 1_000);
+		expect(waitTill!.getTime()).toBeLessThanOrEqual(after + 1_000);
 
 		const resumed = await resumeAfterWaitLimit(run);
 		expect(resumed.status).toBe('success');

@@ -19,24 +19,15 @@ import {
 	itemError,
 	NODE_UNDER_TEST,
 	refusingUrl,
-	resetVendors,
 	runVendorNode,
 	segment,
-	startVendors,
-	stopVendors,
+	useVendors,
 	type Vendor,
-	type Vendors,
 } from './support';
 
 const MB = 1024 * 1024;
 
-let vendors: Vendors;
-
-beforeAll(async () => {
-	vendors = await startVendors();
-});
-beforeEach(() => resetVendors(vendors));
-afterAll(async () => await stopVendors(vendors));
+const vendors = useVendors();
 
 /** A PNG grown to exactly `size` bytes with a private ancillary chunk (decoders skip it). */
 async function pngOfSize(size: number) {

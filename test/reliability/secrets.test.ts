@@ -8,15 +8,9 @@
 // Before anything loads n8n's logger: log everything, so the key check reads n8n's log lines too.
 process.env.N8N_LOG_LEVEL = 'debug';
 
-import { itemError, NODE_UNDER_TEST, resetVendors, runVendorNode, secretKey, segment, startStub, startVendors, stopVendors, type Vendors } from './support';
+import { itemError, NODE_UNDER_TEST, runVendorNode, secretKey, segment, startStub, useVendors } from './support';
 
-let vendors: Vendors;
-
-beforeAll(async () => {
-	vendors = await startVendors();
-});
-beforeEach(() => resetVendors(vendors));
-afterAll(async () => await stopVendors(vendors));
+const vendors = useVendors();
 
 describe('a wrong key, and keys vendors echo back', () => {
 	it.each([

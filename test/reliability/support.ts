@@ -1,18 +1,17 @@
 /* Shared by the reliability suites: fakes with a recognisable key, workflows, error and log helpers. */
 import { randomBytes } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { format } from 'node:util';
 
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startPiApiFake, startSellerPicFake, SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
-import { makeProductPhoto } from '../fake/images';
-import { startReceiver, type Receiver } from '../fake/test-client';
+import { SELLERPIC_SAMPLE_KEY } from '../fake';
 import type { TestItem } from '../harness/core-node-stand-ins';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { dumpRun, expectKeysNowhere } from '../support/secrets';
-import { CREDENTIAL_TYPES, piApiCredentials, sellerPicCredentials, type Vendor } from '../support/vendor-fakes';
+import { CREDENTIAL_TYPES, fakeVendorCredentials, useFakeVendors, type FakeVendors, type Vendor } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 export { dumpRun, expectKeysNowhere, NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY, type Vendor };
@@ -29,36 +28,16 @@ export const FAST_WAIT = { pollInterval: 0.05, maxWait: 20 };
 /** The fakes' task duration; tests that need tasks to overlap set a longer one. */
 export const TASK_LATENCY_MS = 30;
 
-export interface Vendors {
-	sellerPic: SellerPicFake;
-	piApi: PiApiFake;
-	imageHost: Receiver;
-	keys: { sellerpic: string; piapi: string };
-	imageUrl: string;
-}
+export type Vendors = FakeVendors;
 
-export async function startVendors(): Promise<Vendors> {
-	const keys = { sellerpic: secretKey('sp'), piapi: secretKey('pi') };
-	const [sellerPic, piApi, imageHost] = await Promise.all([
-		startSellerPicFake({ apiKey: keys.sellerpic, taskLatencyMs: TASK_LATENCY_MS }),
-		startPiApiFake({ apiKey: keys.piapi, taskLatencyMs: TASK_LATENCY_MS }),
-		startReceiver(await makeProductPhoto({ width: 160, height: 120, seed: 4 })),
-	]);
-	return { sellerPic, piApi, imageHost, keys, imageUrl: `${imageHost.url}/image.png` };
+/** Both fakes (recognisable keys, the suites' task duration) and an image host, for the suite that calls it (see useFakeVendors). */
+export function useVendors(): Vendors {
+	return useFakeVendors({
+		keys: { sellerpic: secretKey('sp'), piapi: secretKey('pi') },
+		photo: { width: 160, height: 120, seed: 4 },
+		taskLatencyMs: TASK_LATENCY_MS,
+	});
 }
-
-export async function stopVendors(vendors: Vendors) {
-	await Promise.all([vendors.sellerPic.close(), vendors.piApi.close(), vendors.imageHost.close()]);
-}
-
-/** Both fakes back to their first state, with the suite's task duration. */
-export function resetVendors(vendors: Vendors) {
-	for (const fake of [vendors.sellerPic, vendors.piApi]) {
-		fake.reset();
-		fake.configure({ taskLatencyMs: TASK_LATENCY_MS });
-	}
-}
-
 
 export interface CredentialOverrides {
 	baseUrl?: string;
@@ -68,9 +47,7 @@ export interface CredentialOverrides {
 }
 
 export function credentials(vendors: Vendors, vendor: Vendor, overrides: CredentialOverrides = {}): Record<string, ICredentialDataDecryptedObject> {
-	const settings = { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides };
-	if (vendor === 'sellerpic') return sellerPicCredentials(vendors.sellerPic, vendors.keys.sellerpic, settings);
-	return piApiCredentials(vendors.piApi, vendors.keys.piapi, settings);
+	return fakeVendorCredentials(vendors, vendor, { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides });
 }
 
 export interface RunOptions {
@@ -204,6 +181,27 @@ export function captureLogs() {
 export async function refusingUrl(): Promise<string> {
 	const port = await freePort();
 	return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * Counts the connections this process tries to open to `url`'s port that are refused, until
+ * stopped: every TCP client socket Node creates is announced on its 'net.client.socket' channel.
+ */
+export function countRefusedConnections(url: string) {
+	const port = Number(new URL(url).port);
+	let refused = 0;
+	const onSocket = (message: unknown) => {
+		(message as { socket: net.Socket }).socket.once('error', (error: NodeJS.ErrnoException & { port?: number }) => {
+			if (error.code === 'ECONNREFUSED' && error.port === port) refused++;
+		});
+	};
+	diagnosticsChannel.subscribe('net.client.socket', onSocket);
+	return {
+		get refused() {
+			return refused;
+		},
+		stop: () => diagnosticsChannel.unsubscribe('net.client.socket', onSocket),
+	};
 }
 
 async function freePort(): Promise<number> {

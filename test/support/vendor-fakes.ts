@@ -1,14 +1,68 @@
-/* The fake vendors as the node tests use them: credentials pointing at a fake, and tasks created through a fake's API. */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+/* The fake vendors as the node tests use them: both fakes and an image host for a suite, credentials pointing at a fake, and tasks created through a fake's API. */
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
-import { SELLERPIC_SAMPLE_KEY, type PiApiFake, type SellerPicFake } from '../fake';
-import { call, sleep } from '../fake/test-client';
+import { SELLERPIC_SAMPLE_KEY, startPiApiFake, startSellerPicFake, type PiApiFake, type SellerPicFake } from '../fake';
+import { makeProductPhoto, type ProductPhotoOptions } from '../fake/images';
+import { call, sleep, startReceiver, type Receiver } from '../fake/test-client';
+import type { TestItem } from '../harness/core-node-stand-ins';
+import { runWorkflow } from '../harness/engine';
+import { expectKeysNowhere } from './secrets';
+import { workflowFor } from './workflows';
 
 export type Vendor = 'sellerpic' | 'piapi';
 
 export const CREDENTIAL_TYPES = { sellerpic: 'sellerPicApi', piapi: 'piApiApi' } as const;
 
 type Credentials = Record<string, ICredentialDataDecryptedObject>;
+
+export interface FakeVendors {
+	sellerPic: SellerPicFake;
+	piApi: PiApiFake;
+	/** Serves the suite's product photo at `imageUrl`. */
+	imageHost: Receiver;
+	imageUrl: string;
+	/** The API key each fake accepts. */
+	keys: Record<Vendor, string>;
+}
+
+export interface FakeVendorsOptions {
+	keys: Record<Vendor, string>;
+	/** The product photo the image host serves. */
+	photo: ProductPhotoOptions;
+	/** Both fakes' task duration; the fakes' own default unless told. */
+	taskLatencyMs?: number;
+}
+
+/**
+ * Both fake vendors and an image host for the suite that calls it: started before its first
+ * test, back to their first state (as started) before each test, closed after the last. The
+ * object returned is filled in when they have started.
+ */
+export function useFakeVendors(options: FakeVendorsOptions): FakeVendors {
+	const vendors = {} as FakeVendors;
+	beforeAll(async () => {
+		const latency = options.taskLatencyMs === undefined ? {} : { taskLatencyMs: options.taskLatencyMs };
+		const [sellerPic, piApi, imageHost] = await Promise.all([
+			startSellerPicFake({ apiKey: options.keys.sellerpic, ...latency }),
+			startPiApiFake({ apiKey: options.keys.piapi, ...latency }),
+			startReceiver(await makeProductPhoto(options.photo)),
+		]);
+		Object.assign(vendors, { sellerPic, piApi, imageHost, imageUrl: `${imageHost.url}/image.png`, keys: options.keys });
+	});
+	beforeEach(() => {
+		vendors.sellerPic.reset();
+		vendors.piApi.reset();
+	});
+	afterAll(async () => {
+		await Promise.all([vendors.sellerPic?.close(), vendors.piApi?.close(), vendors.imageHost?.close()]);
+	});
+	return vendors;
+}
+
+/** Requests both fakes have had since the test began. */
+export function requestCount(vendors: FakeVendors) {
+	return vendors.sellerPic.requests.length + vendors.piApi.requests.length;
+}
 
 /** The SellerPic credential for a fake (its base URL unless told). */
 export function sellerPicCredentials(fake: SellerPicFake, apiKey: string, overrides: ICredentialDataDecryptedObject = {}): Credentials {
@@ -18,6 +72,33 @@ export function sellerPicCredentials(fake: SellerPicFake, apiKey: string, overri
 /** The PiAPI credential for a fake (its base and upload URLs unless told). */
 export function piApiCredentials(fake: PiApiFake, apiKey: string, overrides: ICredentialDataDecryptedObject = {}): Credentials {
 	return { piApiApi: { apiKey, baseUrl: fake.baseUrl, uploadBaseUrl: fake.uploadBaseUrl, ...overrides } };
+}
+
+/** One vendor's credential for its fake in `vendors` (the fake's URLs and the key it accepts, unless told). */
+export function fakeVendorCredentials(vendors: FakeVendors, vendor: Vendor, overrides: ICredentialDataDecryptedObject = {}): Credentials {
+	return vendor === 'sellerpic'
+		? sellerPicCredentials(vendors.sellerPic, vendors.keys.sellerpic, overrides)
+		: piApiCredentials(vendors.piApi, vendors.keys.piapi, overrides);
+}
+
+export interface FakeRunOptions {
+	items?: TestItem[];
+	continueOnFail?: boolean;
+	typeVersion?: number;
+	/** Credential fields other than the fake's (a base URL elsewhere). */
+	credentials?: ICredentialDataDecryptedObject;
+}
+
+/** Runs a cross-vendor node (vendor = `vendor`) against that vendor's fake, then checks that neither fake's key shows anywhere in the run. */
+export async function runOnFakes(vendors: FakeVendors, nodeType: string, vendor: Vendor, parameters: INodeParameters, options: FakeRunOptions = {}) {
+	const workflow = workflowFor(nodeType, { vendor, ...parameters }, options.items, {
+		continueOnFail: options.continueOnFail,
+		typeVersion: options.typeVersion,
+		credentials: [CREDENTIAL_TYPES[vendor]],
+	});
+	const run = await runWorkflow(workflow, { credentials: fakeVendorCredentials(vendors, vendor, options.credentials) });
+	expectKeysNowhere(run, Object.values(vendors.keys));
+	return run;
 }
 
 export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed';
