@@ -259,7 +259,7 @@ describe('Check Segmentation Task: items', () => {
 		const { properties } = new CheckSegmentationTask().description;
 		const node = (typeVersion: number) => ({ typeVersion }) as never;
 		const resolveIn = (typeVersion: number, parameters: INodeParameters) =>
-			NodeHelpers.getNodeParameters(properties, parameters, true, false, node(typeVersion), { properties } as never);
+			NodeHelpers.getNodeParameters(properties, parameters, true, false, node(typeVersion), { name: 'checkSegmentationTask', properties } as never);
 		expect(resolveIn(1.1, { vendor: 'sellerpic', waitForCompletion: true })).toMatchObject({ pollInterval: 60, maxWait: 900 });
 		expect(resolveIn(1.1, { vendor: 'piapi', waitForCompletion: true })).toMatchObject({ pollInterval: 5, maxWait: 600 });
 		expect(resolveIn(1.1, { vendor: 'piapi' })).toEqual({ operation: 'check', vendor: 'piapi', taskId: '', waitForCompletion: false });
