@@ -19,8 +19,14 @@ const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
 
 // Globals n8n's verification scanner rejects in nodes/ and credentials/.
 const SCANNER_GLOBALS = [
-	['process', 'No process/env access in community nodes; take settings from node parameters or credentials.'],
-	['setTimeout', "Use `sleep(ms)` from 'n8n-workflow' (cancel-aware loops: `this.getExecutionCancelSignal()`)."],
+	[
+		'process',
+		'No process/env access in community nodes; take settings from node parameters or credentials.',
+	],
+	[
+		'setTimeout',
+		"Use `sleep(ms)` from 'n8n-workflow' (cancel-aware loops: `this.getExecutionCancelSignal()`).",
+	],
 	['setInterval', "Use a loop with `sleep(ms)` from 'n8n-workflow'."],
 	['setImmediate', "Use `sleep(ms)` from 'n8n-workflow'."],
 	['clearTimeout', "Use `sleep(ms)` from 'n8n-workflow'."],

@@ -41,7 +41,8 @@ export class SellerPicApi implements ICredentialType {
 			typeOptions: { minValue: 1 },
 			default: 60,
 			description:
-				'How long to wait for each answer from the API before giving up on the request. Image uploads and mask downloads get three times as long.',
+				'How long to wait for each answer from the API before giving up on the request. Image \
+uploads and mask downloads get three times as long.',
 		},
 	];
 
@@ -66,15 +67,29 @@ export class SellerPicApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'SellerPic rejected the API key (HTTP 401). Copy the key again from your SellerPic account.' },
+				properties: {
+					value: 401,
+					message:
+						'SellerPic rejected the API key (HTTP 401). Copy the key again from your SellerPic \
+account.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'SellerPic refused access with this API key (HTTP 403). Check that the key is active.' },
+				properties: {
+					value: 403,
+					message:
+						'SellerPic refused access with this API key (HTTP 403). Check that the key is active.',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'success', value: false, message: 'SellerPic rejected the API key. Copy the key again from your SellerPic account.' },
+				properties: {
+					key: 'success',
+					value: false,
+					message:
+						'SellerPic rejected the API key. Copy the key again from your SellerPic account.',
+				},
 			},
 		] as ICredentialTestRequest['rules'],
 	};

@@ -22,13 +22,25 @@ async function installAll(): Promise<void> {
 			say(`n8n ${version.version} ready (${elapsed(began)})`);
 		}),
 	);
-	const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-	if (failures.length) throw new AggregateError(failures.map((failure) => failure.reason as Error), 'n8n install failed');
+	const failures = results.filter(
+		(result): result is PromiseRejectedResult => result.status === 'rejected',
+	);
+	if (failures.length)
+		throw new AggregateError(
+			failures.map((failure) => failure.reason as Error),
+			'n8n install failed',
+		);
 	say(`every n8n version ready in ${elapsed(started)}`);
 }
 
 async function testOlderVersions(): Promise<void> {
-	const [command, args] = npmCommand(['run', 'test:e2e', '--', 'test/e2e/compat.e2e.ts', 'test/e2e/examples.e2e.ts']);
+	const [command, args] = npmCommand([
+		'run',
+		'test:e2e',
+		'--',
+		'test/e2e/compat.e2e.ts',
+		'test/e2e/examples.e2e.ts',
+	]);
 	const times: string[] = [];
 	for (const version of N8N_VERSIONS.slice(1)) {
 		const began = Date.now();
@@ -39,7 +51,9 @@ async function testOlderVersions(): Promise<void> {
 			stream: true,
 			allowFailure: true,
 		});
-		times.push(`n8n ${version.version}: ${result.code === 0 ? 'passed' : 'FAILED'} in ${elapsed(began)}`);
+		times.push(
+			`n8n ${version.version}: ${result.code === 0 ? 'passed' : 'FAILED'} in ${elapsed(began)}`,
+		);
 		if (result.code !== 0) {
 			say(times.join('; '));
 			process.exit(result.code);
@@ -48,7 +62,10 @@ async function testOlderVersions(): Promise<void> {
 	say(times.join('; '));
 }
 
-const commands: Record<string, () => Promise<void>> = { install: installAll, test: testOlderVersions };
+const commands: Record<string, () => Promise<void>> = {
+	install: installAll,
+	test: testOlderVersions,
+};
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
 	console.error(`usage: e2e-matrix ${Object.keys(commands).join('|')}`);

@@ -9,13 +9,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function packTarball() {
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-scan-'));
-	execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+		cwd: repo,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	const [tarball] = readdirSync(dir).filter((file) => file.endsWith('.tgz'));
 	const unpacked = join(dir, 'package');
 	execFileSync('tar', ['-xzf', join(dir, tarball), '-C', dir]);
@@ -23,10 +29,18 @@ function packTarball() {
 }
 
 const legs = [
-	{ name: 'sources (package.json, nodes/, credentials/)', dir: repo, patterns: SOURCE_FILE_PATTERNS },
+	{
+		name: 'sources (package.json, nodes/, credentials/)',
+		dir: repo,
+		patterns: SOURCE_FILE_PATTERNS,
+	},
 ];
 const packed = packTarball();
-legs.push({ name: 'published tarball (npm pack)', dir: packed.unpacked, patterns: ['**/*.js', 'package.json'] });
+legs.push({
+	name: 'published tarball (npm pack)',
+	dir: packed.unpacked,
+	patterns: ['**/*.js', 'package.json'],
+});
 
 let failed = false;
 try {

@@ -14,13 +14,18 @@ const say = (line = ''): void => console.log(line);
 
 async function main(): Promise<void> {
 	const port = Number(process.env.N8N_PORT || 5678);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`N8N_PORT must be a port number, got "${process.env.N8N_PORT}"`);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw new Error(`N8N_PORT must be a port number, got "${process.env.N8N_PORT}"`);
 	const email = process.env.N8N_EDITOR_EMAIL || 'owner@example.com';
 	const password = process.env.N8N_EDITOR_PASSWORD || 'Segment-demo-1';
 
 	// For examples 8 and 9 (n8n's Edit Image node).
 	await ensureGraphicsMagick(say);
-	const stack = await startLocalStack({ name: 'editor', fresh: false, progress: (line) => say(line) });
+	const stack = await startLocalStack({
+		name: 'editor',
+		fresh: false,
+		progress: (line) => say(line),
+	});
 	let stopping = false;
 	try {
 		await stack.n8n.publishWorkflow(EXAMPLE_IDS.webhook);
@@ -40,16 +45,30 @@ async function main(): Promise<void> {
 		say();
 		say(`n8n ${stack.n8n.install.version} with n8n-nodes-segmentation is running:`);
 		say(`  Editor:       ${server.url}`);
-		say(`  Log in as:    ${email} / ${password}   (local only; N8N_EDITOR_EMAIL / N8N_EDITOR_PASSWORD change it)`);
-		say(`  Examples:     ${stack.examples.map((example) => example.name).join('\n                ')}`);
-		say(`  Credentials:  "SellerPic account" → fake SellerPic ${sellerPic.fake?.baseUrl}, "PiAPI account" → fake PiAPI ${piApi.fake?.baseUrl}`);
-		say(`                "OpenAI account" → a fake chat model ${chatModel.apiUrl} that calls the agent's tool (example 7)`);
+		say(
+			`  Log in as:    ${email} / ${password}   (local only; N8N_EDITOR_EMAIL / N8N_EDITOR_PASSWORD change it)`,
+		);
+		say(
+			`  Examples:     ${stack.examples.map((example) => example.name).join('\n                ')}`,
+		);
+		say(
+			`  Credentials:  "SellerPic account" → fake SellerPic ${sellerPic.fake?.baseUrl}, "PiAPI account" → fake PiAPI ${piApi.fake?.baseUrl}`,
+		);
+		say(
+			`                "OpenAI account" → a fake chat model ${chatModel.apiUrl} that calls the agent's tool (example 7)`,
+		);
 		say(`  Sample shop:  ${stack.shop.baseUrl}/catalog/products.json (photos under /images/)`);
-		say(`  Webhook:      curl -X POST ${server.url}/webhook/segment-product-image -H 'content-type: application/json' \\`);
+		say(
+			`  Webhook:      curl -X POST ${server.url}/webhook/segment-product-image -H 'content-type: application/json' \\`,
+		);
 		say(`                  -d '{"imageUrl": "${stack.shop.baseUrl}/images/sku-1003.jpg"}'`);
 		say(`  n8n log:      ${server.logFile}`);
-		say('The examples are re-imported at every start with short poll intervals for the fake vendors');
-		say('(the files in examples/ keep the vendor defaults); save your own changes under another name.');
+		say(
+			'The examples are re-imported at every start with short poll intervals for the fake vendors',
+		);
+		say(
+			'(the files in examples/ keep the vendor defaults); save your own changes under another name.',
+		);
 		say('Press Ctrl+C to stop.');
 
 		const stop = async (): Promise<void> => {
@@ -70,7 +89,9 @@ async function main(): Promise<void> {
 /** n8n takes the owner's password as a bcrypt hash; bcryptjs comes with n8n. */
 function bcryptHash(n8nDir: string, password: string): string {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const bcrypt = require(join(n8nDir, 'node_modules', 'bcryptjs')) as { hashSync(data: string, rounds: number): string };
+	const bcrypt = require(join(n8nDir, 'node_modules', 'bcryptjs')) as {
+		hashSync(data: string, rounds: number): string;
+	};
 	return bcrypt.hashSync(password, 10);
 }
 

@@ -22,7 +22,11 @@ export class CheckSegmentationTask implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: vendorSubtitle(VENDORS, '($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : "")'),
+		subtitle: vendorSubtitle(
+			VENDORS,
+			'($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : \
+"")',
+		),
 		description: 'Get the status of a segmentation task by its task ID',
 		defaults: { name: 'Check Segmentation Task' },
 		usableAsTool: true,

@@ -11,7 +11,10 @@ import { VENDORS } from '../vendors/registry';
 import { downloadUrlProperties } from '../shared/task-nodes/download-url.description';
 import { getSegmentationDownloadUrls } from '../shared/task-nodes/download-url.execute';
 
-/** Version 1.1 renamed Download File and Put Output File in Field to Download Mask and Mask Binary Field. */
+/**
+ * Version 1.1 renamed Download File and Put Output File in Field to Download Mask and Mask Binary
+ * Field.
+ */
 const HISTORY = { renamedIn: 1.1 };
 
 export class GetSegmentationDownloadUrl implements INodeType {
@@ -22,7 +25,10 @@ export class GetSegmentationDownloadUrl implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: vendorSubtitle(VENDORS, '($parameter["idType"] === "taskId" ? " task" : $parameter["idType"] ? " result" : " task")'),
+		subtitle: vendorSubtitle(
+			VENDORS,
+			'($parameter["idType"] === "taskId" ? " task" : $parameter["idType"] ? " result" : " task")',
+		),
 		description: "Get the download link of a finished segmentation's mask, and the file if asked",
 		defaults: { name: 'Get Segmentation Download URL' },
 		usableAsTool: true,

@@ -21,14 +21,25 @@ export class PiApiSegment implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"segment: " + $parameter["prompt"]}}',
-		description: 'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white mask',
+		description:
+			'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white \
+mask',
 		defaults: { name: 'PiAPI Segment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: piApiProfile.credentialType, required: true }],
 		// Wait Mode "Webhook Callback": PiAPI calls this execution's resume URL.
-		webhooks: [{ name: 'default', httpMethod: 'POST', path: '', restartWebhook: true, isFullPath: true, responseMode: 'onReceived' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: '',
+				restartWebhook: true,
+				isFullPath: true,
+				responseMode: 'onReceived',
+			},
+		],
 		waitingNodeTooltip: 'Waiting for PiAPI to call back when the segmentation tasks are done',
 		properties,
 	};

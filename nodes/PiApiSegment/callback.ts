@@ -10,7 +10,12 @@ import { InputError, VendorApiError } from '../shared/errors';
 import { errorItem } from '../shared/runtime/items';
 import { inputBinary, readBinaryOutputOptions } from '../shared/image/output';
 import { readMaxWaitMs } from '../shared/parameters/read';
-import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../vendors/piapi/webhook';
+import {
+	NO_TASK_IN_BODY,
+	refuseUnlessFromPiApi,
+	reportedTask,
+	respond,
+} from '../vendors/piapi/webhook';
 import { formatSeconds, maxWaitDetails } from '../shared/runtime/polling';
 import { runSegmentation } from '../shared/runtime/segment-run';
 import { cancellationError } from '../shared/runtime/sleep';
@@ -53,21 +58,35 @@ interface CallbackState {
  * is done (PiAPI's callbacks, or the node's own check-in: see check-in.ts). What the node puts
  * out if Max Wait passes first is queued now (see n8n-engine.ts).
  */
-export async function waitForCallback(context: IExecuteFunctions, client: PiApiClient): Promise<INodeExecutionData[][]> {
+export async function waitForCallback(
+	context: IExecuteFunctions,
+	client: PiApiClient,
+): Promise<INodeExecutionData[][]> {
 	const maxWaitMs = readMaxWaitMs(context, 0);
 	const secret = generateWebhookSecret();
 	const callback = { endpoint: resumeUrl(context), secret };
-	const options = readBinaryOutputOptions(context.getNodeParameter('options', 0, {}) as IDataObject);
+	const options = readBinaryOutputOptions(
+		context.getNodeParameter('options', 0, {}) as IDataObject,
+	);
 	const tasks: Array<Omit<WaitingItem, 'item'>> = [];
-	const [created] = await runSegmentation(context, client, piApiProfile.polling.maxConcurrentTasks, async (run, itemIndex) => {
-		assertPiApiCanCallBack(callback.endpoint, client.baseUrl);
-		const itemTask = await runItemTask(run, itemIndex, { callback });
-		tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
-		const binary = inputBinary(context, itemIndex, options);
-		return Object.keys(binary).length ? { ...createdItem(itemTask), binary } : createdItem(itemTask);
-	});
+	const [created] = await runSegmentation(
+		context,
+		client,
+		piApiProfile.polling.maxConcurrentTasks,
+		async (run, itemIndex) => {
+			assertPiApiCanCallBack(callback.endpoint, client.baseUrl);
+			const itemTask = await runItemTask(run, itemIndex, { callback });
+			tasks[itemIndex] = { taskId: itemTask.task.taskId, sourceName: itemTask.sourceName };
+			const binary = inputBinary(context, itemIndex, options);
+			return Object.keys(binary).length
+				? { ...createdItem(itemTask), binary }
+				: createdItem(itemTask);
+		},
+	);
 	// One output per input item, in order and paired; failed items are error items without a task.
-	const items: WaitingItem[] = created.map((item, itemIndex) => (item.json.error === undefined ? { item, ...tasks[itemIndex] } : { item }));
+	const items: WaitingItem[] = created.map((item, itemIndex) =>
+		item.json.error === undefined ? { item, ...tasks[itemIndex] } : { item },
+	);
 	if (!items.some((waiting) => waiting.taskId)) return [created];
 
 	const state: CallbackState = {
@@ -86,7 +105,10 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 	if (done) return [await finishedItems(context, client, state, done)];
 
 	context.getContext('node')[STATE_KEY] = state;
-	replaceQueuedInput(context, state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex)));
+	replaceQueuedInput(
+		context,
+		state.items.map((waiting, itemIndex) => timedOutItem(context, state, waiting, itemIndex)),
+	);
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
 	checkInOnceWaiting(context, callback.endpoint, secret);
 	return [created];
@@ -96,32 +118,50 @@ export async function waitForCallback(context: IExecuteFunctions, client: PiApiC
 function resumeUrl(context: IExecuteFunctions): string {
 	const { resumeUrl: url } = context.getWorkflowDataProxy(0).$execution as { resumeUrl?: unknown };
 	if (typeof url !== 'string' || !isHttpUrl(url)) {
-		throw new InputError('n8n gave no resume URL for this execution', 'Use Wait Mode "Poll" here: callback mode needs an n8n that runs webhooks.');
+		throw new InputError(
+			'n8n gave no resume URL for this execution',
+			'Use Wait Mode "Poll" here: callback mode needs an n8n that runs webhooks.',
+		);
 	}
 	return url;
 }
 
-function timedOutItem(context: IExecuteFunctions, state: CallbackState, waiting: WaitingItem, itemIndex: number) {
+function timedOutItem(
+	context: IExecuteFunctions,
+	state: CallbackState,
+	waiting: WaitingItem,
+	itemIndex: number,
+) {
 	if (!waiting.taskId) return waiting.item;
 	const error = new VendorApiError(
-		`PiAPI had not reported every task of this node done within Max Wait (${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task ${waiting.taskId}`,
+		`PiAPI had not reported every task of this node done within Max Wait \
+(${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task \
+${waiting.taskId}`,
 		maxWaitDetails(piApiProfile.name, waiting.taskId),
 	);
 	return errorItem(context, error, itemIndex);
 }
 
-/** A call to the resume URL: from PiAPI if the secret matches, else refused while the execution keeps waiting. */
+/**
+ * A call to the resume URL: from PiAPI if the secret matches, else refused while the execution
+ * keeps waiting.
+ */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const state = readState(this);
 	if (!state) return respond(this, 409, 'This execution is not waiting for a PiAPI callback.');
-	const refused = refuseUnlessFromPiApi(this, state.secretFingerprint, 'the execution keeps waiting');
+	const refused = refuseUnlessFromPiApi(
+		this,
+		state.secretFingerprint,
+		'the execution keeps waiting',
+	);
 	if (refused) return refused;
 	// The node's own check-in reports no task: every task is read.
 	const checkIn = isCheckIn(this);
 	const reported = checkIn ? undefined : reportedTask(this);
 	if (!checkIn) {
 		if (!reported) return respond(this, 400, NO_TASK_IN_BODY);
-		if (!state.items.some((waiting) => waiting.taskId === reported.taskId)) return respond(this, 200, 'Not a task of this execution: ignored.');
+		if (!state.items.some((waiting) => waiting.taskId === reported.taskId))
+			return respond(this, 200, 'Not a task of this execution: ignored.');
 		if (!reported.done) return respond(this, 200, 'Noted; waiting until the task is done.');
 	}
 
@@ -131,18 +171,34 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		tasks = await tasksIfAllDone(client, state, reported);
 	} catch {
 		// PiAPI retries a callback that did not get a 2xx, and this one may be the last to come.
-		return respond(this, 503, 'Could not check the other tasks of this execution at PiAPI; please retry.');
+		return respond(
+			this,
+			503,
+			'Could not check the other tasks of this execution at PiAPI; please retry.',
+		);
 	}
-	if (!tasks) return respond(this, 200, reported ? 'Noted; other tasks of this execution are still running.' : 'Checked; the tasks of this execution are still running.');
+	if (!tasks)
+		return respond(
+			this,
+			200,
+			reported
+				? 'Noted; other tasks of this execution are still running.'
+				: 'Checked; the tasks of this execution are still running.',
+		);
 
 	// Answer PiAPI now: downloading the masks can take longer than it waits.
 	respond(this, 200, 'All tasks done: the execution resumes.');
-	return { noWebhookResponse: true, workflowData: [await finishedItems(this, client, state, tasks)] };
+	return {
+		noWebhookResponse: true,
+		workflowData: [await finishedItems(this, client, state, tasks)],
+	};
 }
 
 function readState(context: IWebhookFunctions): CallbackState | undefined {
 	const state = readNodeContext(context, STATE_KEY);
-	return state && typeof state === 'object' && 'secretFingerprint' in state ? (state as CallbackState) : undefined;
+	return state && typeof state === 'object' && 'secretFingerprint' in state
+		? (state as CallbackState)
+		: undefined;
 }
 
 /**
@@ -150,9 +206,18 @@ function readState(context: IWebhookFunctions): CallbackState | undefined {
  * are checked first: they are the likeliest to be still running, so a check that comes early
  * usually costs one request.
  */
-async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reported?: SegmentationTask) {
+async function tasksIfAllDone(
+	client: PiApiClient,
+	state: CallbackState,
+	reported?: SegmentationTask,
+) {
 	const tasks = new Map<string, SegmentationTask>(reported ? [[reported.taskId, reported]] : []);
-	const others = state.items.map((waiting) => waiting.taskId).filter((taskId): taskId is string => typeof taskId === 'string' && taskId !== '' && !tasks.has(taskId));
+	const others = state.items
+		.map((waiting) => waiting.taskId)
+		.filter(
+			(taskId): taskId is string =>
+				typeof taskId === 'string' && taskId !== '' && !tasks.has(taskId),
+		);
 	for (const taskId of others.reverse()) {
 		const task = await client.getTask(taskId);
 		if (!task.done) return undefined;
@@ -161,12 +226,27 @@ async function tasksIfAllDone(client: PiApiClient, state: CallbackState, reporte
 	return tasks;
 }
 
-/** Where the node's output is made: the node's run (tasks done before it waits) or the resume webhook. */
-type OutputContext = Pick<IExecuteFunctions, 'getNode'> & { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
+/**
+ * Where the node's output is made: the node's run (tasks done before it waits) or the resume
+ * webhook.
+ */
+type OutputContext = Pick<IExecuteFunctions, 'getNode'> & {
+	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'>;
+};
 
 /** Every item's output once its task is done: the same whether the node waited or not. */
-async function finishedItems(context: OutputContext, client: PiApiClient, state: CallbackState, tasks: Map<string, SegmentationTask>) {
-	return await Promise.all(state.items.map(async (waiting, itemIndex) => await resumedItem(context, client, state, waiting, tasks, itemIndex)));
+async function finishedItems(
+	context: OutputContext,
+	client: PiApiClient,
+	state: CallbackState,
+	tasks: Map<string, SegmentationTask>,
+) {
+	return await Promise.all(
+		state.items.map(
+			async (waiting, itemIndex) =>
+				await resumedItem(context, client, state, waiting, tasks, itemIndex),
+		),
+	);
 }
 
 async function resumedItem(
@@ -184,7 +264,12 @@ async function resumedItem(
 		const result = await completedResult(client, task, waiting.sourceName, state.downloadMask);
 		const json = { ...waiting.item.json, ...result.fields };
 		const binary = { ...waiting.item.binary };
-		if (result.mask) binary[state.maskBinaryField] = await context.helpers.prepareBinaryData(result.mask.data, result.mask.fileName, result.mask.mimeType);
+		if (result.mask)
+			binary[state.maskBinaryField] = await context.helpers.prepareBinaryData(
+				result.mask.data,
+				result.mask.fileName,
+				result.mask.mimeType,
+			);
 		return Object.keys(binary).length ? { json, binary, pairedItem } : { json, pairedItem };
 	} catch (error) {
 		return errorItem(context, error, itemIndex);

@@ -6,7 +6,8 @@ import { parseJsonBody, sendHttp } from '../shared/transport/http';
 
 /**
  * Waits before each check-in while n8n has not saved the execution yet: about two minutes in all.
- * The first comes after a second, when PiAPI's own callbacks usually have come or are still far off.
+ * The first comes after a second, when PiAPI's own callbacks usually have come or are still far
+ * off.
  */
 const CHECK_IN_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000];
 const CHECK_IN_TIMEOUT_MS = 30_000;
@@ -21,13 +22,18 @@ const CHECK_IN_FIELD = 'n8nNodesSegmentationCheckIn';
  * execution if all are done. This runs on after the node has returned, in the same n8n process,
  * which is the one that saves the execution; PiAPI's own retries and Max Wait remain behind it.
  */
-export function checkInOnceWaiting(context: IExecuteFunctions, resumeUrl: string, secret: string): void {
+export function checkInOnceWaiting(
+	context: IExecuteFunctions,
+	resumeUrl: string,
+	secret: string,
+): void {
 	void checkIn(context, resumeUrl, secret).catch(() => undefined);
 }
 
 async function checkIn(context: IExecuteFunctions, resumeUrl: string, secret: string) {
 	for (const delayMs of CHECK_IN_DELAYS_MS) {
-		// No cancel signal: the node's run is over; n8n refuses the call if the execution was cancelled.
+		// No cancel signal: the node's run is over; n8n refuses the call if the execution was
+		// cancelled.
 		await cancellableSleep(delayMs);
 		const reply = await sendHttp(context, 'n8n', {
 			method: 'POST',

@@ -18,7 +18,10 @@ const { polling } = piApiProfile;
 
 export const properties: INodeProperties[] = [
 	toolDescription(
-		'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
+		'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) \
+and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a \
+black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost \
+PiAPI credits.',
 	),
 	{
 		displayName: 'Operation',
@@ -45,7 +48,9 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Binary File',
 				value: 'binary',
-				description: "An image in a binary field of the input item, turned into a URL with PiAPI's file upload (paid plans)",
+				description:
+					"An image in a binary field of the input item, turned into a URL with PiAPI's file \
+upload (paid plans)",
 			},
 		],
 		default: 'url',
@@ -55,7 +60,8 @@ export const properties: INodeProperties[] = [
 			...imageUrl,
 			placeholder: 'https://shop.example/images/outfit.jpg',
 			description:
-				'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must be reachable from the internet: not localhost or an intranet address.',
+				'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must \
+be reachable from the internet: not localhost or an intranet address.',
 		},
 	]),
 	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
@@ -66,7 +72,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. clothes,shoes',
-		description: 'What to cut out: short object names, comma-separated, e.g. "sofa" or "shirt,shoes"',
+		description:
+			'What to cut out: short object names, comma-separated, e.g. "sofa" or "shirt,shoes"',
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -82,7 +89,9 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
-		description: "Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own examples use -15)",
+		description:
+			"Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own \
+examples use -15)",
 	},
 	waitForCompletion,
 	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
@@ -101,7 +110,8 @@ export const properties: INodeProperties[] = [
 					name: 'Webhook Callback',
 					value: 'callback',
 					description:
-						"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
+						"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI \
+works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
 				},
 			],
 			default: 'poll',
@@ -140,7 +150,9 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://n8n.example/webhook/piapi',
-				description: 'PiAPI calls this URL when the task completes or fails (for example a PiAPI Trigger or Webhook node)',
+				description:
+					'PiAPI calls this URL when the task completes or fails (for example a PiAPI Trigger or \
+Webhook node)',
 			},
 			{
 				displayName: 'Webhook Secret',
@@ -148,7 +160,8 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Sent back by PiAPI in the x-webhook-secret header so the receiver can check the call',
+				description:
+					'Sent back by PiAPI in the x-webhook-secret header so the receiver can check the call',
 			},
 		],
 	},

@@ -8,7 +8,12 @@ import { maskFromBytes } from '../shared/image/output';
 import { requiredText } from '../shared/parameters/read';
 import type { WaitOptions } from '../shared/runtime/polling';
 import { runTask, type SegmentRun } from '../shared/runtime/segment-run';
-import { missingResultError, resultUrls, taskFailedError, type SegmentationTask } from '../shared/task/model';
+import {
+	missingResultError,
+	resultUrls,
+	taskFailedError,
+	type SegmentationTask,
+} from '../shared/task/model';
 import { isHttpUrl } from '../shared/transport/url';
 import type { PiApiClient, PiApiTaskConfig } from '../vendors/piapi/client';
 import { PIAPI_UPLOAD_LIMITS, piApiProfile } from '../vendors/piapi/profile';
@@ -23,7 +28,10 @@ export type Run = SegmentRun<PiApiClient>;
 /** An item's task, as created or (when waited for) done. */
 export interface ItemTask {
 	task: SegmentationTask;
-	/** The request as the output reports it: vendor, image URL, prompt, negative prompt, segment factor. */
+	/**
+	 * The request as the output reports it: vendor, image URL, prompt, negative prompt, segment
+	 * factor.
+	 */
 	baseJson: IDataObject;
 	/** The image's file name, for naming the mask. */
 	sourceName?: string;
@@ -40,7 +48,11 @@ export interface TaskWaiting {
  * Uploads the item's image if needed and creates its task; with wait options, returns it done.
  * In callback mode the user's own Webhook URL option is refused: PiAPI takes one endpoint per task.
  */
-export async function runItemTask(run: Run, itemIndex: number, waiting: TaskWaiting = {}): Promise<ItemTask> {
+export async function runItemTask(
+	run: Run,
+	itemIndex: number,
+	waiting: TaskWaiting = {},
+): Promise<ItemTask> {
 	const { context, client } = run;
 	const request = readRequest(context, itemIndex);
 	const config = readTaskConfig(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
@@ -48,15 +60,25 @@ export async function runItemTask(run: Run, itemIndex: number, waiting: TaskWait
 		if (config.webhook) {
 			throw new InputError(
 				'The Webhook URL option cannot be used with Wait Mode "Webhook Callback"',
-				"In callback mode the node gives PiAPI this execution's own resume URL. Remove the Webhook URL option, or use Wait Mode \"Poll\".",
+				'In callback mode the node gives PiAPI this execution\'s own resume URL. Remove the \
+Webhook URL option, or use Wait Mode "Poll".',
 			);
 		}
 		config.webhook = waiting.callback;
 	}
 	const image = await run.uploadSlots.use(async () => await resolveImageUrl(run, itemIndex));
-	const create = async () => await client.createSegmentTask({ image: image.url, ...request }, config);
-	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waiting.waitOptions);
-	return { task, baseJson: { vendor: piApiProfile.id, imageUrl: image.url, ...request }, sourceName: image.sourceName };
+	const create = async () =>
+		await client.createSegmentTask({ image: image.url, ...request }, config);
+	const task = await runTask(
+		run,
+		{ create, getTask: async (taskId) => await client.getTask(taskId) },
+		waiting.waitOptions,
+	);
+	return {
+		task,
+		baseJson: { vendor: piApiProfile.id, imageUrl: image.url, ...request },
+		sourceName: image.sourceName,
+	};
 }
 
 /** The item of a task that was created but not waited for. */
@@ -64,8 +86,16 @@ export function createdItem({ task, baseJson }: ItemTask): INodeExecutionData {
 	return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 }
 
-/** The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task throws. */
-export async function completedResult(client: PiApiClient, task: SegmentationTask, sourceName: string | undefined, downloadMask: boolean) {
+/**
+ * The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task
+ * throws.
+ */
+export async function completedResult(
+	client: PiApiClient,
+	task: SegmentationTask,
+	sourceName: string | undefined,
+	downloadMask: boolean,
+) {
 	if (task.status === 'failed') throw taskFailedError(task, piApiProfile.hints.taskFailed);
 	const maskUrls = resultUrls(task);
 	if (!maskUrls.length) throw missingResultError(task, 'mask URL');
@@ -73,15 +103,30 @@ export async function completedResult(client: PiApiClient, task: SegmentationTas
 	if (downloadMask) {
 		mask = maskFromBytes((await client.downloadResult(maskUrls[0])).data, sourceName);
 	}
-	const fields: IDataObject = { taskId: task.taskId, status: task.status, done: task.done, maskUrl: maskUrls[0], maskUrls };
+	const fields: IDataObject = {
+		taskId: task.taskId,
+		status: task.status,
+		done: task.done,
+		maskUrl: maskUrls[0],
+		maskUrls,
+	};
 	return { fields, mask };
 }
 
 function readRequest(context: IExecuteFunctions, itemIndex: number) {
-	const prompt = requiredText(context, 'prompt', itemIndex, 'Prompt', 'Name what to segment, for example "clothes,shoes".');
-	const negativePrompt = String(context.getNodeParameter('negativePrompt', itemIndex, '') ?? '').trim();
+	const prompt = requiredText(
+		context,
+		'prompt',
+		itemIndex,
+		'Prompt',
+		'Name what to segment, for example "clothes,shoes".',
+	);
+	const negativePrompt = String(
+		context.getNodeParameter('negativePrompt', itemIndex, '') ?? '',
+	).trim();
 	const rawFactor = context.getNodeParameter('segmentFactor', itemIndex, 0) as unknown;
-	const segmentFactor = typeof rawFactor === 'string' && rawFactor.trim() !== '' ? Number(rawFactor) : rawFactor;
+	const segmentFactor =
+		typeof rawFactor === 'string' && rawFactor.trim() !== '' ? Number(rawFactor) : rawFactor;
 	if (typeof segmentFactor !== 'number' || !Number.isInteger(segmentFactor)) {
 		throw new InputError(
 			`Segment Factor must be a whole number of pixels (got ${JSON.stringify(rawFactor)})`,
@@ -97,7 +142,10 @@ function readTaskConfig(options: IDataObject): PiApiTaskConfig {
 	const endpoint = String(options.webhookEndpoint ?? '').trim();
 	if (endpoint) {
 		if (!isHttpUrl(endpoint)) {
-			throw new InputError(`The Webhook URL must start with http:// or https:// (got "${endpoint}")`, 'Give the full URL PiAPI should call.');
+			throw new InputError(
+				`The Webhook URL must start with http:// or https:// (got "${endpoint}")`,
+				'Give the full URL PiAPI should call.',
+			);
 		}
 		config.webhook = { endpoint, secret: String(options.webhookSecret ?? '') };
 	}
@@ -108,11 +156,24 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 	const { context, client } = run;
 	const source = context.getNodeParameter('imageSource', itemIndex) as 'url' | 'binary';
 	if (source === 'url') {
-		const url = requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.');
+		const url = requiredText(
+			context,
+			'imageUrl',
+			itemIndex,
+			'Image URL',
+			'Give the public URL of the image.',
+		);
 		assertImageUrl(url);
 		return { url, sourceName: fileNameFromUrl(url) };
 	}
-	const image = await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
+	const image = await readBinaryImage(
+		context,
+		itemIndex,
+		context.getNodeParameter('binaryPropertyName', itemIndex) as string,
+	);
 	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
-	return { url: await client.uploadFile(image.fileName, image.data, image.mimeType), sourceName: image.fileName };
+	return {
+		url: await client.uploadFile(image.fileName, image.data, image.mimeType),
+		sourceName: image.fileName,
+	};
 }

@@ -7,7 +7,13 @@ const IPV4_MAPPED_LOOPBACK = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/;
 /** A host name that means "this machine" (URL hostnames, IPv6 in brackets). */
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-	return host === 'localhost' || host.endsWith('.localhost') || IPV4_LOOPBACK.test(host) || host === '::1' || IPV4_MAPPED_LOOPBACK.test(host);
+	return (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		IPV4_LOOPBACK.test(host) ||
+		host === '::1' ||
+		IPV4_MAPPED_LOOPBACK.test(host)
+	);
 }
 
 /**
@@ -21,7 +27,9 @@ export function assertPiApiCanCallBack(resumeUrl: string, piApiBaseUrl: string):
 	const resume = new URL(resumeUrl);
 	if (!isLoopbackHost(resume.hostname) || isLoopbackHost(new URL(piApiBaseUrl).hostname)) return;
 	throw new InputError(
-		`PiAPI could not call this execution back: n8n gave its resume URL on ${resume.origin}, an address of this machine`,
-		'Set WEBHOOK_URL to the address where PiAPI reaches n8n (for example https://n8n.example.com/) on every n8n process: main, workers and webhook processors. Or use Wait Mode "Poll".',
+		`PiAPI could not call this execution back: n8n gave its resume URL on ${resume.origin}, an \
+address of this machine`,
+		'Set WEBHOOK_URL to the address where PiAPI reaches n8n (for example https://n8n.example.com/) \
+on every n8n process: main, workers and webhook processors. Or use Wait Mode "Poll".',
 	);
 }

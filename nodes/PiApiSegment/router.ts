@@ -17,7 +17,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	return await runSegmentation(this, client, piApiProfile.polling.maxConcurrentTasks, pollItem);
 }
 
-/** Every item fails: an agent waits for its tool's answer, and callback mode would pause the execution instead. */
+/**
+ * Every item fails: an agent waits for its tool's answer, and callback mode would pause the
+ * execution instead.
+ */
 async function refuseCallbackAsTool(): Promise<INodeExecutionData[]> {
 	throw notForToolsError(
 		'Wait Mode "Webhook Callback"',
@@ -27,5 +30,8 @@ async function refuseCallbackAsTool(): Promise<INodeExecutionData[]> {
 }
 
 function waitsForCallback(context: IExecuteFunctions) {
-	return Boolean(context.getNodeParameter('waitForCompletion', 0, true)) && context.getNodeParameter('waitMode', 0, 'poll') === 'callback';
+	return (
+		Boolean(context.getNodeParameter('waitForCompletion', 0, true)) &&
+		context.getNodeParameter('waitMode', 0, 'poll') === 'callback'
+	);
 }

@@ -17,7 +17,11 @@ const recordedHere = new Map<string, Record<string, number>>();
  * process also remembers its own deliveries, for a copy that arrives before the save is done.
  * Entries older than an hour, or beyond the newest 1,000, are dropped.
  */
-export function recordDelivery(context: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode' | 'getWorkflowStaticData'>, delivery: string, now = Date.now()): boolean {
+export function recordDelivery(
+	context: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode' | 'getWorkflowStaticData'>,
+	delivery: string,
+	now = Date.now(),
+): boolean {
 	const trigger = `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 	const staticData = context.getWorkflowStaticData('node');
 	const saved = recent(staticData[RECORD_KEY], now);
@@ -29,13 +33,24 @@ export function recordDelivery(context: Pick<IWebhookFunctions, 'getWorkflow' | 
 	return true;
 }
 
-/** The deliveries of a record younger than an hour (a record that cannot be read counts as empty). */
+/**
+ * The deliveries of a record younger than an hour (a record that cannot be read counts as empty).
+ */
 function recent(record: unknown, now: number): Record<string, number> {
 	const entries = record && typeof record === 'object' ? Object.entries(record) : [];
-	return Object.fromEntries(entries.filter((entry): entry is [string, number] => typeof entry[1] === 'number' && now - entry[1] < REMEMBER_MS));
+	return Object.fromEntries(
+		entries.filter(
+			(entry): entry is [string, number] =>
+				typeof entry[1] === 'number' && now - entry[1] < REMEMBER_MS,
+		),
+	);
 }
 
-function withDelivery(record: Record<string, number>, delivery: string, now: number): Record<string, number> {
+function withDelivery(
+	record: Record<string, number>,
+	delivery: string,
+	now: number,
+): Record<string, number> {
 	const entries = Object.entries(record);
 	if (entries.length < MAX_REMEMBERED) return { ...record, [delivery]: now };
 	const newest = entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_REMEMBERED - 1);

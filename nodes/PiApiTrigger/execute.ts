@@ -11,12 +11,25 @@ import { downloadPiApiResult } from '../vendors/piapi/client';
 export async function emitTasks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const items = this.getInputData();
-	return [await Promise.all(items.map(async (item, itemIndex) => ({ ...(await withMask(this, item, options)), pairedItem: { item: itemIndex } })))];
+	return [
+		await Promise.all(
+			items.map(async (item, itemIndex) => ({
+				...(await withMask(this, item, options)),
+				pairedItem: { item: itemIndex },
+			})),
+		),
+	];
 }
 
-async function withMask(context: IExecuteFunctions, item: INodeExecutionData, options: IDataObject): Promise<INodeExecutionData> {
+async function withMask(
+	context: IExecuteFunctions,
+	item: INodeExecutionData,
+	options: IDataObject,
+): Promise<INodeExecutionData> {
 	const { json } = item;
-	const maskUrl = (json.results as Array<{ url?: string }> | undefined)?.find((result) => result.url)?.url;
+	const maskUrl = (json.results as Array<{ url?: string }> | undefined)?.find(
+		(result) => result.url,
+	)?.url;
 	if (!options.downloadMask || json.status !== 'succeeded' || !maskUrl) return { json };
 	try {
 		const file = await downloadPiApiResult(context, maskUrl);
@@ -25,6 +38,8 @@ async function withMask(context: IExecuteFunctions, item: INodeExecutionData, op
 		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
 	} catch (error) {
 		// The task is still worth a run: say why the mask is missing instead of dropping it.
-		return { json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) } };
+		return {
+			json: { ...json, maskDownloadError: error instanceof Error ? error.message : String(error) },
+		};
 	}
 }

@@ -1,6 +1,11 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { NO_TASK_IN_BODY, refuseUnlessFromPiApi, reportedTask, respond } from '../vendors/piapi/webhook';
+import {
+	NO_TASK_IN_BODY,
+	refuseUnlessFromPiApi,
+	reportedTask,
+	respond,
+} from '../vendors/piapi/webhook';
 import { taskJson, type SegmentationTask } from '../shared/task/model';
 import { secretFingerprint } from '../shared/webhook/secret';
 import { recordDelivery } from './delivery-record';
@@ -31,12 +36,14 @@ export async function receivePiApiCallback(this: IWebhookFunctions): Promise<IWe
 function ignoreReason(context: IWebhookFunctions, task: SegmentationTask): string | undefined {
 	if (!task.done) return `task ${task.taskId} is not finished (status ${task.status})`;
 	const statuses = context.getNodeParameter('statuses', ['succeeded', 'failed']) as string[];
-	if (!statuses.includes(task.status)) return `task ${task.taskId} has status ${task.status}, which this trigger does not listen for`;
+	if (!statuses.includes(task.status))
+		return `task ${task.taskId} has status ${task.status}, which this trigger does not listen for`;
 	const taskTypes = String(context.getNodeParameter('taskTypes', '') ?? '')
 		.split(',')
 		.map((type) => type.trim().toLowerCase())
 		.filter(Boolean);
 	const taskType = String(task.raw.task_type ?? '').toLowerCase();
-	if (taskTypes.length && !taskTypes.includes(taskType)) return `task type "${taskType}" is not one of ${taskTypes.join(', ')}`;
+	if (taskTypes.length && !taskTypes.includes(taskType))
+		return `task type "${taskType}" is not one of ${taskTypes.join(', ')}`;
 	return undefined;
 }

@@ -18,8 +18,11 @@ export class SellerPicSegment implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by prompt: " + $parameter["prompt"]}}',
-		description: 'Cut an object out of a product photo with SellerPic and get its black-and-white mask',
+		subtitle:
+			'={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by \
+prompt: " + $parameter["prompt"]}}',
+		description:
+			'Cut an object out of a product photo with SellerPic and get its black-and-white mask',
 		defaults: { name: 'SellerPic Segment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

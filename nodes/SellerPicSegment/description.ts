@@ -35,7 +35,9 @@ const typeFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. product',
-		description: 'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
+		description:
+			'The kind of object to segment. SellerPic does not publish the list of types; the value is \
+passed as given.',
 	},
 	{
 		displayName: 'Expand Pixels',
@@ -49,9 +51,13 @@ const typeFields: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	toolDescription(
-		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
+		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a \
+binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a \
+black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download \
+Mask is off. Takes from about 10 seconds to a few minutes.',
 	),
-	// Version 1.1 turned Segment By (mode) into the Operation field, which n8n's nodes panel lists as actions.
+	// Version 1.1 turned Segment By (mode) into the Operation field, which n8n's nodes panel lists as
+	// actions.
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -81,8 +87,16 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { '@version': [1] } },
 		options: [
-			{ name: 'Prompt', value: 'prompt', description: 'Describe what to cut out, for example "sofa"' },
-			{ name: 'Type', value: 'type', description: 'Cut out a kind of object SellerPic knows, for example a product' },
+			{
+				name: 'Prompt',
+				value: 'prompt',
+				description: 'Describe what to cut out, for example "sofa"',
+			},
+			{
+				name: 'Type',
+				value: 'type',
+				description: 'Cut out a kind of object SellerPic knows, for example a product',
+			},
 		],
 		default: 'prompt',
 	},
@@ -96,9 +110,21 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'An image in a binary field of the input item' },
-			{ name: 'URL', value: 'url', description: 'An image URL; n8n downloads it and uploads it to SellerPic' },
-			{ name: 'SellerPic File Key', value: 'fileKey', description: 'An image already uploaded to SellerPic' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'An image in a binary field of the input item',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'An image URL; n8n downloads it and uploads it to SellerPic',
+			},
+			{
+				name: 'SellerPic File Key',
+				value: 'fileKey',
+				description: 'An image already uploaded to SellerPic',
+			},
 		],
 		default: 'binary',
 	},
@@ -108,7 +134,8 @@ export const properties: INodeProperties[] = [
 			...imageUrl,
 			placeholder: 'https://shop.example/images/sofa.jpg',
 			description:
-				'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and uploads it to SellerPic, so n8n must be able to reach it.',
+				'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and \
+uploads it to SellerPic, so n8n must be able to reach it.',
 		},
 	]),
 	...updateDisplayOptions({ show: { imageSource: ['fileKey'] } }, [
@@ -123,7 +150,10 @@ export const properties: INodeProperties[] = [
 		},
 	]),
 	waitForCompletion,
-	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [pollIntervalFor(polling), maxWaitFor(polling)]),
+	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
+		pollIntervalFor(polling),
+		maxWaitFor(polling),
+	]),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -7,7 +7,12 @@ import { fetchImage, readBinaryImage } from '../shared/image/source';
 import { readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
 import { readWaitOptions, requiredText, versionedName } from '../shared/parameters/read';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/runtime/segment-run';
-import { missingResultError, succeededResultIds, taskFailedError, type SegmentationTask } from '../shared/task/model';
+import {
+	missingResultError,
+	succeededResultIds,
+	taskFailedError,
+	type SegmentationTask,
+} from '../shared/task/model';
 import { SellerPicClient } from '../vendors/sellerpic/client';
 import { readSellerPicFormat, SELLERPIC_FORMATS } from '../vendors/sellerpic/formats';
 import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile';
@@ -17,31 +22,54 @@ type Run = SegmentRun<SellerPicClient>;
 /** Version 1.1 turned Segment By (mode) into the Operation field. */
 const HISTORY = { renamedIn: 1.1 };
 
-export async function executeSellerPicSegment(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runSegmentation(this, await SellerPicClient.create(this), sellerPicProfile.polling.maxConcurrentTasks, segmentItem);
+export async function executeSellerPicSegment(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[][]> {
+	return await runSegmentation(
+		this,
+		await SellerPicClient.create(this),
+		sellerPicProfile.polling.maxConcurrentTasks,
+		segmentItem,
+	);
 }
 
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
-	const mode = context.getNodeParameter(versionedName(context, HISTORY, 'operation', 'mode'), itemIndex) as 'prompt' | 'type';
+	const mode = context.getNodeParameter(
+		versionedName(context, HISTORY, 'operation', 'mode'),
+		itemIndex,
+	) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait ? readWaitOptions(context, itemIndex, sellerPicProfile.polling) : undefined;
+	const waitOptions = wait
+		? readWaitOptions(context, itemIndex, sellerPicProfile.polling)
+		: undefined;
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = readBinaryOutputOptions(itemOptions);
 
 	const limits = SELLERPIC_LIMITS[mode];
-	const image = await run.uploadSlots.use(async () => await resolveImageKey(run, itemIndex, limits));
+	const image = await run.uploadSlots.use(
+		async () => await resolveImageKey(run, itemIndex, limits),
+	);
 	const create = async () =>
 		queuedTask(
 			request.mode === 'prompt'
 				? await client.createPromptTask(image.imageKey, request.prompt)
 				: await client.createTypeTask(image.imageKey, request.type, request.expandPixels),
 		);
-	const baseJson: IDataObject = { vendor: sellerPicProfile.id, imageKey: image.imageKey, ...request };
+	const baseJson: IDataObject = {
+		vendor: sellerPicProfile.id,
+		imageKey: image.imageKey,
+		...request,
+	};
 
-	const task = await runTask(run, { create, getTask: async (taskId) => await client.getTask(taskId) }, waitOptions);
-	if (!waitOptions) return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
+	const task = await runTask(
+		run,
+		{ create, getTask: async (taskId) => await client.getTask(taskId) },
+		waitOptions,
+	);
+	if (!waitOptions)
+		return { json: { ...baseJson, taskId: task.taskId, status: task.status, done: task.done } };
 	if (task.status === 'failed') throw taskFailedError(task, sellerPicProfile.hints.taskFailed);
 
 	const resultIds = succeededResultIds(task);
@@ -53,11 +81,22 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	if (options.downloadMask) {
 		const file = await client.downloadResult(resultIds[0], format, uhd);
 		maskUrl = file.url;
-		mask = { data: file.data, fileName: maskFileName(image.sourceName, format), mimeType: SELLERPIC_FORMATS[format].mimeType };
+		mask = {
+			data: file.data,
+			fileName: maskFileName(image.sourceName, format),
+			mimeType: SELLERPIC_FORMATS[format].mimeType,
+		};
 	} else {
 		maskUrl = (await client.getDownloadUrl(resultIds[0], format, uhd)).url;
 	}
-	const json = { ...baseJson, taskId: task.taskId, status: task.status, done: task.done, resultIds, maskUrl };
+	const json = {
+		...baseJson,
+		taskId: task.taskId,
+		status: task.status,
+		done: task.done,
+		resultIds,
+		maskUrl,
+	};
 	return await segmentationItem(context, itemIndex, json, mask, options);
 }
 
@@ -65,14 +104,36 @@ type SegmentRequest =
 	| { mode: 'prompt'; prompt: string }
 	| { mode: 'type'; type: string; expandPixels: number };
 
-function readRequest(context: IExecuteFunctions, itemIndex: number, mode: 'prompt' | 'type'): SegmentRequest {
+function readRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	mode: 'prompt' | 'type',
+): SegmentRequest {
 	if (mode === 'prompt') {
-		return { mode, prompt: requiredText(context, 'prompt', itemIndex, 'Prompt', 'Describe what to segment, for example "sofa".') };
+		return {
+			mode,
+			prompt: requiredText(
+				context,
+				'prompt',
+				itemIndex,
+				'Prompt',
+				'Describe what to segment, for example "sofa".',
+			),
+		};
 	}
-	const type = requiredText(context, 'segmentType', itemIndex, 'Segment Type', 'Give the kind of object to segment.');
+	const type = requiredText(
+		context,
+		'segmentType',
+		itemIndex,
+		'Segment Type',
+		'Give the kind of object to segment.',
+	);
 	const expandPixels = Number(context.getNodeParameter('expandPixels', itemIndex, 0));
 	if (!Number.isInteger(expandPixels)) {
-		throw new InputError(`Expand Pixels must be a whole number (got ${expandPixels})`, 'Use a whole number of pixels, such as 0 or 4.');
+		throw new InputError(
+			`Expand Pixels must be a whole number (got ${expandPixels})`,
+			'Use a whole number of pixels, such as 0 or 4.',
+		);
 	}
 	return { mode, type, expandPixels };
 }
@@ -81,18 +142,46 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 	const { context, client } = run;
 	const source = context.getNodeParameter('imageSource', itemIndex) as 'binary' | 'url' | 'fileKey';
 	if (source === 'fileKey') {
-		const imageKey = requiredText(context, 'fileKey', itemIndex, 'File Key', 'Give the fileKey of an image uploaded to SellerPic.');
+		const imageKey = requiredText(
+			context,
+			'fileKey',
+			itemIndex,
+			'File Key',
+			'Give the fileKey of an image uploaded to SellerPic.',
+		);
 		return { imageKey, sourceName: imageKey.split('/').pop() };
 	}
 	const image =
 		source === 'binary'
-			? await readBinaryImage(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string)
-			: await fetchImage(context, requiredText(context, 'imageUrl', itemIndex, 'Image URL', 'Give the public URL of the image.'));
+			? await readBinaryImage(
+					context,
+					itemIndex,
+					context.getNodeParameter('binaryPropertyName', itemIndex) as string,
+				)
+			: await fetchImage(
+					context,
+					requiredText(
+						context,
+						'imageUrl',
+						itemIndex,
+						'Image URL',
+						'Give the public URL of the image.',
+					),
+				);
 	checkImage(image.data, limits);
 	return { imageKey: await client.upload(image), sourceName: image.fileName };
 }
 
 function queuedTask(taskId: string): SegmentationTask {
 	const { id: vendor, name: vendorName } = sellerPicProfile;
-	return { vendor, vendorName, taskId, status: 'queued', done: false, results: [], error: null, raw: {} };
+	return {
+		vendor,
+		vendorName,
+		taskId,
+		status: 'queued',
+		done: false,
+		results: [],
+		error: null,
+		raw: {},
+	};
 }

@@ -16,7 +16,10 @@ export class VendorApiError extends Error {
 			retryAfterSeconds?: number;
 			/** True when the request surely did not reach the vendor (no connection was made). */
 			notSent?: boolean;
-			/** The vendor refused the request for load (its concurrency cap, HTTP 429): it made nothing; try later. */
+			/**
+			 * The vendor refused the request for load (its concurrency cap, HTTP 429): it made nothing;
+			 * try later.
+			 */
 			atCapacity?: boolean;
 			/** Overrides the rule below: a vendor error code that means "try again later". */
 			transient?: boolean;
@@ -32,14 +35,18 @@ export class VendorApiError extends Error {
 		this.name = 'VendorApiError';
 	}
 
-	/** Whether repeating the same request later may succeed (for requests that are safe to repeat). */
+	/**
+	 * Whether repeating the same request later may succeed (for requests that are safe to repeat).
+	 */
 	get retryable() {
 		const { httpStatus, vendorCode, transient, atCapacity } = this.details;
 		if (transient !== undefined) return transient;
 		if (atCapacity) return true;
 		if (vendorCode === MALFORMED_REPLY) return true;
 		if (httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500)) return true;
-		return httpStatus === undefined && vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode);
+		return (
+			httpStatus === undefined && vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode)
+		);
 	}
 
 	/** The same error with changes to its details (message kept). */
@@ -83,7 +90,13 @@ export const NETWORK_ERROR_CODES = new Set([
  * made (refused, unknown host, no route). A timeout or a reset is not one of them: the vendor
  * may have received the request and acted on it.
  */
-export const NOT_SENT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+export const NOT_SENT_ERROR_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+]);
 
 export const REDACTED = '[redacted]';
 
@@ -94,7 +107,8 @@ const MIN_SECRET_LENGTH = 8;
 export function redactText(text: string, secrets: readonly string[]): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) result = result.split(secret).join(REDACTED);
+		if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret))
+			result = result.split(secret).join(REDACTED);
 	}
 	return result;
 }
@@ -107,7 +121,9 @@ export function redactValue<T>(value: T, secrets: readonly string[]): T {
 		if (typeof current === 'string') return redactText(current, active);
 		if (Array.isArray(current)) return current.map(walk);
 		if (current && typeof current === 'object' && !Buffer.isBuffer(current)) {
-			return Object.fromEntries(Object.entries(current).map(([key, inner]) => [redactText(key, active), walk(inner)]));
+			return Object.fromEntries(
+				Object.entries(current).map(([key, inner]) => [redactText(key, active), walk(inner)]),
+			);
 		}
 		return current;
 	};

@@ -52,17 +52,27 @@ function row(entry: DemoRow): string {
 	if (entry.images) {
 		for (const [key, label] of IMAGE_COLUMNS) {
 			const src = escapeHtml(entry.images[key]);
-			cells.push(`<td class="${key}"><a href="${src}"><img src="${src}" alt="${label} of ${escapeHtml(entry.productId)} (${VENDOR_LABEL[entry.vendor]})"></a></td>`);
+			cells.push(
+				`<td class="${key}"><a href="${src}"><img src="${src}" alt="${label} of ${escapeHtml(entry.productId)} (${VENDOR_LABEL[entry.vendor]})"></a></td>`,
+			);
 		}
 	} else {
-		cells.push(`<td class="error" colspan="${IMAGE_COLUMNS.length}">${escapeHtml(entry.error ?? 'no mask')}</td>`);
+		cells.push(
+			`<td class="error" colspan="${IMAGE_COLUMNS.length}">${escapeHtml(entry.error ?? 'no mask')}</td>`,
+		);
 	}
 	const data = `data-product="${escapeHtml(entry.productId)}" data-vendor="${entry.vendor}" data-status="${status}"`;
 	return `<tr ${data}>\n\t\t\t${cells.join('\n\t\t\t')}\n\t\t</tr>`;
 }
 
 export function renderDemoPage(page: DemoPage): string {
-	const headers = ['Product', 'Vendor', 'Status', 'Seconds', ...IMAGE_COLUMNS.map(([, label]) => label)];
+	const headers = [
+		'Product',
+		'Vendor',
+		'Status',
+		'Seconds',
+		...IMAGE_COLUMNS.map(([, label]) => label),
+	];
 	return `<!doctype html>
 <html lang="en">
 <head>

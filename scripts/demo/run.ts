@@ -7,11 +7,23 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 
 import { readBinary } from '../../tools/local-n8n/n8n/binary-storage';
-import { nodeItems, nodeTime, type ExecutionRun, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import {
+	nodeItems,
+	nodeTime,
+	type ExecutionRun,
+	type OutputItem,
+} from '../../tools/local-n8n/n8n/execution';
 import type { LocalStack } from '../../tools/local-n8n/local-stack';
 import { SAMPLE_PRODUCTS, SAMPLES_DIR } from '../../tools/local-n8n/services/sample-photos';
 import { renderDemoPage, type DemoImages, type DemoRow } from './page';
-import { DEMO_WORKFLOW_ID, demoWorkflow, IMAGE_STEPS, MASKS_NODE, VENDOR_NODES, type DemoVendor } from './workflow';
+import {
+	DEMO_WORKFLOW_ID,
+	demoWorkflow,
+	IMAGE_STEPS,
+	MASKS_NODE,
+	VENDOR_NODES,
+	type DemoVendor,
+} from './workflow';
 
 export const PAGE_FILE = 'index.html';
 /** What a run writes next to the sample photos: `<productId>-<vendor>-<kind>`. */
@@ -29,15 +41,24 @@ export async function runDemo(stack: LocalStack, outDir: string): Promise<DemoRe
 	await stack.n8n.importWorkflows([demoWorkflow(stack.examples)]);
 	const run = await stack.n8n.execute(DEMO_WORKFLOW_ID);
 	if (run.status !== 'success') {
-		throw new Error(`The demo run ended with status "${run.status}": ${run.data.resultData.error?.message ?? 'no error message'}`);
+		throw new Error(
+			`The demo run ended with status "${run.status}": ${run.data.resultData.error?.message ?? 'no error message'}`,
+		);
 	}
 	const masks = nodeItems(run, MASKS_NODE).sort(
-		(a, b) => String(a.json.productId).localeCompare(String(b.json.productId)) || String(b.json.vendor).localeCompare(String(a.json.vendor)),
+		(a, b) =>
+			String(a.json.productId).localeCompare(String(b.json.productId)) ||
+			String(b.json.vendor).localeCompare(String(a.json.vendor)),
 	);
 	const finished = finishedImages(run);
 	const rows: DemoRow[] = [];
 	for (const item of masks) {
-		const { productId, title, vendor, error } = item.json as { productId: string; title: string; vendor: DemoVendor; error?: string };
+		const { productId, title, vendor, error } = item.json as {
+			productId: string;
+			title: string;
+			vendor: DemoVendor;
+			error?: string;
+		};
 		const seconds = (nodeTime(run, VENDOR_NODES[vendor]) ?? 0) / 1000;
 		const images = finished.get(`${productId}/${vendor}`);
 		rows.push({
@@ -45,7 +66,8 @@ export async function runDemo(stack: LocalStack, outDir: string): Promise<DemoRe
 			title,
 			vendor,
 			seconds,
-			images: images && !error ? await writeImages(stack, outDir, productId, vendor, images) : undefined,
+			images:
+				images && !error ? await writeImages(stack, outDir, productId, vendor, images) : undefined,
 			error: error ? firstLine(error) : images ? undefined : 'no mask',
 		});
 	}
@@ -57,8 +79,10 @@ export async function runDemo(stack: LocalStack, outDir: string): Promise<DemoRe
 /** Starts the folder afresh: the sample photos copied in, earlier results and page removed. */
 export function prepareOutputDir(outDir: string): void {
 	mkdirSync(join(outDir, 'samples'), { recursive: true });
-	for (const file of readdirSync(outDir)) if (OUTPUT_FILE.test(file) || file === PAGE_FILE) rmSync(join(outDir, file));
-	for (const p of SAMPLE_PRODUCTS) if (p.hasPhoto) copyFileSync(join(SAMPLES_DIR, p.file), join(outDir, 'samples', p.file));
+	for (const file of readdirSync(outDir))
+		if (OUTPUT_FILE.test(file) || file === PAGE_FILE) rmSync(join(outDir, file));
+	for (const p of SAMPLE_PRODUCTS)
+		if (p.hasPhoto) copyFileSync(join(SAMPLES_DIR, p.file), join(outDir, 'samples', p.file));
 }
 
 /**
@@ -68,11 +92,25 @@ export function prepareOutputDir(outDir: string): void {
 function finishedImages(run: ExecutionRun): Map<string, OutputItem> {
 	const downloads = nodeItems(run, IMAGE_STEPS[0]);
 	const last = nodeItems(run, IMAGE_STEPS[IMAGE_STEPS.length - 1]);
-	if (downloads.length !== last.length) throw new Error(`${downloads.length} photos downloaded but ${last.length} white-background images made`);
-	return new Map(last.map((item, index) => [`${String(downloads[index].json.productId)}/${String(downloads[index].json.vendor)}`, item]));
+	if (downloads.length !== last.length)
+		throw new Error(
+			`${downloads.length} photos downloaded but ${last.length} white-background images made`,
+		);
+	return new Map(
+		last.map((item, index) => [
+			`${String(downloads[index].json.productId)}/${String(downloads[index].json.vendor)}`,
+			item,
+		]),
+	);
 }
 
-async function writeImages(stack: LocalStack, outDir: string, productId: string, vendor: DemoVendor, item: OutputItem): Promise<DemoImages> {
+async function writeImages(
+	stack: LocalStack,
+	outDir: string,
+	productId: string,
+	vendor: DemoVendor,
+	item: OutputItem,
+): Promise<DemoImages> {
 	const write = async (field: string, file: string): Promise<string> => {
 		const meta = item.binary?.[field];
 		if (!meta) throw new Error(`${productId} (${vendor}) has no binary "${field}"`);
@@ -89,8 +127,10 @@ async function writeImages(stack: LocalStack, outDir: string, productId: string,
 }
 
 function describeRun(stack: LocalStack, run: ExecutionRun): string[] {
-	const vendor = (mode: string): string => (mode === 'real' ? 'the real service' : 'a fake server on this machine');
-	const editSeconds = IMAGE_STEPS.slice(1).reduce((sum, step) => sum + (nodeTime(run, step) ?? 0), 0) / 1000;
+	const vendor = (mode: string): string =>
+		mode === 'real' ? 'the real service' : 'a fake server on this machine';
+	const editSeconds =
+		IMAGE_STEPS.slice(1).reduce((sum, step) => sum + (nodeTime(run, step) ?? 0), 0) / 1000;
 	return [
 		`n8n ${stack.n8n.install.version}, ${run.startedAt ? new Date(run.startedAt).toUTCString() : ''}. SellerPic: ${vendor(stack.vendors.sellerPic.mode)}; PiAPI: ${vendor(stack.vendors.piApi.mode)}.`,
 		'Catalog example (examples/02) → Edit Image steps of example 9: cut-out (mask as alpha) and the cut-out on a white canvas.',
@@ -99,5 +139,7 @@ function describeRun(stack: LocalStack, run: ExecutionRun): string[] {
 }
 
 function firstLine(text: unknown): string {
-	return String(text).split('\n')[0].replace(/\s*\[item \d+\]$/, '');
+	return String(text)
+		.split('\n')[0]
+		.replace(/\s*\[item \d+\]$/, '');
 }

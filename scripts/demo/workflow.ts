@@ -8,14 +8,22 @@ import type { WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
 
 export const DEMO_WORKFLOW_ID = 'segDemoCatalogImages';
 
-export const VENDOR_NODES = { sellerpic: 'SellerPic: segment product', piapi: 'PiAPI: segment product' } as const;
+export const VENDOR_NODES = {
+	sellerpic: 'SellerPic: segment product',
+	piapi: 'PiAPI: segment product',
+} as const;
 export type DemoVendor = keyof typeof VENDOR_NODES;
 
 /** The catalog example's last node: one item per product and vendor, with the mask or an error. */
 export const MASKS_NODE = 'Masks by product id';
 const HAS_MASK_NODE = 'Has a mask?';
 /** Example 9's steps from the photo to the white-background image, in order. */
-export const IMAGE_STEPS = ['Download photo', 'Photo size', 'Cut out (mask as alpha)', 'White background'] as const;
+export const IMAGE_STEPS = [
+	'Download photo',
+	'Photo size',
+	'Cut out (mask as alpha)',
+	'White background',
+] as const;
 
 function exampleById(examples: WorkflowJson[], id: string): WorkflowJson {
 	const found = examples.find((example) => example.id === id);
@@ -29,7 +37,9 @@ function nodeByName(workflow: WorkflowJson, name: string): WorkflowJson['nodes']
 	return found;
 }
 
-const connect = (from: string, to: string) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+const connect = (from: string, to: string) => ({
+	[from]: { main: [[{ node: to, type: 'main', index: 0 }]] },
+});
 
 export function demoWorkflow(examples: WorkflowJson[]): WorkflowJson {
 	const catalog = exampleById(examples, EXAMPLE_IDS.catalog);
@@ -57,9 +67,16 @@ export function demoWorkflow(examples: WorkflowJson[]): WorkflowJson {
 			options: {},
 		},
 	};
-	const steps = IMAGE_STEPS.map((name, index) => ({ ...nodeByName(images, name), position: [x + 240 * (index + 2), y] }));
+	const steps = IMAGE_STEPS.map((name, index) => ({
+		...nodeByName(images, name),
+		position: [x + 240 * (index + 2), y],
+	}));
 	const order = [MASKS_NODE, HAS_MASK_NODE, ...IMAGE_STEPS];
-	const connections = Object.assign({}, catalog.connections, ...order.slice(1).map((to, index) => connect(order[index], to)));
+	const connections = Object.assign(
+		{},
+		catalog.connections,
+		...order.slice(1).map((to, index) => connect(order[index], to)),
+	);
 	return {
 		...catalog,
 		id: DEMO_WORKFLOW_ID,

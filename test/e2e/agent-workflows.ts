@@ -9,7 +9,10 @@ import { PACKAGE_NAME } from '../../tools/local-n8n/paths';
 
 /** Versions every n8n of the matrix has: n8n 2.x adds AI Agent 3.1, which 1.x lacks. */
 export const AGENT_TYPE = { type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3 } as const;
-export const CHAT_MODEL_TYPE = { type: '@n8n/n8n-nodes-langchain.lmChatOpenAi', typeVersion: 1.3 } as const;
+export const CHAT_MODEL_TYPE = {
+	type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+	typeVersion: 1.3,
+} as const;
 
 export interface AgentWorkflowOptions {
 	id: string;
@@ -31,15 +34,32 @@ export function agentWorkflow({ id, prompt, tool }: AgentWorkflowOptions): Workf
 		id,
 		name: `Agent test: ${tool.name}`,
 		nodes: [
-			{ id: node(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: node(2), name: 'AI Agent', ...AGENT_TYPE, position: [240, 0], parameters: { promptType: 'define', text: prompt, options: {} } },
+			{
+				id: node(1),
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: node(2),
+				name: 'AI Agent',
+				...AGENT_TYPE,
+				position: [240, 0],
+				parameters: { promptType: 'define', text: prompt, options: {} },
+			},
 			{
 				id: node(3),
 				name: 'Chat model',
 				...CHAT_MODEL_TYPE,
 				position: [160, 220],
 				// The fake speaks Chat Completions, as most OpenAI-compatible services do.
-				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, responsesApiEnabled: false, options: {} },
+				parameters: {
+					model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' },
+					responsesApiEnabled: false,
+					options: {},
+				},
 				credentials: { openAiApi: CREDENTIALS.openAi },
 			},
 			{
@@ -55,7 +75,9 @@ export function agentWorkflow({ id, prompt, tool }: AgentWorkflowOptions): Workf
 		],
 		connections: {
 			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'Chat model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			'Chat model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
 			[tool.name]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		},
 		settings: { executionOrder: 'v1' },

@@ -28,7 +28,10 @@ let stack: LocalStack;
 function toolErrorsReachTheModelByDefault(): boolean {
 	const checked: Record<string, boolean> = { '2.41.3': true, '2.20.12': false, '1.123.81': false };
 	const { version } = stack.n8n.install;
-	if (!(version in checked)) throw new Error(`Check how n8n ${version} handles a failing tool without On Error → Continue, and add it here`);
+	if (!(version in checked))
+		throw new Error(
+			`Check how n8n ${version} handles a failing tool without On Error → Continue, and add it here`,
+		);
 	return checked[version];
 }
 
@@ -43,16 +46,32 @@ interface FromAi {
 	key: string;
 	description: string;
 }
-const IMAGE_URL: FromAi = { key: 'imageUrl', description: 'Public http(s) URL of the photo, exactly as the user gave it' };
-const OBJECTS: FromAi = { key: 'prompt', description: 'What to cut out: short object names, comma-separated, e.g. vase or shirt,shoes' };
-const TASK_ID: FromAi = { key: 'taskId', description: 'The PiAPI task ID, a UUID such as 3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60' };
-const fromAi = ({ key, description }: FromAi) => `={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
+const IMAGE_URL: FromAi = {
+	key: 'imageUrl',
+	description: 'Public http(s) URL of the photo, exactly as the user gave it',
+};
+const OBJECTS: FromAi = {
+	key: 'prompt',
+	description: 'What to cut out: short object names, comma-separated, e.g. vase or shirt,shoes',
+};
+const TASK_ID: FromAi = {
+	key: 'taskId',
+	description: 'The PiAPI task ID, a UUID such as 3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60',
+};
+const fromAi = ({ key, description }: FromAi) =>
+	`={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
 
 type Tool = AgentWorkflowOptions['tool'];
 const piApiTool = (parameters: Record<string, unknown> = {}, onError?: Tool['onError']): Tool => ({
 	name: 'Cut out objects',
 	nodeName: 'piApiSegment',
-	parameters: { imageUrl: fromAi(IMAGE_URL), prompt: fromAi(OBJECTS), pollInterval: 0.2, options: { downloadMask: false }, ...parameters },
+	parameters: {
+		imageUrl: fromAi(IMAGE_URL),
+		prompt: fromAi(OBJECTS),
+		pollInterval: 0.2,
+		options: { downloadMask: false },
+		...parameters,
+	},
 	credentials: { piApiApi: CREDENTIALS.piApi },
 	onError,
 });
@@ -77,7 +96,13 @@ function workflows() {
 			tool: {
 				name: 'SellerPic cut-out',
 				nodeName: 'sellerPicSegment',
-				parameters: { mode: 'prompt', imageSource: 'url', imageUrl: fromAi(IMAGE_URL), prompt: fromAi(OBJECTS), pollInterval: 0.2 },
+				parameters: {
+					mode: 'prompt',
+					imageSource: 'url',
+					imageUrl: fromAi(IMAGE_URL),
+					prompt: fromAi(OBJECTS),
+					pollInterval: 0.2,
+				},
 				credentials: { sellerPicApi: CREDENTIALS.sellerPic },
 			},
 		}),
@@ -86,8 +111,16 @@ function workflows() {
 			prompt: `Cut out the vase in ${INTRANET_PHOTO}; if that does not work, use ${photoUrl('sku-1001')}.`,
 			tool: piApiTool({}, 'continueRegularOutput'),
 		}),
-		agentWorkflow({ id: ID.stops, prompt: `Cut out the vase in ${INTRANET_PHOTO}.`, tool: piApiTool() }),
-		agentWorkflow({ id: ID.callback, prompt: cutOut, tool: piApiTool({ waitMode: 'callback' }, 'continueRegularOutput') }),
+		agentWorkflow({
+			id: ID.stops,
+			prompt: `Cut out the vase in ${INTRANET_PHOTO}.`,
+			tool: piApiTool(),
+		}),
+		agentWorkflow({
+			id: ID.callback,
+			prompt: cutOut,
+			tool: piApiTool({ waitMode: 'callback' }, 'continueRegularOutput'),
+		}),
 	];
 }
 
@@ -99,7 +132,12 @@ const checkTaskWorkflow = (taskId: string) =>
 		tool: {
 			name: 'Check segmentation task',
 			nodeName: 'checkSegmentationTask',
-			parameters: { vendor: 'piapi', taskId: fromAi(TASK_ID), waitUntilDone: true, pollInterval: 0.2 },
+			parameters: {
+				vendor: 'piapi',
+				taskId: fromAi(TASK_ID),
+				waitUntilDone: true,
+				pollInterval: 0.2,
+			},
 			credentials: { piApiApi: CREDENTIALS.piApi },
 		},
 	});
@@ -117,22 +155,38 @@ beforeEach(() => chatModel().reset());
 
 async function runAgent(workflowId: string) {
 	const run = await stack.n8n.execute(workflowId);
-	return { run, chats: [...chatModel().chats], answer: () => nodeItems(run, 'AI Agent')[0]?.json.output };
+	return {
+		run,
+		chats: [...chatModel().chats],
+		answer: () => nodeItems(run, 'AI Agent')[0]?.json.output,
+	};
 }
 
 function expectSuccess(run: ExecutionRun): void {
-	expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+	expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({
+		status: 'success',
+		error: undefined,
+	});
 }
 
 /** The one tool n8n offered the model: its name, the node's description, and the $fromAI parameters. */
-function expectToolSchema(chat: ChatRequest, name: string, description: string, parameters: FromAi[]): void {
+function expectToolSchema(
+	chat: ChatRequest,
+	name: string,
+	description: string,
+	parameters: FromAi[],
+): void {
 	expect(chat.tools).toHaveLength(1);
 	const tool = chat.tools![0].function;
 	expect({ name: tool.name, description: tool.description }).toEqual({ name, description });
 	expect(tool.parameters?.type).toBe('object');
-	expect([...(tool.parameters?.required ?? [])].sort()).toEqual(parameters.map(({ key }) => key).sort());
+	expect([...(tool.parameters?.required ?? [])].sort()).toEqual(
+		parameters.map(({ key }) => key).sort(),
+	);
 	expect(tool.parameters?.properties).toEqual(
-		Object.fromEntries(parameters.map(({ key, description: text }) => [key, { type: 'string', description: text }])),
+		Object.fromEntries(
+			parameters.map(({ key, description: text }) => [key, { type: 'string', description: text }]),
+		),
 	);
 }
 
@@ -140,12 +194,14 @@ function expectToolSchema(chat: ChatRequest, name: string, description: string, 
 function toolResult(chat: ChatRequest): Array<Record<string, unknown>> {
 	const text = toolResults(chat).at(-1) ?? '';
 	expect(text).not.toMatch(/"binary"|base64|data:image|[A-Za-z0-9+/]{200,}/);
-	for (const key of [piApi().config.apiKey, sellerPic().config.apiKey, chatModel().config.apiKey]) expect(text).not.toContain(key);
+	for (const key of [piApi().config.apiKey, sellerPic().config.apiKey, chatModel().config.apiKey])
+		expect(text).not.toContain(key);
 	return JSON.parse(text) as Array<Record<string, unknown>>;
 }
 
 function toolArguments(chat: ChatRequest): Record<string, unknown> {
-	const call = chat.messages.filter((message) => message.role === 'assistant').at(-1)?.tool_calls?.[0];
+	const call = chat.messages.filter((message) => message.role === 'assistant').at(-1)
+		?.tool_calls?.[0];
 	return JSON.parse(call?.function.arguments ?? '{}') as Record<string, unknown>;
 }
 
@@ -153,7 +209,11 @@ async function expectMaskOf(maskUrl: unknown, productId: string): Promise<void> 
 	const response = await request(String(maskUrl));
 	expect(response.statusCode).toBe(200);
 	const photo = sampleProduct(productId);
-	expect(await inspectMask(Buffer.from(await response.body.arrayBuffer()))).toMatchObject({ format: 'png', width: photo.width, height: photo.height });
+	expect(await inspectMask(Buffer.from(await response.body.arrayBuffer()))).toMatchObject({
+		format: 'png',
+		width: photo.width,
+		height: photo.height,
+	});
 }
 
 describe('each node as the AI agent’s tool', () => {
@@ -162,16 +222,29 @@ describe('each node as the AI agent’s tool', () => {
 		const { run, chats, answer } = await runAgent(ID.piApi);
 		expectSuccess(run);
 		expect(chats).toHaveLength(2);
-		expectToolSchema(chats[0], 'Cut_out_objects', toolText(new PiApiSegment().description), [IMAGE_URL, OBJECTS]);
-		expect(toolArguments(chats[1])).toMatchObject({ imageUrl: photoUrl('sku-1001'), prompt: 'vase' });
+		expectToolSchema(chats[0], 'Cut_out_objects', toolText(new PiApiSegment().description), [
+			IMAGE_URL,
+			OBJECTS,
+		]);
+		expect(toolArguments(chats[1])).toMatchObject({
+			imageUrl: photoUrl('sku-1001'),
+			prompt: 'vase',
+		});
 
 		expect(piApi().counters.creates - creates).toBe(1);
 		const [item] = toolResult(chats[1]);
 		const task = piApi().tasks.get(String(item.taskId))!;
 		expect(task.input).toMatchObject({ image: photoUrl('sku-1001'), prompt: 'vase' });
-		expect(item).toMatchObject({ vendor: 'piapi', status: 'succeeded', done: true, maskUrl: `${piApi().fileBaseUrl}/${task.id}.png` });
+		expect(item).toMatchObject({
+			vendor: 'piapi',
+			status: 'succeeded',
+			done: true,
+			maskUrl: `${piApi().fileBaseUrl}/${task.id}.png`,
+		});
 		await expectMaskOf(item.maskUrl, 'sku-1001');
-		expect(answer()).toBe(`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`);
+		expect(answer()).toBe(
+			`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`,
+		);
 	});
 
 	test('SellerPic Segment: the same, and with Download Mask on the model still gets JSON only', async () => {
@@ -179,16 +252,29 @@ describe('each node as the AI agent’s tool', () => {
 		const { run, chats, answer } = await runAgent(ID.sellerPic);
 		expectSuccess(run);
 		expect(chats).toHaveLength(2);
-		expectToolSchema(chats[0], 'SellerPic_cut-out', toolText(new SellerPicSegment().description), [IMAGE_URL, OBJECTS]);
+		expectToolSchema(chats[0], 'SellerPic_cut-out', toolText(new SellerPicSegment().description), [
+			IMAGE_URL,
+			OBJECTS,
+		]);
 		expect(sellerPic().counters.creates - creates).toBe(1);
 		const [item] = toolResult(chats[1]);
-		expect(item).toMatchObject({ vendor: 'sellerpic', status: 'succeeded', prompt: 'vase', maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
+		expect(item).toMatchObject({
+			vendor: 'sellerpic',
+			status: 'succeeded',
+			prompt: 'vase',
+			maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+		});
 		// The tool's run has the mask file; the model got the item's JSON only.
 		const [toolItem] = toolItems(run, 'SellerPic cut-out');
 		expect(toolItem.json).toEqual(item);
-		expect(toolItem.binary?.mask).toMatchObject({ mimeType: 'image/png', fileName: 'sku-1001_mask.png' });
+		expect(toolItem.binary?.mask).toMatchObject({
+			mimeType: 'image/png',
+			fileName: 'sku-1001_mask.png',
+		});
 		await expectMaskOf(item.maskUrl, 'sku-1001');
-		expect(answer()).toBe(`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`);
+		expect(answer()).toBe(
+			`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`,
+		);
 	});
 
 	test('Check Segmentation Task: the model passes the task ID from the conversation and gets the status', async () => {
@@ -197,10 +283,23 @@ describe('each node as the AI agent’s tool', () => {
 		await stack.n8n.importWorkflows([checkTaskWorkflow(taskId)]);
 		const { run, chats, answer } = await runAgent(ID.check);
 		expectSuccess(run);
-		expectToolSchema(chats[0], 'Check_segmentation_task', toolText(new CheckSegmentationTask().description), [TASK_ID]);
+		expectToolSchema(
+			chats[0],
+			'Check_segmentation_task',
+			toolText(new CheckSegmentationTask().description),
+			[TASK_ID],
+		);
 		expect(toolArguments(chats[1])).toMatchObject({ taskId });
 		expect(piApi().counters.creates).toBe(creates);
-		expect(toolResult(chats[1])).toEqual([expect.objectContaining({ vendor: 'piapi', taskId, status: 'succeeded', done: true, error: null })]);
+		expect(toolResult(chats[1])).toEqual([
+			expect.objectContaining({
+				vendor: 'piapi',
+				taskId,
+				status: 'succeeded',
+				done: true,
+				error: null,
+			}),
+		]);
 		expect(answer()).toBe(`Task ${taskId} is succeeded.`);
 	});
 });
@@ -213,18 +312,26 @@ describe('errors reach the model as the tool result with On Error → Continue',
 		expect(chats).toHaveLength(3);
 		expect(toolArguments(chats[1])).toMatchObject({ imageUrl: INTRANET_PHOTO });
 		const [failed] = toolResult(chats[1]);
-		expect(failed.error).toMatch(/^PiAPI could not segment the image \(task [0-9a-f-]{36}\): failed to get input image \[item 0\]$/);
+		expect(failed.error).toMatch(
+			/^PiAPI could not segment the image \(task [0-9a-f-]{36}\): failed to get input image \[item 0\]$/,
+		);
 		expect(failed.errorDescription).toMatch(/image URL is public/);
-		expect(toolArguments(chats[2])).toMatchObject({ imageUrl: photoUrl('sku-1001'), prompt: 'vase' });
+		expect(toolArguments(chats[2])).toMatchObject({
+			imageUrl: photoUrl('sku-1001'),
+			prompt: 'vase',
+		});
 		const [item] = toolResult(chats[2]);
 		expect(item).toMatchObject({ status: 'succeeded', maskUrl: expect.stringMatching(/\.png$/) });
 		expect(piApi().counters.creates - creates).toBe(2);
-		expect(answer()).toBe(`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`);
+		expect(answer()).toBe(
+			`Done: the mask of the vase is at ${String(item.maskUrl)} (white = vase).`,
+		);
 	});
 
 	test('without On Error → Continue: n8n 2.20 and 1.x end the agent run; newer n8n gives the model the bare message', async () => {
 		const { run, chats, answer } = await runAgent(ID.stops);
-		const failure = /^PiAPI could not segment the image \(task [0-9a-f-]{36}\): failed to get input image \[item 0\]$/;
+		const failure =
+			/^PiAPI could not segment the image \(task [0-9a-f-]{36}\): failed to get input image \[item 0\]$/;
 		if (toolErrorsReachTheModelByDefault()) {
 			expectSuccess(run);
 			// Only the message: the fix (errorDescription) and errorDetails come with On Error → Continue.
@@ -242,7 +349,9 @@ describe('errors reach the model as the tool result with On Error → Continue',
 		const { run, chats, answer } = await runAgent(ID.callback);
 		expectSuccess(run);
 		const [refused] = toolResult(chats[1]);
-		expect(refused.error).toBe('Wait Mode "Webhook Callback" cannot be used when this node is an AI agent\'s tool [item 0]');
+		expect(refused.error).toBe(
+			'Wait Mode "Webhook Callback" cannot be used when this node is an AI agent\'s tool [item 0]',
+		);
 		expect(refused.errorDescription).toMatch(/Set Wait Mode to "Poll"/);
 		expect(piApi().counters.creates).toBe(creates);
 		expect(answer()).toBe(`The tool failed: ${String(refused.error)}`);
@@ -253,7 +362,11 @@ async function createPiApiTask(image: string): Promise<string> {
 	const response = await request(`${piApi().baseUrl}/api/v1/task`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'x-api-key': piApi().config.apiKey },
-		body: JSON.stringify({ model: 'Qubico/image-toolkit', task_type: 'segment', input: { image, prompt: 'bag', negative_prompt: '', segment_factor: 0 } }),
+		body: JSON.stringify({
+			model: 'Qubico/image-toolkit',
+			task_type: 'segment',
+			input: { image, prompt: 'bag', negative_prompt: '', segment_factor: 0 },
+		}),
 	});
 	return ((await response.body.json()) as { data: { task_id: string } }).data.task_id;
 }

@@ -17,12 +17,18 @@ import { runCommand } from '../../tools/local-n8n/system/run-command';
 import { manualWorkflow } from '../../tools/local-n8n/n8n/workflow-builder';
 
 const version = selectedN8nVersion();
-const manifest = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const manifest = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-	stack = await startLocalStack({ name: 'compat', version, tarball: process.env.E2E_PACKAGE_TARBALL });
+	stack = await startLocalStack({
+		name: 'compat',
+		version,
+		tarball: process.env.E2E_PACKAGE_TARBALL,
+	});
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -46,12 +52,20 @@ describe(`n8n ${version.version} (${version.label})`, () => {
 		};
 		writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config, null, 2));
 		const tsc = join(REPO_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
-		const result = await runCommand(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { allowFailure: true });
-		expect({ exitCode: result.code, errors: result.stdout.trim() }).toEqual({ exitCode: 0, errors: '' });
+		const result = await runCommand(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {
+			allowFailure: true,
+		});
+		expect({ exitCode: result.code, errors: result.stdout.trim() }).toEqual({
+			exitCode: 0,
+			errors: '',
+		});
 	}, 120_000);
 
 	test("every node and credential of the packed package loads with this n8n's n8n-workflow, using only exports it has", async () => {
-		const packageDir = await installPackage(join(E2E_HOME, `probe-n8n-${version.version}`), process.env.E2E_PACKAGE_TARBALL!);
+		const packageDir = await installPackage(
+			join(E2E_HOME, `probe-n8n-${version.version}`),
+			process.env.E2E_PACKAGE_TARBALL!,
+		);
 		const probe = await runCommand(stack.n8n.install.node.bin, [
 			join(__dirname, 'package-probe.js'),
 			packageDir,
@@ -66,7 +80,9 @@ describe(`n8n ${version.version} (${version.label})`, () => {
 			credentials: Array<{ name: string }>;
 		};
 		expect(report.missingExports).toEqual([]);
-		expect(report.usedExports).toEqual(expect.arrayContaining(['NodeApiError', 'NodeOperationError', 'sleep']));
+		expect(report.usedExports).toEqual(
+			expect.arrayContaining(['NodeApiError', 'NodeOperationError', 'sleep']),
+		);
 		// The only export looked up at run time: nodes/shared/sleep.ts uses it where it exists.
 		expect(report.lookups.map((lookup) => lookup.name)).toEqual(['sleepWithAbort']);
 		expect(report.nodes).toHaveLength(manifest.n8n.nodes.length);
@@ -74,16 +90,24 @@ describe(`n8n ${version.version} (${version.label})`, () => {
 			expect(node.execute || node.webhook).toBe(true);
 			expect(node.properties).toBeGreaterThan(0);
 		}
-		expect(report.credentials.map((credential) => credential.name).sort()).toEqual(['piApiApi', 'sellerPicApi']);
+		expect(report.credentials.map((credential) => credential.name).sort()).toEqual([
+			'piApiApi',
+			'sellerPicApi',
+		]);
 	}, 60_000);
 
 	test('an item that waits between status checks runs to its mask in this real n8n', async () => {
 		const fake = stack.vendors.piApi.fake!;
 		fake.configure({ taskLatencyMs: 1_500 });
 		const before = fake.counters.polls;
-		await stack.n8n.importWorkflows([waitingItemWorkflow(`${stack.shop.baseUrl}/images/sku-1001.jpg`)]);
+		await stack.n8n.importWorkflows([
+			waitingItemWorkflow(`${stack.shop.baseUrl}/images/sku-1001.jpg`),
+		]);
 		const run = await stack.n8n.execute(WAITING_WORKFLOW_ID);
-		expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		const [item] = nodeItems(run, 'PiAPI Segment');
 		expect(item.json).toMatchObject({ status: 'succeeded', done: true });
 		expect(item.binary?.mask).toMatchObject({ mimeType: 'image/png' });

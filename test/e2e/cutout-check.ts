@@ -13,7 +13,10 @@ interface Pixels {
 }
 
 /** Raw pixels: one grey channel, or RGB (with alpha when asked), whatever channels the file has. */
-async function decode(bytes: Buffer, options: { alpha?: boolean; grey?: boolean } = {}): Promise<Pixels> {
+async function decode(
+	bytes: Buffer,
+	options: { alpha?: boolean; grey?: boolean } = {},
+): Promise<Pixels> {
 	let image = sharp(bytes);
 	if (options.grey) image = image.toColourspace('b-w');
 	else if (options.alpha) image = image.toColourspace('srgb').ensureAlpha();
@@ -32,7 +35,8 @@ async function shiftedMask(mask: Buffer, margin: number): Promise<Buffer> {
 }
 
 function expectSameSize(what: string, a: Pixels, b: Pixels): void {
-	if (a.width !== b.width || a.height !== b.height) throw new Error(`${what} is ${a.width}×${a.height}, the photo ${b.width}×${b.height}`);
+	if (a.width !== b.width || a.height !== b.height)
+		throw new Error(`${what} is ${a.width}×${a.height}, the photo ${b.width}×${b.height}`);
 }
 
 // No Math.* in the pixel loops: global lookups are slow inside Jest's vm sandbox.
@@ -63,9 +67,17 @@ export interface CutoutCheck {
 	colourDifference: number;
 }
 
-export async function checkCutout(cutout: Buffer, mask: Buffer, photo: Buffer): Promise<CutoutCheck> {
+export async function checkCutout(
+	cutout: Buffer,
+	mask: Buffer,
+	photo: Buffer,
+): Promise<CutoutCheck> {
 	const meta = await sharp(cutout).metadata();
-	const [image, maskPixels, photoPixels] = await Promise.all([decode(cutout, { alpha: true }), decode(mask, { grey: true }), decode(photo)]);
+	const [image, maskPixels, photoPixels] = await Promise.all([
+		decode(cutout, { alpha: true }),
+		decode(mask, { grey: true }),
+		decode(photo),
+	]);
 	expectSameSize('The cut-out', image, photoPixels);
 	expectSameSize('The mask', maskPixels, photoPixels);
 	const white = (p: number): boolean => maskPixels.data[p] >= 128;
@@ -103,9 +115,19 @@ export interface WhiteBackgroundCheck {
 }
 
 /** `margin` keeps JPEG's ringing along the object's edge out of the figures (one 8×8 block by default). */
-export async function checkWhiteBackground(image: Buffer, mask: Buffer, photo: Buffer, margin = 8): Promise<WhiteBackgroundCheck> {
+export async function checkWhiteBackground(
+	image: Buffer,
+	mask: Buffer,
+	photo: Buffer,
+	margin = 8,
+): Promise<WhiteBackgroundCheck> {
 	const meta = await sharp(image).metadata();
-	const [pixels, photoPixels, grown, shrunk] = await Promise.all([decode(image), decode(photo), shiftedMask(mask, margin), shiftedMask(mask, -margin)]);
+	const [pixels, photoPixels, grown, shrunk] = await Promise.all([
+		decode(image),
+		decode(photo),
+		shiftedMask(mask, margin),
+		shiftedMask(mask, -margin),
+	]);
 	expectSameSize('The white-background image', pixels, photoPixels);
 	let darkestOutside = 255;
 	for (let p = 0; p < pixels.width * pixels.height; p++) {

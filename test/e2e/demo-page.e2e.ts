@@ -45,7 +45,13 @@ interface RowSeen {
 	product?: string;
 	vendor?: string;
 	status?: string;
-	images: Array<{ column: string; src: string | null; loaded: boolean; width: number; height: number }>;
+	images: Array<{
+		column: string;
+		src: string | null;
+		loaded: boolean;
+		width: number;
+		height: number;
+	}>;
 	text: string;
 }
 
@@ -57,25 +63,35 @@ test('index.html: a row per product and vendor; where segmented, the photo, mask
 			product: tr.getAttribute('data-product') ?? undefined,
 			vendor: tr.getAttribute('data-vendor') ?? undefined,
 			status: tr.getAttribute('data-status') ?? undefined,
-			images: Array.from(tr.querySelectorAll('img') as unknown as ArrayLike<ImageElement>).map((img) => ({
-				column: img.parentElement?.parentElement?.className ?? '',
-				src: img.getAttribute('src'),
-				loaded: img.complete && img.naturalWidth > 0,
-				width: img.naturalWidth,
-				height: img.naturalHeight,
-			})),
+			images: Array.from(tr.querySelectorAll('img') as unknown as ArrayLike<ImageElement>).map(
+				(img) => ({
+					column: img.parentElement?.parentElement?.className ?? '',
+					src: img.getAttribute('src'),
+					loaded: img.complete && img.naturalWidth > 0,
+					width: img.naturalWidth,
+					height: img.naturalHeight,
+				}),
+			),
 			text: tr.textContent ?? '',
 		})),
 	);
 
-	const expected = INITIAL_CATALOG.flatMap((productId) => (['sellerpic', 'piapi'] as const).map((vendor) => ({ productId, vendor })));
-	expect(rows.map((row) => `${row.product}/${row.vendor}`).sort()).toEqual(expected.map(({ productId, vendor }) => `${productId}/${vendor}`).sort());
+	const expected = INITIAL_CATALOG.flatMap((productId) =>
+		(['sellerpic', 'piapi'] as const).map((vendor) => ({ productId, vendor })),
+	);
+	expect(rows.map((row) => `${row.product}/${row.vendor}`).sort()).toEqual(
+		expected.map(({ productId, vendor }) => `${productId}/${vendor}`).sort(),
+	);
 	for (const row of rows) {
 		const photo = sampleProduct(row.product!);
 		if (photo.hasPhoto) {
-			expect({ row: `${row.product}/${row.vendor}`, status: row.status }).toEqual({ row: `${row.product}/${row.vendor}`, status: 'ok' });
+			expect({ row: `${row.product}/${row.vendor}`, status: row.status }).toEqual({
+				row: `${row.product}/${row.vendor}`,
+				status: 'ok',
+			});
 			expect(row.images.map((image) => image.column)).toEqual(['photo', 'mask', 'cutout', 'white']);
-			for (const image of row.images) expect(image).toMatchObject({ loaded: true, width: photo.width, height: photo.height });
+			for (const image of row.images)
+				expect(image).toMatchObject({ loaded: true, width: photo.width, height: photo.height });
 		} else {
 			expect({ status: row.status, images: row.images }).toEqual({ status: 'error', images: [] });
 			expect(row.text).toMatch(/HTTP 404|Could not fetch|failed to get input image/i);

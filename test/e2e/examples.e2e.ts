@@ -13,13 +13,22 @@ import { messageText, toolResults } from '../fake';
 import { readBinary } from '../../tools/local-n8n/n8n/binary-storage';
 import { checkCutout, checkWhiteBackground } from './cutout-check';
 import { EXAMPLE_IDS } from '../../tools/local-n8n/n8n/examples';
-import { nodeItems, nodeRan, type ExecutionRun, type OutputItem } from '../../tools/local-n8n/n8n/execution';
+import {
+	nodeItems,
+	nodeRan,
+	type ExecutionRun,
+	type OutputItem,
+} from '../../tools/local-n8n/n8n/execution';
 import { eventually } from '../../tools/local-n8n/system/wait';
 import { readExecutions, waitForExecutions } from '../../tools/local-n8n/n8n/executions-db';
 import { startLocalStack, type LocalStack } from '../../tools/local-n8n/local-stack';
 import { inspectMask } from '../support/mask-check';
 import { startN8n, waitForWebhooks, type RunningN8n } from '../../tools/local-n8n/n8n/n8n-server';
-import { INITIAL_CATALOG, SAMPLES_DIR, sampleProduct } from '../../tools/local-n8n/services/sample-photos';
+import {
+	INITIAL_CATALOG,
+	SAMPLES_DIR,
+	sampleProduct,
+} from '../../tools/local-n8n/services/sample-photos';
 
 const SELLERPIC_ID = /^\d{1,19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,7 +47,10 @@ afterAll(async () => {
 });
 
 function expectSuccess(run: ExecutionRun): void {
-	expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+	expect({ status: run.status, error: run.data.resultData.error?.message }).toEqual({
+		status: 'success',
+		error: undefined,
+	});
 }
 
 /** The item's mask is a PNG of the product photo's size with some white and some black. */
@@ -53,7 +65,9 @@ async function expectMask(item: OutputItem, productId: string, field = 'mask'): 
 }
 
 test('every example in examples/ is covered by this suite', () => {
-	expect(stack.examples.map((example) => example.id).sort()).toEqual(Object.values(EXAMPLE_IDS).sort());
+	expect(stack.examples.map((example) => example.id).sort()).toEqual(
+		Object.values(EXAMPLE_IDS).sort(),
+	);
 });
 
 test('1: one product image URL → SellerPic Segment → mask', async () => {
@@ -61,14 +75,20 @@ test('1: one product image URL → SellerPic Segment → mask', async () => {
 	expectSuccess(run);
 	const items = nodeItems(run, 'SellerPic Segment');
 	expect(items).toHaveLength(1);
-	expect(items[0].json).toMatchObject({ vendor: 'sellerpic', status: 'succeeded', done: true, taskId: expect.stringMatching(SELLERPIC_ID) });
+	expect(items[0].json).toMatchObject({
+		vendor: 'sellerpic',
+		status: 'succeeded',
+		done: true,
+		taskId: expect.stringMatching(SELLERPIC_ID),
+	});
 	await expectMask(items[0], 'sku-1001');
 });
 
 describe('2: scheduled catalog run with both vendors', () => {
 	const SKIP = 'Skip products processed before';
 	const OUT = 'Masks by product id';
-	const creates = (): number => stack.vendors.sellerPic.fake!.counters.creates + stack.vendors.piApi.fake!.counters.creates;
+	const creates = (): number =>
+		stack.vendors.sellerPic.fake!.counters.creates + stack.vendors.piApi.fake!.counters.creates;
 
 	test('first run: a mask per product and vendor, keyed by product id; the missing photo gives per-item errors', async () => {
 		const run = await stack.n8n.execute(EXAMPLE_IDS.catalog);
@@ -78,12 +98,20 @@ describe('2: scheduled catalog run with both vendors', () => {
 		expect(items).toHaveLength(INITIAL_CATALOG.length * 2);
 		for (const productId of INITIAL_CATALOG) {
 			for (const vendor of ['sellerpic', 'piapi'] as const) {
-				const found = items.filter((item) => item.json.productId === productId && item.json.vendor === vendor);
+				const found = items.filter(
+					(item) => item.json.productId === productId && item.json.vendor === vendor,
+				);
 				expect(found).toHaveLength(1);
 				const [item] = found;
-				expect(item.json.imageUrl).toBe(`${stack.shop.baseUrl}/images/${sampleProduct(productId).file}`);
+				expect(item.json.imageUrl).toBe(
+					`${stack.shop.baseUrl}/images/${sampleProduct(productId).file}`,
+				);
 				if (sampleProduct(productId).hasPhoto) {
-					expect(item.json).toMatchObject({ ok: true, status: 'succeeded', taskId: expect.stringMatching(TASK_ID[vendor]) });
+					expect(item.json).toMatchObject({
+						ok: true,
+						status: 'succeeded',
+						taskId: expect.stringMatching(TASK_ID[vendor]),
+					});
 					await expectMask(item, productId);
 				} else {
 					expect(item.json).toMatchObject({ ok: false, error: expect.stringMatching(/\S/) });
@@ -123,10 +151,17 @@ test('4: split flow: start without waiting → Wait → Check Segmentation Task 
 	const [started] = nodeItems(run, 'Start segmentation');
 	expect(started.json).toMatchObject({ done: false, taskId: expect.stringMatching(SELLERPIC_ID) });
 	const [checked] = nodeItems(run, 'Check Segmentation Task');
-	expect(checked.json).toMatchObject({ vendor: 'sellerpic', taskId: started.json.taskId, status: 'succeeded', done: true });
+	expect(checked.json).toMatchObject({
+		vendor: 'sellerpic',
+		taskId: started.json.taskId,
+		status: 'succeeded',
+		done: true,
+	});
 	const items = nodeItems(run, 'Get Segmentation Download URL');
 	expect(items).toHaveLength(1);
-	expect(items[0].json).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
+	expect(items[0].json).toMatchObject({
+		url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+	});
 	await expectMask(items[0], 'sku-1002');
 });
 
@@ -139,36 +174,78 @@ test('7: AI agent with PiAPI Segment as its tool: the model cuts out the product
 	expectSuccess(run);
 	expect(chatModel.chats).toHaveLength(2);
 	const [asked, answered] = chatModel.chats;
-	expect(messageText(asked.messages[0])).toMatch(/^You cut products out of photos with the Cut out product tool/);
+	expect(messageText(asked.messages[0])).toMatch(
+		/^You cut products out of photos with the Cut out product tool/,
+	);
 	// The $fromAI descriptions reach the model with the parameters.
 	const { name, parameters } = asked.tools![0].function;
 	expect(name).toBe('Cut_out_product');
 	expect(parameters?.properties).toEqual({
-		imageUrl: { type: 'string', description: expect.stringMatching(/^The public http\(s\) URL of the photo/) },
-		prompt: { type: 'string', description: expect.stringMatching(/^What to cut out: one or a few short object names/) },
+		imageUrl: {
+			type: 'string',
+			description: expect.stringMatching(/^The public http\(s\) URL of the photo/),
+		},
+		prompt: {
+			type: 'string',
+			description: expect.stringMatching(/^What to cut out: one or a few short object names/),
+		},
 	});
 	expect(piApi.counters.creates - creates).toBe(1);
 	const [item] = JSON.parse(toolResults(answered)[0]) as OutputItem['json'][];
-	expect(piApi.tasks.get(String(item.taskId))?.input).toMatchObject({ image: `${stack.shop.baseUrl}/images/sku-1003.jpg`, prompt: 'product' });
-	expect(item).toMatchObject({ status: 'succeeded', done: true, maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/) });
+	expect(piApi.tasks.get(String(item.taskId))?.input).toMatchObject({
+		image: `${stack.shop.baseUrl}/images/sku-1003.jpg`,
+		prompt: 'product',
+	});
+	expect(item).toMatchObject({
+		status: 'succeeded',
+		done: true,
+		maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/),
+	});
 	const mask = await request(String(item.maskUrl));
-	expect(await inspectMask(Buffer.from(await mask.body.arrayBuffer()))).toMatchObject({ format: 'png', width: 640, height: 640 });
-	expect(nodeItems(run, 'AI Agent')[0].json.output).toBe(`Done: the mask of the product is at ${String(item.maskUrl)} (white = product).`);
+	expect(await inspectMask(Buffer.from(await mask.body.arrayBuffer()))).toMatchObject({
+		format: 'png',
+		width: 640,
+		height: 640,
+	});
+	expect(nodeItems(run, 'AI Agent')[0].json.output).toBe(
+		`Done: the mask of the product is at ${String(item.maskUrl)} (white = product).`,
+	);
 });
 
 describe('cut-outs with Edit Image (GraphicsMagick)', () => {
-	const read = async (item: OutputItem, field: string) => await readBinary(stack.n8n.userFolder, item.binary![field]);
-	const photoBytes = async (productId: string) => await readFile(join(SAMPLES_DIR, sampleProduct(productId).file));
+	const read = async (item: OutputItem, field: string) =>
+		await readBinary(stack.n8n.userFolder, item.binary![field]);
+	const photoBytes = async (productId: string) =>
+		await readFile(join(SAMPLES_DIR, sampleProduct(productId).file));
 
 	/** The last node's one item: the product, its task, the photo's size, and the photo, mask and cut-out as binaries. */
-	async function expectCutoutItem(item: OutputItem, productId: string, taskId: RegExp): Promise<void> {
+	async function expectCutoutItem(
+		item: OutputItem,
+		productId: string,
+		taskId: RegExp,
+	): Promise<void> {
 		const photo = sampleProduct(productId);
-		expect(item.json).toEqual({ size: { width: photo.width, height: photo.height }, productId, taskId: expect.stringMatching(taskId) });
+		expect(item.json).toEqual({
+			size: { width: photo.width, height: photo.height },
+			productId,
+			taskId: expect.stringMatching(taskId),
+		});
 		expect(item.binary?.image).toMatchObject({ mimeType: 'image/jpeg', fileName: photo.file });
 		await expectMask(item, productId);
 		expect(item.binary?.cutout).toMatchObject({ mimeType: 'image/png' });
-		const cutout = await checkCutout(await read(item, 'cutout'), await read(item, 'mask'), await photoBytes(productId));
-		expect(cutout).toMatchObject({ format: 'png', width: photo.width, height: photo.height, hasAlpha: true, transparentWhereBlack: 1, opaqueWhereWhite: 1 });
+		const cutout = await checkCutout(
+			await read(item, 'cutout'),
+			await read(item, 'mask'),
+			await photoBytes(productId),
+		);
+		expect(cutout).toMatchObject({
+			format: 'png',
+			width: photo.width,
+			height: photo.height,
+			hasAlpha: true,
+			transparentWhereBlack: 1,
+			opaqueWhereWhite: 1,
+		});
 		expect(cutout.colourDifference).toBeLessThan(2);
 	}
 
@@ -189,8 +266,17 @@ describe('cut-outs with Edit Image (GraphicsMagick)', () => {
 		await expectCutoutItem(item, 'sku-1002', UUID);
 		expect(item.binary?.whiteBackground).toMatchObject({ mimeType: 'image/jpeg' });
 		const photo = sampleProduct('sku-1002');
-		const white = await checkWhiteBackground(await read(item, 'whiteBackground'), await read(item, 'mask'), await photoBytes('sku-1002'));
-		expect(white).toMatchObject({ format: 'jpeg', width: photo.width, height: photo.height, darkestOutside: 255 });
+		const white = await checkWhiteBackground(
+			await read(item, 'whiteBackground'),
+			await read(item, 'mask'),
+			await photoBytes('sku-1002'),
+		);
+		expect(white).toMatchObject({
+			format: 'jpeg',
+			width: photo.width,
+			height: photo.height,
+			darkestOutside: 255,
+		});
 		expect(white.colourDifferenceInside).toBeLessThan(3);
 	});
 });
@@ -203,17 +289,23 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			headers: { 'content-type': 'application/json', ...headers },
 			body: JSON.stringify(body),
 		});
-		return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+		return {
+			status: response.statusCode,
+			json: (await response.body.json()) as Record<string, unknown>,
+		};
 	};
 	const piApi = () => stack.vendors.piApi.fake!;
-	const deliveries = (taskId: string) => piApi().webhookLog.filter((delivery) => delivery.taskId === taskId);
+	const deliveries = (taskId: string) =>
+		piApi().webhookLog.filter((delivery) => delivery.taskId === taskId);
 	const photoUrl = (productId: string) => `${stack.shop.baseUrl}/images/${productId}.jpg`;
 
 	/** Example 5 with a Max Wait of 2 s, to see n8n end the wait. */
 	const CALLBACK_TIMEOUT_ID = 'segExample05MaxWait2s';
 	const callbackWithShortMaxWait = () => {
 		const example = stack.examples.find((workflow) => workflow.id === EXAMPLE_IDS.callback)!;
-		const text = JSON.stringify(example).replaceAll('5e9a0005-', '5e9a0105-').replace('"segment-on-callback"', '"segment-on-callback-max-wait"');
+		const text = JSON.stringify(example)
+			.replaceAll('5e9a0005-', '5e9a0105-')
+			.replace('"segment-on-callback"', '"segment-on-callback-max-wait"');
 		const workflow = JSON.parse(text) as typeof example;
 		workflow.id = CALLBACK_TIMEOUT_ID;
 		workflow.name = `${workflow.name} (Max Wait 2 s)`;
@@ -223,13 +315,30 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 
 	beforeAll(async () => {
 		await stack.n8n.importWorkflows([callbackWithShortMaxWait()]);
-		for (const id of [EXAMPLE_IDS.webhook, EXAMPLE_IDS.callback, EXAMPLE_IDS.trigger, CALLBACK_TIMEOUT_ID]) await stack.n8n.publishWorkflow(id);
+		for (const id of [
+			EXAMPLE_IDS.webhook,
+			EXAMPLE_IDS.callback,
+			EXAMPLE_IDS.trigger,
+			CALLBACK_TIMEOUT_ID,
+		])
+			await stack.n8n.publishWorkflow(id);
 		server = await startN8n(stack.n8n);
-		await waitForWebhooks(server, ['segment-product-image', 'segment-on-callback', 'segment-on-callback-max-wait', TRIGGER_PATH]);
+		await waitForWebhooks(server, [
+			'segment-product-image',
+			'segment-on-callback',
+			'segment-on-callback-max-wait',
+			TRIGGER_PATH,
+		]);
 	}, 3 * 60_000);
 
 	afterEach(() => {
-		piApi().configure({ webhookDuplicate: false, webhookOmitSecret: false, webhookSecretOverride: undefined, taskOutcome: () => 'success', taskLatencyMs: 300 });
+		piApi().configure({
+			webhookDuplicate: false,
+			webhookOmitSecret: false,
+			webhookSecretOverride: undefined,
+			taskOutcome: () => 'success',
+			taskLatencyMs: 300,
+		});
 	});
 
 	afterAll(async () => {
@@ -237,12 +346,18 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	});
 
 	describe('3: webhook → PiAPI Segment → Respond to Webhook', () => {
-		const call = async (body: unknown) => await post(`${server.url}/webhook/segment-product-image`, body);
+		const call = async (body: unknown) =>
+			await post(`${server.url}/webhook/segment-product-image`, body);
 
 		test('answers with the mask URL of the posted photo', async () => {
 			const { status, json } = await call({ imageUrl: photoUrl('sku-1003'), prompt: 'lamp' });
-			expect({ status, json }).toMatchObject({ status: 200, json: { status: 'succeeded', taskId: expect.stringMatching(UUID) } });
-			expect(json.maskUrl).toEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/));
+			expect({ status, json }).toMatchObject({
+				status: 200,
+				json: { status: 'succeeded', taskId: expect.stringMatching(UUID) },
+			});
+			expect(json.maskUrl).toEqual(
+				expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/),
+			);
 			const mask = await request(json.maskUrl as string);
 			expect(mask.statusCode).toBe(200);
 			const info = await inspectMask(Buffer.from(await mask.body.arrayBuffer()));
@@ -251,17 +366,25 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 
 		test('answers 422 with the error when the photo cannot be segmented', async () => {
 			const { status, json } = await call({ imageUrl: photoUrl('sku-1004') });
-			expect({ status, json }).toMatchObject({ status: 422, json: { error: expect.stringMatching(/\S/) } });
+			expect({ status, json }).toMatchObject({
+				status: 422,
+				json: { error: expect.stringMatching(/\S/) },
+			});
 		});
 	});
 
 	describe('5: webhook → PiAPI Segment in callback mode (the execution waits for PiAPI)', () => {
 		const start = async (productId: string) => {
 			const before = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).length;
-			const { status } = await post(`${server.url}/webhook/segment-on-callback`, { imageUrl: photoUrl(productId), prompt: 'product' });
+			const { status } = await post(`${server.url}/webhook/segment-on-callback`, {
+				imageUrl: photoUrl(productId),
+				prompt: 'product',
+			});
 			expect(status).toBe(200);
-			const execution = await waitForExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback, (all) =>
-				all.length > before && all.at(-1)!.status === 'waiting' ? all.at(-1) : undefined,
+			const execution = await waitForExecutions(
+				stack.n8n.userFolder,
+				EXAMPLE_IDS.callback,
+				(all) => (all.length > before && all.at(-1)!.status === 'waiting' ? all.at(-1) : undefined),
 			);
 			const [created] = nodeItems(execution, 'PiAPI Segment');
 			const taskId = String(created.json.taskId);
@@ -270,7 +393,9 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 		const finished = async (executionId: number) =>
 			await waitForExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback, (all) => {
 				const execution = all.find((candidate) => candidate.id === executionId);
-				return execution && execution.status !== 'waiting' && execution.status !== 'running' ? execution : undefined;
+				return execution && execution.status !== 'waiting' && execution.status !== 'running'
+					? execution
+					: undefined;
 			});
 
 		test('resumes once with the mask when PiAPI calls back, also when PiAPI delivers twice', async () => {
@@ -278,13 +403,26 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			const { executionId, taskId, task } = await start('sku-1003');
 			// n8n 2.x signs the resume URL; 1.x gives the bare one.
 			const signature = stack.n8n.install.major >= 2 ? '\\?signature=[0-9a-f]+$' : '$';
-			expect(task.config.webhook_config.endpoint).toMatch(new RegExp(`^${server.url}/webhook-waiting/${executionId}${signature}`));
+			expect(task.config.webhook_config.endpoint).toMatch(
+				new RegExp(`^${server.url}/webhook-waiting/${executionId}${signature}`),
+			);
 			const execution = await finished(executionId);
 			expectSuccess(execution);
 			const [item] = nodeItems(execution, 'Mask ready');
-			expect(item.json).toMatchObject({ vendor: 'piapi', status: 'succeeded', done: true, taskId, prompt: 'product' });
+			expect(item.json).toMatchObject({
+				vendor: 'piapi',
+				status: 'succeeded',
+				done: true,
+				taskId,
+				prompt: 'product',
+			});
 			await expectMask(item, 'sku-1003');
-			await eventually(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate', 20_000, 100);
+			await eventually(
+				() => deliveries(taskId).length === 2,
+				'PiAPI sent the duplicate',
+				20_000,
+				100,
+			);
 			// The node answers PiAPI before it resumes the execution, so the repeat meets the execution
 			// either still resuming (200; n8n lets only one call resume it) or resumed (409).
 			const [first, repeat] = deliveries(taskId);
@@ -293,10 +431,16 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			// A marker delivery after the repeat was answered: n8n answers it from the stored execution,
 			// finished (not resuming again, which would be "running already"), so the repeat has had all its effect.
 			const { endpoint, secret } = task.config.webhook_config;
-			const marker = await post(endpoint, { timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) }, { 'x-webhook-secret': secret });
+			const marker = await post(
+				endpoint,
+				{ timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) },
+				{ 'x-webhook-secret': secret },
+			);
 			expect(marker.status).toBe(409);
 			expect(JSON.stringify(marker.json)).not.toMatch(/running already/i);
-			const [after] = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).filter((run) => run.id === executionId);
+			const [after] = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).filter(
+				(run) => run.id === executionId,
+			);
 			expect(after.data.resultData.runData['Mask ready']).toHaveLength(1);
 			expect(after.data.resultData.runData['PiAPI Segment']).toHaveLength(1);
 		});
@@ -305,39 +449,58 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			// The task outlasts the node's own check-in (a second after it waits), which would resume a finished one.
 			piApi().configure({ webhookSecretOverride: 'not-the-secret', taskLatencyMs: 3_000 });
 			const { executionId, taskId, task } = await start('sku-1002');
-			await eventually(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering', 20_000, 100);
+			await eventually(
+				() => deliveries(taskId).length === 3,
+				'PiAPI gave up delivering',
+				20_000,
+				100,
+			);
 			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
 
 			const body = { timestamp: Math.floor(Date.now() / 1000), data: piApi().taskData(task) };
 			const { endpoint, secret } = task.config.webhook_config;
 			expect((await post(endpoint, body)).status).toBe(401);
-			const stillWaiting = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).find((run) => run.id === executionId);
+			const stillWaiting = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.callback).find(
+				(run) => run.id === executionId,
+			);
 			expect(stillWaiting?.status).toBe('waiting');
 
 			expect((await post(endpoint, body, { 'x-webhook-secret': secret })).status).toBe(200);
 			const execution = await finished(executionId);
 			expectSuccess(execution);
-			expect(nodeItems(execution, 'Mask ready')[0].json).toMatchObject({ taskId, status: 'succeeded' });
+			expect(nodeItems(execution, 'Mask ready')[0].json).toMatchObject({
+				taskId,
+				status: 'succeeded',
+			});
 		});
 	});
 
 	test('5: at Max Wait n8n resumes the execution and the item goes to the error output with its task id', async () => {
 		piApi().configure({ taskOutcome: () => 'never' });
-		const { status } = await post(`${server.url}/webhook/segment-on-callback-max-wait`, { imageUrl: photoUrl('sku-1001') });
+		const { status } = await post(`${server.url}/webhook/segment-on-callback-max-wait`, {
+			imageUrl: photoUrl('sku-1001'),
+		});
 		expect(status).toBe(200);
 		// n8n looks for waits that ended about once a minute.
 		const execution = await waitForExecutions(
 			stack.n8n.userFolder,
 			CALLBACK_TIMEOUT_ID,
-			(all) => all.find((run) => run.status !== 'waiting' && run.status !== 'running' && run.status !== 'new'),
+			(all) =>
+				all.find(
+					(run) => run.status !== 'waiting' && run.status !== 'running' && run.status !== 'new',
+				),
 			100_000,
 		);
 		expectSuccess(execution);
 		const resumePath = new RegExp(`/webhook-waiting/${execution.id}(\\?|$)`);
-		const task = [...piApi().tasks.values()].find((candidate) => resumePath.test(candidate.config.webhook_config.endpoint));
+		const task = [...piApi().tasks.values()].find((candidate) =>
+			resumePath.test(candidate.config.webhook_config.endpoint),
+		);
 		const taskId = task!.id;
 		const [failed] = nodeItems(execution, 'Segmentation failed');
-		expect(failed.json.error).toEqual(expect.stringContaining(`without the result of task ${taskId}`));
+		expect(failed.json.error).toEqual(
+			expect.stringContaining(`without the result of task ${taskId}`),
+		);
 		expect(nodeRan(execution, 'Mask ready')).toBe(false);
 	}, 150_000);
 
@@ -351,7 +514,12 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 				{
 					model: 'Qubico/image-toolkit',
 					task_type: 'segment',
-					input: { image: photoUrl(productId), prompt: 'product', negative_prompt: '', segment_factor: 0 },
+					input: {
+						image: photoUrl(productId),
+						prompt: 'product',
+						negative_prompt: '',
+						segment_factor: 0,
+					},
 					config: { webhook_config: { endpoint: triggerUrl(), secret: SECRET } },
 				},
 				{ 'x-api-key': fake.config.apiKey },
@@ -359,7 +527,9 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			return String((json.data as { task_id: string }).task_id);
 		};
 		const executionsFor = (taskId: string) =>
-			readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).filter((run) => nodeItems(run, 'PiAPI Trigger')[0]?.json.taskId === taskId);
+			readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).filter(
+				(run) => nodeItems(run, 'PiAPI Trigger')[0]?.json.taskId === taskId,
+			);
 
 		test('starts the workflow once per finished task, with the task and its mask', async () => {
 			piApi().configure({ webhookDuplicate: true });
@@ -369,9 +539,20 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 				return run?.status === 'success' ? run : undefined;
 			});
 			const [item] = nodeItems(execution, 'Mask ready');
-			expect(item.json).toMatchObject({ vendor: 'piapi', taskId, status: 'succeeded', done: true, error: null });
+			expect(item.json).toMatchObject({
+				vendor: 'piapi',
+				taskId,
+				status: 'succeeded',
+				done: true,
+				error: null,
+			});
 			await expectMask(item, 'sku-1001');
-			await eventually(() => deliveries(taskId).length === 2, 'PiAPI sent the duplicate', 20_000, 100);
+			await eventually(
+				() => deliveries(taskId).length === 2,
+				'PiAPI sent the duplicate',
+				20_000,
+				100,
+			);
 			expect(deliveries(taskId).map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
 				[false, 200],
 				[true, 200],
@@ -387,7 +568,12 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			piApi().configure(fault);
 			const before = readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger).length;
 			const taskId = await createTask('sku-1001');
-			await eventually(() => deliveries(taskId).length === 3, 'PiAPI gave up delivering', 20_000, 100);
+			await eventually(
+				() => deliveries(taskId).length === 3,
+				'PiAPI gave up delivering',
+				20_000,
+				100,
+			);
 			expect(deliveries(taskId).map((delivery) => delivery.status)).toEqual([401, 401, 401]);
 			expect(readExecutions(stack.n8n.userFolder, EXAMPLE_IDS.trigger)).toHaveLength(before);
 		});

@@ -16,14 +16,21 @@ import type { Locator, Page } from 'playwright-core';
 
 import { eventually } from '../../tools/local-n8n/system/wait';
 import { openHeadlessChromium, type HeadlessBrowser } from '../../tools/local-n8n/system/browser';
-import { logInAsOwner, startEditor, type EditorSession } from '../../tools/local-n8n/n8n/editor-session';
+import {
+	logInAsOwner,
+	startEditor,
+	type EditorSession,
+} from '../../tools/local-n8n/n8n/editor-session';
 import type { WorkflowJson } from '../../tools/local-n8n/n8n/n8n-instance';
 import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
 import { E2E_HOME } from '../../tools/local-n8n/paths';
 
 /** What the panel must list for each node (n8n's UX guidelines: sentence case). */
 const EXPECTED: ReadonlyArray<{ displayName: string; actions: string[] }> = [
-	{ displayName: 'SellerPic Segment', actions: ['Segment an image by prompt', 'Segment an image by type'] },
+	{
+		displayName: 'SellerPic Segment',
+		actions: ['Segment an image by prompt', 'Segment an image by type'],
+	},
 	{ displayName: 'PiAPI Segment', actions: ['Segment an image by prompt'] },
 	{ displayName: 'Check Segmentation Task', actions: ['Check a segmentation task'] },
 	{ displayName: 'Get Segmentation Download URL', actions: ['Get a download URL'] },
@@ -79,8 +86,15 @@ const seen: PanelEntry[] = [];
 
 beforeAll(async () => {
 	const { version } = selectedN8nVersion();
-	if (!CHECKED_VERSIONS.includes(version)) throw new Error(`The nodes panel test was checked with n8n ${CHECKED_VERSIONS.join(', ')}: check the panel of n8n ${version} and add it to CHECKED_VERSIONS`);
-	editor = await startEditor({ name: 'nodes-panel', tarball: process.env.E2E_PACKAGE_TARBALL, workflows: [WORKFLOW] });
+	if (!CHECKED_VERSIONS.includes(version))
+		throw new Error(
+			`The nodes panel test was checked with n8n ${CHECKED_VERSIONS.join(', ')}: check the panel of n8n ${version} and add it to CHECKED_VERSIONS`,
+		);
+	editor = await startEditor({
+		name: 'nodes-panel',
+		tarball: process.env.E2E_PACKAGE_TARBALL,
+		workflows: [WORKFLOW],
+	});
 	browser = await openHeadlessChromium({ width: 1440, height: 900 });
 	await logInAsOwner(browser.context, editor);
 	page = await browser.context.newPage();
@@ -101,40 +115,75 @@ afterAll(async () => {
 	await editor?.close();
 });
 
-test('the nodes panel lists each node\'s actions, with the Operation options\' action labels', () => {
+test("the nodes panel lists each node's actions, with the Operation options' action labels", () => {
 	expect(seen.map(({ displayName, actions }) => ({ node: displayName, actions }))).toEqual(
 		EXPECTED.map(({ displayName, actions }) => ({ node: displayName, actions })),
 	);
-	for (const entry of seen) expect({ node: entry.displayName, addToWorkflowOnly: entry.addToWorkflowOnly }).toEqual({ node: entry.displayName, addToWorkflowOnly: false });
+	for (const entry of seen)
+		expect({ node: entry.displayName, addToWorkflowOnly: entry.addToWorkflowOnly }).toEqual({
+			node: entry.displayName,
+			addToWorkflowOnly: false,
+		});
 });
 
 test(`the nodes panel describes each node in one sentence of at most ${MAX_DESCRIPTION_LENGTH} characters`, () => {
 	const tooLong = seen
-		.map(({ displayName, description }) => ({ node: displayName, sentences: sentenceCount(description), length: description.length, description }))
+		.map(({ displayName, description }) => ({
+			node: displayName,
+			sentences: sentenceCount(description),
+			length: description.length,
+			description,
+		}))
 		.filter(({ sentences, length }) => sentences !== 1 || length > MAX_DESCRIPTION_LENGTH);
 	expect(tooLong).toEqual([]);
 	// The node's view (after the click) shows the same short text.
-	for (const { displayName, description, viewText } of seen) expect({ node: displayName, shows: viewText.includes(description) }).toEqual({ node: displayName, shows: true });
+	for (const { displayName, description, viewText } of seen)
+		expect({ node: displayName, shows: viewText.includes(description) }).toEqual({
+			node: displayName,
+			shows: true,
+		});
 });
 
 /** Opens the panel, searches the node by its display name, reads its description, clicks it and reads its view. */
 async function lookUp(page: Page, displayName: string): Promise<PanelEntry> {
 	const creator = await openNodesPanel(page);
 	await creator.locator(tid('node-creator-search-bar')).fill(displayName);
-	const item = creator.locator(tid('item-iterator-item')).filter({ has: page.locator(tid('node-creator-item-name')).getByText(displayName, { exact: true }) });
+	const item = creator
+		.locator(tid('item-iterator-item'))
+		.filter({
+			has: page.locator(tid('node-creator-item-name')).getByText(displayName, { exact: true }),
+		});
 	await item.first().waitFor({ timeout: 15_000 });
-	const description = normalize(await item.first().locator(tid('node-creator-item-description')).textContent());
+	const description = normalize(
+		await item.first().locator(tid('node-creator-item-description')).textContent(),
+	);
 	await item.first().click();
 
 	// The node's view: its actions, or (a community node without any) the "Add to workflow" button.
 	const actionItems = creator.locator('[data-keyboard-nav-type="action"]');
 	const addToWorkflow = creator.getByRole('button', { name: 'Add to workflow' });
-	await eventually(async () => (await actionItems.count()) > 0 || (await addToWorkflow.isVisible()), `the view of ${displayName} in the nodes panel`, 15_000, 100);
-	const actions = (await actionItems.locator(tid('node-creator-item-name')).allTextContents()).map(normalize);
+	await eventually(
+		async () => (await actionItems.count()) > 0 || (await addToWorkflow.isVisible()),
+		`the view of ${displayName} in the nodes panel`,
+		15_000,
+		100,
+	);
+	const actions = (await actionItems.locator(tid('node-creator-item-name')).allTextContents()).map(
+		normalize,
+	);
 	const addToWorkflowOnly = actions.length === 0 && (await addToWorkflow.isVisible());
 	const viewText = normalize(await creator.innerText());
 	// The view slides in: let it settle before the screenshot.
-	await page.waitForFunction(() => (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations().length === 0, undefined, { timeout: 5_000 }).catch(() => {});
+	await page
+		.waitForFunction(
+			() =>
+				(
+					globalThis as unknown as { document: { getAnimations(): unknown[] } }
+				).document.getAnimations().length === 0,
+			undefined,
+			{ timeout: 5_000 },
+		)
+		.catch(() => {});
 	const screenshot = join(OUT_DIR, `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`);
 	await page.screenshot({ path: screenshot });
 	await closeNodesPanel(page, creator);
@@ -168,5 +217,8 @@ function normalize(text: string | null): string {
 
 /** Sentences as people count them: ends of sentence followed by a space or the end ("e.g." aside). */
 function sentenceCount(text: string): number {
-	return text.replace(/\b(e\.g|i\.e|etc)\./gi, '$1').split(/[.!?](?:\s+|$)/).filter((part) => part.trim()).length;
+	return text
+		.replace(/\b(e\.g|i\.e|etc)\./gi, '$1')
+		.split(/[.!?](?:\s+|$)/)
+		.filter((part) => part.trim()).length;
 }

@@ -37,14 +37,19 @@ for (const file of jsFiles(join(packageDir, 'dist'))) {
 		if (!used.has(name)) used.set(name, new Set());
 		used.get(name).add(relative(packageDir, file));
 	}
-	for (const [, namespace] of code.matchAll(/\b(?:const|var|let) ([A-Za-z_$][\w$]*) = __importStar\(require\("n8n-workflow"\)\)/g)) {
-		for (const [, name] of code.matchAll(new RegExp(`\\b${namespace}\\.([A-Za-z_$][\\w$]*)`, 'g'))) lookedUp.add(name);
+	for (const [, namespace] of code.matchAll(
+		/\b(?:const|var|let) ([A-Za-z_$][\w$]*) = __importStar\(require\("n8n-workflow"\)\)/g,
+	)) {
+		for (const [, name] of code.matchAll(new RegExp(`\\b${namespace}\\.([A-Za-z_$][\\w$]*)`, 'g')))
+			lookedUp.add(name);
 	}
 }
 const missingExports = [...used]
 	.filter(([name]) => workflow[name] === undefined)
 	.map(([name, files]) => ({ name, files: [...files].sort() }));
-const lookups = [...lookedUp].sort().map((name) => ({ name, present: workflow[name] !== undefined }));
+const lookups = [...lookedUp]
+	.sort()
+	.map((name) => ({ name, present: workflow[name] !== undefined }));
 
 function load(path) {
 	const exported = require(join(packageDir, path));
@@ -63,6 +68,17 @@ const nodes = manifest.n8n.nodes.map((path) => {
 	};
 });
 const credentials = manifest.n8n.credentials.map((path) => ({ name: load(path).name }));
-const workflowVersion = JSON.parse(readFileSync(join(workflowPath.split('/dist/')[0], 'package.json'), 'utf8')).version;
+const workflowVersion = JSON.parse(
+	readFileSync(join(workflowPath.split('/dist/')[0], 'package.json'), 'utf8'),
+).version;
 
-process.stdout.write(JSON.stringify({ workflowVersion, usedExports: [...used.keys()].sort(), missingExports, lookups, nodes, credentials }));
+process.stdout.write(
+	JSON.stringify({
+		workflowVersion,
+		usedExports: [...used.keys()].sort(),
+		missingExports,
+		lookups,
+		nodes,
+		credentials,
+	}),
+);

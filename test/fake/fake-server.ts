@@ -167,7 +167,8 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 	/** Counters, request log, faults, timers and vendor state back to the state right after start. */
 	reset(): void {
 		this.config = { ...this.initialConfig };
-		for (const key of Object.keys(this.counters)) delete (this.counters as Record<string, unknown>)[key];
+		for (const key of Object.keys(this.counters))
+			delete (this.counters as Record<string, unknown>)[key];
 		Object.assign(this.counters, this.newCounters());
 		this.requests.length = 0;
 		this.clearFaults();
@@ -209,7 +210,9 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 	protected notePoll(task: { lastPollAt?: number }, minPollIntervalMs: number): boolean {
 		const now = Date.now();
 		const tooFast =
-			minPollIntervalMs > 0 && task.lastPollAt !== undefined && now - task.lastPollAt < minPollIntervalMs;
+			minPollIntervalMs > 0 &&
+			task.lastPollAt !== undefined &&
+			now - task.lastPollAt < minPollIntervalMs;
 		task.lastPollAt = now;
 		if (tooFast) this.counters.tooFastPolls++;
 		return tooFast;
@@ -226,7 +229,8 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 		const url = new URL(req.url ?? '/', this.baseUrl || 'http://127.0.0.1');
 		const match = this.match(req.method ?? 'GET', url.pathname);
 		const endpoint = match?.route.endpoint ?? 'unknown';
-		const hadApiKey = req.headers.authorization !== undefined || req.headers['x-api-key'] !== undefined;
+		const hadApiKey =
+			req.headers.authorization !== undefined || req.headers['x-api-key'] !== undefined;
 		this.requests.push({
 			method: req.method ?? 'GET',
 			path: url.pathname + url.search,
@@ -245,7 +249,12 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 			if (!match) reply = this.httpError(404, `no route for ${req.method} ${url.pathname}`);
 			else {
 				let body: Promise<Buffer> | undefined;
-				const ctx: RequestContext = { req, url, params: match.params, readBody: () => (body ??= readBody(req)) };
+				const ctx: RequestContext = {
+					req,
+					url,
+					params: match.params,
+					readBody: () => (body ??= readBody(req)),
+				};
 				if (match.route.auth && !this.isAuthorized(req)) reply = this.unauthorized();
 				else reply = await match.route.validate?.(ctx);
 				if (!reply) {
@@ -255,7 +264,8 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 						return;
 					}
 					if (fault?.kind === 'slow') await this.sleep(fault.delayMs ?? 1000);
-					reply = fault && fault.kind !== 'slow' ? this.faultReply(fault) : await match.route.handle(ctx);
+					reply =
+						fault && fault.kind !== 'slow' ? this.faultReply(fault) : await match.route.handle(ctx);
 				}
 			}
 			send(res, reply);
@@ -264,7 +274,10 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 		}
 	}
 
-	private match(method: string, pathname: string): { route: CompiledRoute; params: Record<string, string> } | undefined {
+	private match(
+		method: string,
+		pathname: string,
+	): { route: CompiledRoute; params: Record<string, string> } | undefined {
 		for (const route of this.routes) {
 			if (route.method !== method) continue;
 			const found = route.pattern.exec(pathname);
@@ -292,9 +305,14 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 
 	private faultReply(fault: ActiveFault): Reply {
 		if (fault.kind === 'malformed') {
-			return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"code":0,"data":{"id":' };
+			return {
+				status: 200,
+				headers: { 'content-type': 'application/json' },
+				body: '{"code":0,"data":{"id":',
+			};
 		}
-		if (fault.kind === 'envelopeError') return this.envelopeError(fault.code, fault.msg ?? 'injected error');
+		if (fault.kind === 'envelopeError')
+			return this.envelopeError(fault.code, fault.msg ?? 'injected error');
 		const status = Number(fault.kind.slice(4));
 		const reply = this.httpError(status, fault.msg ?? `injected HTTP ${status}`);
 		if (status === 429) {
@@ -306,10 +324,12 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 
 function compileRoute(route: Route): CompiledRoute {
 	const paramNames: string[] = [];
-	const source = route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, name: string) => {
-		paramNames.push(name);
-		return '([^/]+)';
-	});
+	const source = route.path
+		.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+		.replace(/:(\w+)/g, (_, name: string) => {
+			paramNames.push(name);
+			return '([^/]+)';
+		});
 	return { ...route, pattern: new RegExp(`^${source}$`), paramNames };
 }
 

@@ -5,23 +5,37 @@ import { maskValueAt } from './test-client';
 describe('fake images', () => {
 	it('sniffs formats, sizes and animation, and null for non-images', async () => {
 		const png = await makeProductPhoto({ width: 64, height: 48, seed: 1 });
-		expect(await sniffImage(png)).toEqual({ format: 'png', width: 64, height: 48, animated: false });
+		expect(await sniffImage(png)).toEqual({
+			format: 'png',
+			width: 64,
+			height: 48,
+			animated: false,
+		});
 		const other = await makeProductPhoto({ width: 64, height: 48, seed: 2 });
 		const frames = sharp([png, other], { join: { animated: true } });
-		expect(await sniffImage(await frames.clone().gif().toBuffer())).toMatchObject({ format: 'gif', animated: true });
-		expect(await sniffImage(await frames.clone().webp().toBuffer())).toMatchObject({ format: 'webp', animated: true });
+		expect(await sniffImage(await frames.clone().gif().toBuffer())).toMatchObject({
+			format: 'gif',
+			animated: true,
+		});
+		expect(await sniffImage(await frames.clone().webp().toBuffer())).toMatchObject({
+			format: 'webp',
+			animated: true,
+		});
 		expect(await sniffImage(Buffer.from('plain text'))).toEqual({ format: null });
 	});
 
-	it.each(['png', 'jpeg', 'webp'] as const)('masks a %s photo: white object, black background', async (format) => {
-		const photo = await makeProductPhoto({ width: 200, height: 160, seed: 9, format });
-		const mask = await makeMask(photo);
-		expect(await sniffImage(mask)).toMatchObject({ format: 'png', width: 200, height: 160 });
-		expect((await sharp(mask).metadata()).channels).toBe(1);
-		expect(await maskValueAt(mask, 0.5, 0.5)).toBe(255);
-		expect(await maskValueAt(mask, 0.1, 0.5)).toBe(0);
-		expect(await maskValueAt(mask, 0.5, 0.95)).toBe(0);
-	});
+	it.each(['png', 'jpeg', 'webp'] as const)(
+		'masks a %s photo: white object, black background',
+		async (format) => {
+			const photo = await makeProductPhoto({ width: 200, height: 160, seed: 9, format });
+			const mask = await makeMask(photo);
+			expect(await sniffImage(mask)).toMatchObject({ format: 'png', width: 200, height: 160 });
+			expect((await sharp(mask).metadata()).channels).toBe(1);
+			expect(await maskValueAt(mask, 0.5, 0.5)).toBe(255);
+			expect(await maskValueAt(mask, 0.1, 0.5)).toBe(0);
+			expect(await maskValueAt(mask, 0.5, 0.95)).toBe(0);
+		},
+	);
 
 	it('is deterministic per seed', async () => {
 		const a = await makeProductPhoto({ width: 50, height: 50, seed: 4 });

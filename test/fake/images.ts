@@ -79,7 +79,13 @@ async function drawMask(buf: Buffer, options: MaskOptions): Promise<Buffer> {
 		const dr = data[i] - r;
 		const dg = data[i + 1] - g;
 		const db = data[i + 2] - b;
-		const differs = dr > tolerance || -dr > tolerance || dg > tolerance || -dg > tolerance || db > tolerance || -db > tolerance;
+		const differs =
+			dr > tolerance ||
+			-dr > tolerance ||
+			dg > tolerance ||
+			-dg > tolerance ||
+			db > tolerance ||
+			-db > tolerance;
 		mask[p] = differs ? 255 : 0;
 	}
 	let image = sharp(mask, { raw: { width, height, channels: 1 } });
@@ -128,8 +134,16 @@ export interface ProductPhotoOptions {
 export async function makeProductPhoto(options: ProductPhotoOptions): Promise<Buffer> {
 	const { width, height, seed } = options;
 	const random = mulberry32(seed);
-	const background = [230 + Math.floor(random() * 25), 230 + Math.floor(random() * 25), 230 + Math.floor(random() * 25)];
-	const object = [Math.floor(random() * 120), Math.floor(random() * 120), 120 + Math.floor(random() * 120)];
+	const background = [
+		230 + Math.floor(random() * 25),
+		230 + Math.floor(random() * 25),
+		230 + Math.floor(random() * 25),
+	];
+	const object = [
+		Math.floor(random() * 120),
+		Math.floor(random() * 120),
+		120 + Math.floor(random() * 120),
+	];
 	const radiusX = width * (0.25 + random() * 0.05);
 	const radiusY = height * (0.25 + random() * 0.05);
 	const centreX = width / 2;

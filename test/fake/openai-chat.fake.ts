@@ -8,7 +8,15 @@
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 
-import { baseCounters, FakeServer, isObject, parseJson, type Counters, type Reply, type RequestContext } from './fake-server';
+import {
+	baseCounters,
+	FakeServer,
+	isObject,
+	parseJson,
+	type Counters,
+	type Reply,
+	type RequestContext,
+} from './fake-server';
 
 export interface ChatToolCall {
 	id: string;
@@ -33,7 +41,11 @@ export interface ChatTool {
 	function: {
 		name: string;
 		description?: string;
-		parameters?: { type?: string; properties?: Record<string, JsonSchemaProperty>; required?: string[] };
+		parameters?: {
+			type?: string;
+			properties?: Record<string, JsonSchemaProperty>;
+			required?: string[];
+		};
 	};
 }
 
@@ -46,7 +58,9 @@ export interface ChatRequest {
 }
 
 /** What the model does next: call a tool, or give its final answer. */
-export type ChatTurn = { call: { name: string; arguments: Record<string, unknown> } } | { answer: string };
+export type ChatTurn =
+	| { call: { name: string; arguments: Record<string, unknown> } }
+	| { answer: string };
 
 export type ChatScript = (request: ChatRequest) => ChatTurn;
 
@@ -67,10 +81,27 @@ export class OpenAiChatFake extends FakeServer<OpenAiChatConfig, OpenAiChatCount
 	readonly chats: ChatRequest[] = [];
 
 	constructor(options: Partial<OpenAiChatConfig>) {
-		super({ apiKey: 'sk-fake-chat-key', model: 'gpt-4o-mini', script: readConversation, ...options });
+		super({
+			apiKey: 'sk-fake-chat-key',
+			model: 'gpt-4o-mini',
+			script: readConversation,
+			...options,
+		});
 		this.setRoutes([
-			{ method: 'POST', path: '/v1/chat/completions', endpoint: 'chatCompletions', auth: true, handle: (c) => this.complete(c) },
-			{ method: 'GET', path: '/v1/models', endpoint: 'models', auth: true, handle: () => this.models() },
+			{
+				method: 'POST',
+				path: '/v1/chat/completions',
+				endpoint: 'chatCompletions',
+				auth: true,
+				handle: (c) => this.complete(c),
+			},
+			{
+				method: 'GET',
+				path: '/v1/models',
+				endpoint: 'models',
+				auth: true,
+				handle: () => this.models(),
+			},
 		]);
 	}
 
@@ -92,11 +123,17 @@ export class OpenAiChatFake extends FakeServer<OpenAiChatConfig, OpenAiChatCount
 	}
 
 	protected unauthorized(): Reply {
-		return { status: 401, json: openAiError('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key') };
+		return {
+			status: 401,
+			json: openAiError('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'),
+		};
 	}
 
 	protected httpError(status: number, message: string): Reply {
-		return { status, json: openAiError(message, status >= 500 ? 'server_error' : 'invalid_request_error', null) };
+		return {
+			status,
+			json: openAiError(message, status >= 500 ? 'server_error' : 'invalid_request_error', null),
+		};
 	}
 
 	protected envelopeError(_code: number | undefined, message: string): Reply {
@@ -104,12 +141,19 @@ export class OpenAiChatFake extends FakeServer<OpenAiChatConfig, OpenAiChatCount
 	}
 
 	private models(): Reply {
-		return { status: 200, json: { object: 'list', data: [{ id: this.config.model, object: 'model', created: 0, owned_by: 'fake' }] } };
+		return {
+			status: 200,
+			json: {
+				object: 'list',
+				data: [{ id: this.config.model, object: 'model', created: 0, owned_by: 'fake' }],
+			},
+		};
 	}
 
 	private async complete(ctx: RequestContext): Promise<Reply> {
 		const body = parseJson(await ctx.readBody());
-		if (!isObject(body) || !Array.isArray(body.messages)) return this.httpError(400, 'messages is required');
+		if (!isObject(body) || !Array.isArray(body.messages))
+			return this.httpError(400, 'messages is required');
 		const request = body as ChatRequest;
 		this.chats.push(request);
 		this.counters.completions++;
@@ -117,7 +161,11 @@ export class OpenAiChatFake extends FakeServer<OpenAiChatConfig, OpenAiChatCount
 		const turn = this.config.script(request);
 		const message =
 			'call' in turn
-				? { role: 'assistant', content: null, tool_calls: [toolCall(turn.call.name, turn.call.arguments)] }
+				? {
+						role: 'assistant',
+						content: null,
+						tool_calls: [toolCall(turn.call.name, turn.call.arguments)],
+					}
 				: { role: 'assistant', content: turn.answer };
 		if ('call' in turn) this.counters.toolCalls++;
 		return {
@@ -127,14 +175,23 @@ export class OpenAiChatFake extends FakeServer<OpenAiChatConfig, OpenAiChatCount
 				object: 'chat.completion',
 				created: Math.floor(Date.now() / 1000),
 				model: request.model,
-				choices: [{ index: 0, message, logprobs: null, finish_reason: 'call' in turn ? 'tool_calls' : 'stop' }],
+				choices: [
+					{
+						index: 0,
+						message,
+						logprobs: null,
+						finish_reason: 'call' in turn ? 'tool_calls' : 'stop',
+					},
+				],
 				usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
 			},
 		};
 	}
 }
 
-export async function startOpenAiChatFake(options: Partial<OpenAiChatConfig> & { port?: number } = {}): Promise<OpenAiChatFake> {
+export async function startOpenAiChatFake(
+	options: Partial<OpenAiChatConfig> & { port?: number } = {},
+): Promise<OpenAiChatFake> {
 	const { port, ...config } = options;
 	const fake = new OpenAiChatFake(config);
 	await fake.listen(port ?? 0);
@@ -146,7 +203,11 @@ function openAiError(message: string, type: string, code: string | null) {
 }
 
 function toolCall(name: string, args: Record<string, unknown>): ChatToolCall {
-	return { id: `call_${randomBytes(8).toString('hex')}`, type: 'function', function: { name, arguments: JSON.stringify(args) } };
+	return {
+		id: `call_${randomBytes(8).toString('hex')}`,
+		type: 'function',
+		function: { name, arguments: JSON.stringify(args) },
+	};
 }
 
 /** The text of a message, whether sent as a string or as content parts. */
@@ -161,7 +222,8 @@ export function toolResults(request: ChatRequest): string[] {
 }
 
 const URL_PATTERN = /https?:\/\/[^\s"'<>)\]]+/g;
-const TASK_ID_PATTERN = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d{12,19}\b/i;
+const TASK_ID_PATTERN =
+	/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d{12,19}\b/i;
 
 /**
  * The default script. To the first message it answers with a call of the first tool offered, its
@@ -174,25 +236,40 @@ const TASK_ID_PATTERN = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export function readConversation(request: ChatRequest): ChatTurn {
 	const tool = request.tools?.[0];
 	if (!tool) return { answer: 'I have no tool for this.' };
-	const userText = request.messages.filter((message) => message.role === 'user').map(messageText).join('\n');
+	const userText = request.messages
+		.filter((message) => message.role === 'user')
+		.map(messageText)
+		.join('\n');
 	// A URL ends before the punctuation that follows it in a sentence.
 	const urls = (userText.match(URL_PATTERN) ?? []).map((url) => url.replace(/[.,;:!?]+$/, ''));
 	const tried = triedUrls(request);
 	const last = request.messages.at(-1);
-	if (last?.role !== 'tool') return { call: { name: tool.function.name, arguments: fillArguments(tool, userText, urls[0]) } };
+	if (last?.role !== 'tool')
+		return {
+			call: { name: tool.function.name, arguments: fillArguments(tool, userText, urls[0]) },
+		};
 
 	const result = firstItem(parseJson(Buffer.from(messageText(last))));
 	if (typeof result.error === 'string') {
 		const next = urls.find((url) => !tried.includes(url));
-		if (next) return { call: { name: tool.function.name, arguments: fillArguments(tool, userText, next) } };
+		if (next)
+			return { call: { name: tool.function.name, arguments: fillArguments(tool, userText, next) } };
 		return { answer: `The tool failed: ${result.error}` };
 	}
-	if (typeof result.maskUrl === 'string') return { answer: `Done: the mask of the ${objectToCut(userText)} is at ${result.maskUrl} (white = ${objectToCut(userText)}).` };
-	if (typeof result.status === 'string') return { answer: `Task ${String(result.taskId)} is ${result.status}.` };
+	if (typeof result.maskUrl === 'string')
+		return {
+			answer: `Done: the mask of the ${objectToCut(userText)} is at ${result.maskUrl} (white = ${objectToCut(userText)}).`,
+		};
+	if (typeof result.status === 'string')
+		return { answer: `Task ${String(result.taskId)} is ${result.status}.` };
 	return { answer: `The tool returned: ${messageText(last)}` };
 }
 
-function fillArguments(tool: ChatTool, userText: string, url: string | undefined): Record<string, unknown> {
+function fillArguments(
+	tool: ChatTool,
+	userText: string,
+	url: string | undefined,
+): Record<string, unknown> {
 	const properties = tool.function.parameters?.properties ?? {};
 	return Object.fromEntries(
 		Object.entries(properties).map(([key, schema]) => {
@@ -208,7 +285,9 @@ function fillArguments(tool: ChatTool, userText: string, url: string | undefined
 function objectToCut(userText: string): string {
 	const quoted = /["“]([^"”]+)["”]/.exec(userText);
 	if (quoted) return quoted[1];
-	return /cut out (?:the |a |an )?(.+?)(?: in | from | on |:|\.|$)/im.exec(userText)?.[1] ?? 'product';
+	return (
+		/cut out (?:the |a |an )?(.+?)(?: in | from | on |:|\.|$)/im.exec(userText)?.[1] ?? 'product'
+	);
 }
 
 function triedUrls(request: ChatRequest): string[] {

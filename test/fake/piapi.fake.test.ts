@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 import { makeProductPhoto, sniffImage } from './images';
 import { GO_ZERO_TIME, PIAPI_TASK_ERROR_CODES, startPiApiFake, type PiApiFake } from './piapi.fake';
-import { call, maskValueAt, sleep, startReceiver, type CallOptions, type Receiver } from './test-client';
+import {
+	call,
+	maskValueAt,
+	sleep,
+	startReceiver,
+	type CallOptions,
+	type Receiver,
+} from './test-client';
 import { eventually } from '../../tools/local-n8n/system/wait';
 
 let fake: PiApiFake;
@@ -31,7 +38,11 @@ beforeEach(() => {
 const api = (path: string, options: CallOptions = {}) =>
 	call(`${fake.baseUrl}${path}`, { ...options, headers: { ...key, ...options.headers } });
 
-const segmentBody = (image: string, extra: Record<string, unknown> = {}, input: Record<string, unknown> = {}) => ({
+const segmentBody = (
+	image: string,
+	extra: Record<string, unknown> = {},
+	input: Record<string, unknown> = {},
+) => ({
 	model: 'Qubico/image-toolkit',
 	task_type: 'segment',
 	input: { image, prompt: 'product', negative_prompt: '', segment_factor: 0, ...input },
@@ -52,7 +63,11 @@ async function waitForStatus(taskId: string, wanted: string) {
 
 describe('PiAPI fake: auth, account, envelopes', () => {
 	it('answers a missing or wrong key with 401', async () => {
-		const wrong: Record<string, string>[] = [{}, { 'x-api-key': 'nope' }, { authorization: 'Bearer pi-test-key' }];
+		const wrong: Record<string, string>[] = [
+			{},
+			{ 'x-api-key': 'nope' },
+			{ authorization: 'Bearer pi-test-key' },
+		];
 		for (const headers of wrong) {
 			const res = await call(`${fake.baseUrl}/account/info`, { headers });
 			expect(res.status).toBe(401);
@@ -64,7 +79,12 @@ describe('PiAPI fake: auth, account, envelopes', () => {
 		const res = await api('/account/info');
 		expect(res.json).toEqual({
 			code: 200,
-			data: { account_id: 'acc-fake-0001', account_name: 'fake-account', credits: 1000, equivalent_in_usd: 10 },
+			data: {
+				account_id: 'acc-fake-0001',
+				account_name: 'fake-account',
+				credits: 1000,
+				equivalent_in_usd: 10,
+			},
 			message: 'success',
 		});
 	});
@@ -81,9 +101,18 @@ describe('PiAPI fake: auth, account, envelopes', () => {
 				task_type: 'segment',
 				status: 'pending',
 				config: { service_mode: '', webhook_config: { endpoint: '', secret: '' } },
-				input: { image: `${receiver.url}/image.png`, prompt: 'product', negative_prompt: '', segment_factor: 0 },
+				input: {
+					image: `${receiver.url}/image.png`,
+					prompt: 'product',
+					negative_prompt: '',
+					segment_factor: 0,
+				},
 				output: null,
-				meta: { created_at: expect.stringMatching(RFC3339), started_at: GO_ZERO_TIME, ended_at: GO_ZERO_TIME },
+				meta: {
+					created_at: expect.stringMatching(RFC3339),
+					started_at: GO_ZERO_TIME,
+					ended_at: GO_ZERO_TIME,
+				},
 				detail: null,
 				logs: [],
 				error: { code: 0, raw_message: '', message: '', detail: null },
@@ -122,7 +151,11 @@ describe('PiAPI fake: lifecycle and output', () => {
 		expect((await api(`/api/v1/task/${taskId}`)).json.data.status).toBe('pending');
 		await sleep(200);
 		const processing = (await api(`/api/v1/task/${taskId}`)).json.data;
-		expect(processing).toMatchObject({ status: 'processing', output: null, meta: { ended_at: GO_ZERO_TIME } });
+		expect(processing).toMatchObject({
+			status: 'processing',
+			output: null,
+			meta: { ended_at: GO_ZERO_TIME },
+		});
 		expect(processing.meta.started_at).toMatch(RFC3339);
 		const done = await waitForStatus(taskId, 'completed');
 		expect(done.output).toEqual({ image_url: `${fake.fileBaseUrl}/${taskId}.png` });
@@ -165,7 +198,11 @@ describe('PiAPI fake: lifecycle and output', () => {
 		for (const taskId of [missing, external]) {
 			const failed = await waitForStatus(taskId, 'failed');
 			expect(failed.output).toBeNull();
-			expect(failed.error).toMatchObject({ code: PIAPI_TASK_ERROR_CODES.imageUnreachable, message: expect.any(String), detail: null });
+			expect(failed.error).toMatchObject({
+				code: PIAPI_TASK_ERROR_CODES.imageUnreachable,
+				message: expect.any(String),
+				detail: null,
+			});
 			expect(failed.error.raw_message).not.toBe('');
 		}
 	});
@@ -175,7 +212,9 @@ describe('PiAPI fake: lifecycle and output', () => {
 		const json = segmentBody(`${receiver.url}/image.png`, {}, { prompt: 'fail' });
 		const failedId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
 		const neverId = (await createTask()).json.data.task_id;
-		expect((await waitForStatus(failedId, 'failed')).error.code).toBe(PIAPI_TASK_ERROR_CODES.failed);
+		expect((await waitForStatus(failedId, 'failed')).error.code).toBe(
+			PIAPI_TASK_ERROR_CODES.failed,
+		);
 		await sleep(150);
 		expect((await api(`/api/v1/task/${neverId}`)).json.data.status).toBe('processing');
 	});
@@ -195,7 +234,10 @@ describe('PiAPI fake: lifecycle and output', () => {
 		const taskId = (await createTask()).json.data.task_id;
 		const cancelled = await api(`/api/v1/task/${taskId}`, { method: 'DELETE' });
 		expect(cancelled.status).toBe(200);
-		expect((await api(`/api/v1/task/${taskId}`)).json.data).toMatchObject({ status: 'failed', error: { code: PIAPI_TASK_ERROR_CODES.cancelled } });
+		expect((await api(`/api/v1/task/${taskId}`)).json.data).toMatchObject({
+			status: 'failed',
+			error: { code: PIAPI_TASK_ERROR_CODES.cancelled },
+		});
 		const other = (await createTask()).json.data.task_id;
 		await sleep(300);
 		expect((await api(`/api/v1/task/${other}`, { method: 'DELETE' })).status).toBe(400);
@@ -227,18 +269,28 @@ describe('PiAPI fake: lifecycle and output', () => {
 
 describe('PiAPI fake: upload host', () => {
 	it('stores base64 or a data URI under uploadBaseUrl and serves it without auth', async () => {
-		for (const file_data of [photo.toString('base64'), `data:image/png;base64,${photo.toString('base64')}`]) {
+		for (const file_data of [
+			photo.toString('base64'),
+			`data:image/png;base64,${photo.toString('base64')}`,
+		]) {
 			const res = await call(`${fake.uploadBaseUrl}/api/ephemeral_resource`, {
 				method: 'POST',
 				headers: key,
 				json: { file_name: 'product photo.png', file_data },
 			});
-			expect(res.json).toEqual({ code: 200, data: { url: expect.any(String) }, message: 'success' });
+			expect(res.json).toEqual({
+				code: 200,
+				data: { url: expect.any(String) },
+				message: 'success',
+			});
 			expect(res.json.data.url.startsWith(`${fake.uploadBaseUrl}/ephemeral/`)).toBe(true);
 			const served = await call(res.json.data.url);
 			expect(served.headers['content-type']).toBe('image/png');
 			expect(served.bytes.equals(photo)).toBe(true);
-			expect((await waitForStatus((await createTask(res.json.data.url)).json.data.task_id, 'completed')).output.image_url).toBeTruthy();
+			expect(
+				(await waitForStatus((await createTask(res.json.data.url)).json.data.task_id, 'completed'))
+					.output.image_url,
+			).toBeTruthy();
 		}
 		expect(fake.counters).toMatchObject({ uploads: 2, storageRequestsWithApiKey: 0 });
 	});
@@ -248,10 +300,15 @@ describe('PiAPI fake: upload host', () => {
 			call(`${fake.uploadBaseUrl}/api/ephemeral_resource`, { method: 'POST', headers, json });
 		const data = photo.toString('base64');
 		expect((await upload({ file_name: 'noext', file_data: data })).status).toBe(400);
-		expect((await upload({ file_name: `${'a'.repeat(126)}.png`, file_data: data })).status).toBe(400);
+		expect((await upload({ file_name: `${'a'.repeat(126)}.png`, file_data: data })).status).toBe(
+			400,
+		);
 		expect((await upload({ file_name: 'a.png', file_data: '!!!' })).status).toBe(400);
 		fake.configure({ maxUploadBytes: 100 });
-		expect((await upload({ file_name: 'a.png', file_data: data })).json).toMatchObject({ code: 400, data: null });
+		expect((await upload({ file_name: 'a.png', file_data: data })).json).toMatchObject({
+			code: 400,
+			data: null,
+		});
 		expect((await upload({ file_name: 'a.png', file_data: data }, {})).status).toBe(401);
 		fake.configure({ uploadAllowed: false });
 		const forbidden = await upload({ file_name: 'a.png', file_data: data });
@@ -261,7 +318,9 @@ describe('PiAPI fake: upload host', () => {
 });
 
 describe('PiAPI fake: webhooks', () => {
-	const withWebhook = (secret = 's3cret') => ({ config: { webhook_config: { endpoint: `${receiver.url}/hook`, secret } } });
+	const withWebhook = (secret = 's3cret') => ({
+		config: { webhook_config: { endpoint: `${receiver.url}/hook`, secret } },
+	});
 
 	it('POSTs {timestamp, data} with the secret verbatim when the task completes', async () => {
 		const taskId = (await createTask(undefined, withWebhook())).json.data.task_id;
@@ -270,18 +329,27 @@ describe('PiAPI fake: webhooks', () => {
 		expect(hook.headers['x-webhook-secret']).toBe('s3cret');
 		expect(hook.headers['content-type']).toBe('application/json');
 		expect(hook.body.timestamp).toEqual(expect.any(Number));
-		expect(hook.body.data).toMatchObject({ task_id: taskId, status: 'completed', output: { image_url: expect.any(String) } });
+		expect(hook.body.data).toMatchObject({
+			task_id: taskId,
+			status: 'completed',
+			output: { image_url: expect.any(String) },
+		});
 		expect(hook.body.data).toEqual((await api(`/api/v1/task/${taskId}`)).json.data);
 		await sleep(100);
 		expect(fake.counters.webhookDeliveries).toBe(1);
-		expect(fake.webhookLog).toEqual([expect.objectContaining({ taskId, attempt: 1, status: 200, ok: true, duplicate: false })]);
+		expect(fake.webhookLog).toEqual([
+			expect.objectContaining({ taskId, attempt: 1, status: 200, ok: true, duplicate: false }),
+		]);
 	});
 
 	it('also reports failed tasks', async () => {
 		fake.configure({ taskOutcome: () => 'failed' });
 		await createTask(undefined, withWebhook());
 		await eventually(() => receiver.received.length === 1);
-		expect(receiver.received[0].body.data).toMatchObject({ status: 'failed', error: { code: PIAPI_TASK_ERROR_CODES.failed } });
+		expect(receiver.received[0].body.data).toMatchObject({
+			status: 'failed',
+			error: { code: PIAPI_TASK_ERROR_CODES.failed },
+		});
 	});
 
 	it('retries non-2xx up to 3 attempts, webhookRetryMs apart', async () => {
@@ -302,7 +370,11 @@ describe('PiAPI fake: webhooks', () => {
 
 	it('retries after a network error and stops at the first 2xx', async () => {
 		fake.configure({ webhookRetryMs: 50 });
-		const taskId = (await createTask(undefined, { config: { webhook_config: { endpoint: 'http://127.0.0.1:1/hook', secret: 'x' } } })).json.data.task_id;
+		const taskId = (
+			await createTask(undefined, {
+				config: { webhook_config: { endpoint: 'http://127.0.0.1:1/hook', secret: 'x' } },
+			})
+		).json.data.task_id;
 		await eventually(() => fake.webhookLog.length === 3);
 		expect(fake.webhookLog.every((d) => d.taskId === taskId && !d.ok && d.error)).toBe(true);
 		receiver.statuses.push(500);
@@ -315,10 +387,16 @@ describe('PiAPI fake: webhooks', () => {
 	it('with completeOnCreate, answers create with the finished task and calls back at once', async () => {
 		fake.configure({ completeOnCreate: true, taskLatencyMs: 5_000 });
 		const created = (await createTask(undefined, withWebhook())).json.data;
-		expect(created).toMatchObject({ status: 'completed', output: { image_url: expect.any(String) } });
+		expect(created).toMatchObject({
+			status: 'completed',
+			output: { image_url: expect.any(String) },
+		});
 		expect(created.meta.ended_at).toMatch(RFC3339);
 		await eventually(() => receiver.received.length === 1, 'the callback', 1_000);
-		expect(receiver.received[0].body.data).toMatchObject({ task_id: created.task_id, status: 'completed' });
+		expect(receiver.received[0].body.data).toMatchObject({
+			task_id: created.task_id,
+			status: 'completed',
+		});
 		expect((await call(created.output.image_url)).status).toBe(200);
 	});
 
@@ -329,7 +407,9 @@ describe('PiAPI fake: webhooks', () => {
 		await eventually(() => fake.webhookLog.length === 1, 'the delivery');
 		await sleep(150);
 		expect(receiver.received).toHaveLength(1);
-		expect(fake.webhookLog).toEqual([expect.objectContaining({ taskId, attempt: 1, status: 409, ok: false })]);
+		expect(fake.webhookLog).toEqual([
+			expect.objectContaining({ taskId, attempt: 1, status: 409, ok: false }),
+		]);
 	});
 
 	it('gives up a callback that is not answered within webhookTimeoutMs, and logs how long each took', async () => {
@@ -341,7 +421,11 @@ describe('PiAPI fake: webhooks', () => {
 			await createTask(undefined, { config: { webhook_config: { endpoint, secret: 'x' } } });
 			await eventually(() => fake.webhookLog.length === 1, 'the delivery to give up', 5_000);
 			const [entry] = fake.webhookLog;
-			expect(entry).toMatchObject({ status: null, ok: false, error: expect.stringMatching(/timeout/i) });
+			expect(entry).toMatchObject({
+				status: null,
+				ok: false,
+				error: expect.stringMatching(/timeout/i),
+			});
 			expect(entry.durationMs).toBeGreaterThanOrEqual(140);
 			expect(entry.durationMs).toBeLessThan(2_000);
 		} finally {
@@ -352,14 +436,18 @@ describe('PiAPI fake: webhooks', () => {
 
 	it('can deliver twice, send a wrong secret or omit it', async () => {
 		// Deliveries are matched by task id: a late delivery of an earlier task must not count.
-		const deliveriesOf = (taskId: string) => receiver.received.filter((delivery) => delivery.body?.data?.task_id === taskId);
+		const deliveriesOf = (taskId: string) =>
+			receiver.received.filter((delivery) => delivery.body?.data?.task_id === taskId);
 
 		fake.configure({ webhookDuplicate: true });
 		const twice = (await createTask(undefined, withWebhook())).json.data.task_id as string;
 		await eventually(() => deliveriesOf(twice).length === 2);
 		expect(deliveriesOf(twice)[0].body).toEqual(deliveriesOf(twice)[1].body);
 		// The fake logs a delivery once it has read the answer, a moment after the receiver has it.
-		await eventually(() => fake.webhookLog.some((entry) => entry.taskId === twice && entry.duplicate), 'the duplicate in the delivery log');
+		await eventually(
+			() => fake.webhookLog.some((entry) => entry.taskId === twice && entry.duplicate),
+			'the duplicate in the delivery log',
+		);
 
 		fake.configure({ webhookDuplicate: false, webhookSecretOverride: 'wrong' });
 		const wrong = (await createTask(undefined, withWebhook())).json.data.task_id as string;
@@ -410,9 +498,22 @@ describe('PiAPI fake: faults', () => {
 
 	it('checks the key and the body before a fault answers: a fault only fails a request PiAPI would take', async () => {
 		fake.injectFault({ endpoint: 'createTask', kind: 'http502', times: Infinity });
-		expect((await call(`${fake.baseUrl}/api/v1/task`, { method: 'POST', json: segmentBody(`${receiver.url}/image.png`) })).status).toBe(401);
-		const badBody = await api('/api/v1/task', { method: 'POST', json: segmentBody(`${receiver.url}/image.png`, {}, { segment_factor: 0.5 }) });
-		expect([badBody.status, badBody.json.message]).toEqual([400, 'input.segment_factor must be an integer']);
+		expect(
+			(
+				await call(`${fake.baseUrl}/api/v1/task`, {
+					method: 'POST',
+					json: segmentBody(`${receiver.url}/image.png`),
+				})
+			).status,
+		).toBe(401);
+		const badBody = await api('/api/v1/task', {
+			method: 'POST',
+			json: segmentBody(`${receiver.url}/image.png`, {}, { segment_factor: 0.5 }),
+		});
+		expect([badBody.status, badBody.json.message]).toEqual([
+			400,
+			'input.segment_factor must be an integer',
+		]);
 		expect((await createTask()).status).toBe(502);
 		expect(fake.counters.creates).toBe(0);
 	});

@@ -24,7 +24,15 @@ export const PIAPI_TASK_ERROR_CODES = {
 	cancelled: 10003, // DELETE while pending
 } as const;
 
-export const PIAPI_ENDPOINTS = ['createTask', 'getTask', 'cancelTask', 'accountInfo', 'upload', 'uploadedFile', 'file'] as const;
+export const PIAPI_ENDPOINTS = [
+	'createTask',
+	'getTask',
+	'cancelTask',
+	'accountInfo',
+	'upload',
+	'uploadedFile',
+	'file',
+] as const;
 
 export type PiApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
@@ -139,7 +147,12 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	acceptDataUriImages: false,
 	allowExternalImageHosts: false,
 	imageFetchTimeoutMs: 5000,
-	account: { account_id: 'acc-fake-0001', account_name: 'fake-account', credits: 1000, equivalent_in_usd: 10 },
+	account: {
+		account_id: 'acc-fake-0001',
+		account_name: 'fake-account',
+		credits: 1000,
+		equivalent_in_usd: 10,
+	},
 };
 
 const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
@@ -164,9 +177,27 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				},
 				handle: (c) => this.create(c),
 			},
-			{ method: 'GET', path: '/api/v1/task/:id', endpoint: 'getTask', auth: true, handle: (c) => this.get(c) },
-			{ method: 'DELETE', path: '/api/v1/task/:id', endpoint: 'cancelTask', auth: true, handle: (c) => this.cancel(c) },
-			{ method: 'GET', path: '/account/info', endpoint: 'accountInfo', auth: true, handle: () => this.accountInfo() },
+			{
+				method: 'GET',
+				path: '/api/v1/task/:id',
+				endpoint: 'getTask',
+				auth: true,
+				handle: (c) => this.get(c),
+			},
+			{
+				method: 'DELETE',
+				path: '/api/v1/task/:id',
+				endpoint: 'cancelTask',
+				auth: true,
+				handle: (c) => this.cancel(c),
+			},
+			{
+				method: 'GET',
+				path: '/account/info',
+				endpoint: 'accountInfo',
+				auth: true,
+				handle: () => this.accountInfo(),
+			},
 			{
 				method: 'POST',
 				path: '/upload-host/api/ephemeral_resource',
@@ -178,8 +209,20 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				},
 				handle: (c) => this.upload(c),
 			},
-			{ method: 'GET', path: '/upload-host/ephemeral/:hex/:name', endpoint: 'uploadedFile', storage: true, handle: (c) => this.uploadedFile(c) },
-			{ method: 'GET', path: '/files/:name', endpoint: 'file', storage: true, handle: (c) => this.file(c) },
+			{
+				method: 'GET',
+				path: '/upload-host/ephemeral/:hex/:name',
+				endpoint: 'uploadedFile',
+				storage: true,
+				handle: (c) => this.uploadedFile(c),
+			},
+			{
+				method: 'GET',
+				path: '/files/:name',
+				endpoint: 'file',
+				storage: true,
+				handle: (c) => this.file(c),
+			},
 		]);
 	}
 
@@ -195,7 +238,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		if (task.cancelledAt !== undefined) return 'failed';
 		const elapsed = now - task.createdAt;
 		if (elapsed < task.latencyMs / 4) return 'pending';
-		if (elapsed < task.latencyMs || task.outcome === 'never' || task.workDoneAt === undefined) return 'processing';
+		if (elapsed < task.latencyMs || task.outcome === 'never' || task.workDoneAt === undefined)
+			return 'processing';
 		return task.error ? 'failed' : 'completed';
 	}
 
@@ -213,7 +257,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	taskData(task: PiApiTask): Record<string, unknown> {
 		const status = this.statusOf(task);
 		const startedAt = task.createdAt + task.latencyMs / 4;
-		const endedAt = task.cancelledAt ?? Math.max(task.createdAt + task.latencyMs, task.workDoneAt ?? 0);
+		const endedAt =
+			task.cancelledAt ?? Math.max(task.createdAt + task.latencyMs, task.workDoneAt ?? 0);
 		const terminal = status === 'completed' || status === 'failed';
 		return {
 			task_id: task.id,
@@ -225,12 +270,18 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			output: status === 'completed' ? this.output(task) : null,
 			meta: {
 				created_at: new Date(task.createdAt).toISOString(),
-				started_at: status !== 'pending' && task.cancelledAt === undefined ? new Date(startedAt).toISOString() : GO_ZERO_TIME,
+				started_at:
+					status !== 'pending' && task.cancelledAt === undefined
+						? new Date(startedAt).toISOString()
+						: GO_ZERO_TIME,
 				ended_at: terminal ? new Date(endedAt).toISOString() : GO_ZERO_TIME,
 			},
 			detail: null,
 			logs: [],
-			error: status === 'failed' && task.error ? task.error : { code: 0, raw_message: '', message: '', detail: null },
+			error:
+				status === 'failed' && task.error
+					? task.error
+					: { code: 0, raw_message: '', message: '', detail: null },
 		};
 	}
 
@@ -266,9 +317,15 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 
 	private async create(ctx: RequestContext): Promise<Reply> {
 		const body = parseJson(await ctx.readBody());
-		const { input, config } = body as { input: Record<string, unknown>; config?: Record<string, unknown> };
+		const { input, config } = body as {
+			input: Record<string, unknown>;
+			config?: Record<string, unknown>;
+		};
 		if (this.config.concurrencyCap > 0 && this.inFlight() >= this.config.concurrencyCap) {
-			const reply = this.httpError(429, `concurrency limit of ${this.config.concurrencyCap} tasks reached for your plan`);
+			const reply = this.httpError(
+				429,
+				`concurrency limit of ${this.config.concurrencyCap} tasks reached for your plan`,
+			);
 			reply.headers = { 'retry-after': this.config.retryAfterSeconds };
 			return reply;
 		}
@@ -293,25 +350,32 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		this.notePeakInFlight(this.inFlight());
 		if (this.config.completeOnCreate) await this.work(task);
 		else void this.work(task);
-		if (task.config.webhook_config.endpoint) this.later(task.latencyMs, () => void this.notifyWhenDone(task));
+		if (task.config.webhook_config.endpoint)
+			this.later(task.latencyMs, () => void this.notifyWhenDone(task));
 		return this.ok(this.taskData(task));
 	}
 
 	private validateCreate(body: unknown): string | undefined {
 		if (!isObject(body)) return 'request body must be a JSON object';
 		if (body.model !== PIAPI_MODEL) return `invalid model: ${String(body.model)}`;
-		if (body.task_type !== 'segment') return `invalid task_type for ${PIAPI_MODEL}: ${String(body.task_type)}`;
+		if (body.task_type !== 'segment')
+			return `invalid task_type for ${PIAPI_MODEL}: ${String(body.task_type)}`;
 		const { input, config } = body;
 		if (!isObject(input)) return 'input is required';
 		if (typeof input.image !== 'string' || !this.isAcceptedImageRef(input.image)) {
 			return 'input.image must be an http(s) URL';
 		}
-		if (typeof input.prompt !== 'string' || input.prompt.trim() === '') return 'input.prompt is required';
-		if (typeof input.negative_prompt !== 'string') return 'input.negative_prompt is required (may be empty)';
+		if (typeof input.prompt !== 'string' || input.prompt.trim() === '')
+			return 'input.prompt is required';
+		if (typeof input.negative_prompt !== 'string')
+			return 'input.negative_prompt is required (may be empty)';
 		if (!Number.isInteger(input.segment_factor)) return 'input.segment_factor must be an integer';
 		if (config === undefined) return undefined;
 		if (!isObject(config)) return 'config must be an object';
-		if (config.service_mode !== undefined && !['', 'public', 'private'].includes(String(config.service_mode))) {
+		if (
+			config.service_mode !== undefined &&
+			!['', 'public', 'private'].includes(String(config.service_mode))
+		) {
 			return 'config.service_mode must be public, private or empty';
 		}
 		const webhook = config.webhook_config;
@@ -320,14 +384,21 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		if (webhook.endpoint !== undefined && webhook.endpoint !== '' && !isHttpUrl(webhook.endpoint)) {
 			return 'config.webhook_config.endpoint must be an http(s) URL';
 		}
-		if (webhook.secret !== undefined && typeof webhook.secret !== 'string') return 'config.webhook_config.secret must be a string';
+		if (webhook.secret !== undefined && typeof webhook.secret !== 'string')
+			return 'config.webhook_config.secret must be a string';
 		return undefined;
 	}
 
 	private validateUpload(body: unknown): string | undefined {
 		if (!isObject(body)) return 'request body must be a JSON object';
 		const { file_name: name, file_data: data } = body;
-		if (typeof name !== 'string' || name.length === 0 || name.length > 128 || !/\.[A-Za-z0-9]+$/.test(name) || name.includes('/')) {
+		if (
+			typeof name !== 'string' ||
+			name.length === 0 ||
+			name.length > 128 ||
+			!/\.[A-Za-z0-9]+$/.test(name) ||
+			name.includes('/')
+		) {
 			return 'file_name must be 1-128 characters with an extension';
 		}
 		if (typeof data !== 'string' || data === '') return 'file_data is required';
@@ -346,7 +417,11 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		try {
 			if (task.outcome === 'never') return;
 			if (task.outcome === 'failed') {
-				task.error = taskError(PIAPI_TASK_ERROR_CODES.failed, 'segmentation failed', 'model returned no mask');
+				task.error = taskError(
+					PIAPI_TASK_ERROR_CODES.failed,
+					'segmentation failed',
+					'model returned no mask',
+				);
 				return;
 			}
 			const image = await this.fetchInput(String(task.input.image));
@@ -365,7 +440,11 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			// task beyond its configured latency (benchmarks measure the node, not the fake).
 			task.inputImage = image;
 		} catch (error) {
-			task.error = taskError(PIAPI_TASK_ERROR_CODES.imageUnreachable, 'failed to get input image', (error as Error).message);
+			task.error = taskError(
+				PIAPI_TASK_ERROR_CODES.imageUnreachable,
+				'failed to get input image',
+				(error as Error).message,
+			);
 		} finally {
 			task.workDoneAt = Date.now();
 		}
@@ -379,10 +458,14 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			throw new Error(`cannot reach ${url.hostname} (the fake only fetches loopback URLs)`);
 		}
 		const response = await request(url, {
-			signal: AbortSignal.any([this.backgroundSignal, AbortSignal.timeout(this.config.imageFetchTimeoutMs)]),
+			signal: AbortSignal.any([
+				this.backgroundSignal,
+				AbortSignal.timeout(this.config.imageFetchTimeoutMs),
+			]),
 		});
 		const bytes = Buffer.from(await response.body.arrayBuffer());
-		if (response.statusCode < 200 || response.statusCode > 299) throw new Error(`GET ${image} answered ${response.statusCode}`);
+		if (response.statusCode < 200 || response.statusCode > 299)
+			throw new Error(`GET ${image} answered ${response.statusCode}`);
 		return bytes;
 	}
 
@@ -401,7 +484,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	private cancel(ctx: RequestContext): Reply {
 		const task = this.tasks.get(ctx.params.id);
 		if (!task) return this.taskNotFound();
-		if (this.statusOf(task) !== 'pending') return this.httpError(400, 'only pending tasks can be cancelled');
+		if (this.statusOf(task) !== 'pending')
+			return this.httpError(400, 'only pending tasks can be cancelled');
 		task.cancelledAt = Date.now();
 		task.error = taskError(PIAPI_TASK_ERROR_CODES.cancelled, 'task cancelled', 'cancelled by user');
 		return this.ok(this.taskData(task));
@@ -418,28 +502,50 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	}
 
 	private async upload(ctx: RequestContext): Promise<Reply> {
-		if (!this.config.uploadAllowed) return this.httpError(403, 'file upload is not available on your plan: upgrade to a paid plan');
-		const { file_name: name, file_data: data } = parseJson(await ctx.readBody()) as { file_name: string; file_data: string };
+		if (!this.config.uploadAllowed)
+			return this.httpError(
+				403,
+				'file upload is not available on your plan: upgrade to a paid plan',
+			);
+		const { file_name: name, file_data: data } = parseJson(await ctx.readBody()) as {
+			file_name: string;
+			file_data: string;
+		};
 		const bytes = Buffer.from(data.replace(DATA_URI, '').replace(/\s/g, ''), 'base64');
-		if (bytes.length > this.config.maxUploadBytes) return this.httpError(400, 'file_data is larger than 10 MB');
+		if (bytes.length > this.config.maxUploadBytes)
+			return this.httpError(400, 'file_data is larger than 10 MB');
 		const hex = randomBytes(16).toString('hex');
 		this.uploadedFiles.set(hex, { name, bytes });
 		this.counters.uploads++;
-		return { status: 200, json: { code: 200, data: { url: `${this.uploadBaseUrl}/ephemeral/${hex}/${encodeURIComponent(name)}` }, message: 'success' } };
+		return {
+			status: 200,
+			json: {
+				code: 200,
+				data: { url: `${this.uploadBaseUrl}/ephemeral/${hex}/${encodeURIComponent(name)}` },
+				message: 'success',
+			},
+		};
 	}
 
 	private async uploadedFile(ctx: RequestContext): Promise<Reply> {
 		const file = this.uploadedFiles.get(ctx.params.hex);
 		if (!file || file.name !== ctx.params.name) return { status: 404, body: 'Not Found' };
 		const { format } = await sniffImage(file.bytes);
-		return { status: 200, headers: { 'content-type': format ? MIME_BY_FORMAT[format] : 'application/octet-stream' }, body: file.bytes };
+		return {
+			status: 200,
+			headers: { 'content-type': format ? MIME_BY_FORMAT[format] : 'application/octet-stream' },
+			body: file.bytes,
+		};
 	}
 
 	private async file(ctx: RequestContext): Promise<Reply> {
 		const task = this.tasks.get(ctx.params.name.replace(/\.png$/, ''));
-		if (!task || (!task.mask && !task.inputImage) || this.statusOf(task) !== 'completed') return { status: 404, body: 'Not Found' };
+		if (!task || (!task.mask && !task.inputImage) || this.statusOf(task) !== 'completed')
+			return { status: 404, body: 'Not Found' };
 		if (!task.mask) {
-			task.mask = await makeMask(task.inputImage!, { edgeShiftPx: Number(task.input.segment_factor) });
+			task.mask = await makeMask(task.inputImage!, {
+				edgeShiftPx: Number(task.input.segment_factor),
+			});
 			task.inputImage = undefined;
 		}
 		this.counters.fileDownloads++;
@@ -459,7 +565,10 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			await this.sleep(20);
 		}
 		if (this.tasks.get(task.id) !== task || task.cancelledAt !== undefined) return;
-		const body = JSON.stringify({ timestamp: Math.floor(Date.now() / 1000), data: this.taskData(task) });
+		const body = JSON.stringify({
+			timestamp: Math.floor(Date.now() / 1000),
+			data: this.taskData(task),
+		});
 		const delivered = await this.deliver(task, body, false);
 		if (delivered && this.config.webhookDuplicate) await this.deliver(task, body, true);
 	}
@@ -468,7 +577,8 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	private async deliver(task: PiApiTask, body: string, duplicate: boolean): Promise<boolean> {
 		const { endpoint, secret } = task.config.webhook_config;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
-		if (!this.config.webhookOmitSecret) headers['x-webhook-secret'] = this.config.webhookSecretOverride ?? secret;
+		if (!this.config.webhookOmitSecret)
+			headers['x-webhook-secret'] = this.config.webhookSecretOverride ?? secret;
 		// This delivery's signal: after a reset the getter gives a new one, and retries of a task
 		// from before the reset must not reach the next test's receiver.
 		const signal = this.backgroundSignal;
@@ -476,7 +586,16 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			if (attempt > 1) await this.sleep(this.config.webhookRetryMs);
 			if (signal.aborted) return false;
 			this.counters.webhookDeliveries++;
-			const entry: WebhookDelivery = { taskId: task.id, endpoint, attempt, duplicate, status: null, ok: false, at: Date.now(), durationMs: 0 };
+			const entry: WebhookDelivery = {
+				taskId: task.id,
+				endpoint,
+				attempt,
+				duplicate,
+				status: null,
+				ok: false,
+				at: Date.now(),
+				durationMs: 0,
+			};
 			try {
 				const response = await request(endpoint, {
 					method: 'POST',
@@ -514,7 +633,9 @@ function isHttpUrl(value: unknown): boolean {
 	}
 }
 
-export async function startPiApiFake(options: Partial<PiApiConfig> & { port?: number } = {}): Promise<PiApiFake> {
+export async function startPiApiFake(
+	options: Partial<PiApiConfig> & { port?: number } = {},
+): Promise<PiApiFake> {
 	const { port, ...config } = options;
 	const fake = new PiApiFake(config);
 	await fake.listen(port ?? 0);

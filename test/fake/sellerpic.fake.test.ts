@@ -1,6 +1,11 @@
 import sharp from 'sharp';
 import { makeProductPhoto, sniffImage } from './images';
-import { SELLERPIC_CODES, SELLERPIC_SAMPLE_KEY, startSellerPicFake, type SellerPicFake } from './sellerpic.fake';
+import {
+	SELLERPIC_CODES,
+	SELLERPIC_SAMPLE_KEY,
+	startSellerPicFake,
+	type SellerPicFake,
+} from './sellerpic.fake';
 import { call, FormData, maskValueAt, sleep, type CallOptions } from './test-client';
 
 let fake: SellerPicFake;
@@ -57,13 +62,23 @@ describe('SellerPic fake: auth and envelopes', () => {
 	it('wraps usage in the success envelope', async () => {
 		const res = await api('/v1/api/usage');
 		expect(res.status).toBe(200);
-		expect(res.json).toMatchObject({ code: 0, success: true, msg: 'success', data: { remaining: 1000, total: 1000, usage: 0 } });
+		expect(res.json).toMatchObject({
+			code: 0,
+			success: true,
+			msg: 'success',
+			data: { remaining: 1000, total: 1000, usage: 0 },
+		});
 		expect(res.json.traceId).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it('logs header names but never the key', async () => {
 		await api('/v1/api/usage');
-		expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/v1/api/usage', endpoint: 'usage', hadApiKey: true });
+		expect(fake.requests[0]).toMatchObject({
+			method: 'GET',
+			path: '/v1/api/usage',
+			endpoint: 'usage',
+			hadApiKey: true,
+		});
 		expect(fake.requests[0].headers).toContain('authorization');
 		expect(JSON.stringify(fake.requests)).not.toContain('sp-test-key');
 		expect(fake.counters.calls.usage).toBe(1);
@@ -74,26 +89,41 @@ describe('SellerPic fake: upload', () => {
 	it('stores a multipart file and returns a fileKey', async () => {
 		const res = await upload(photo);
 		expect(res.json).toMatchObject({ code: 0, success: true });
-		expect(res.json.data.fileKey).toMatch(/^UPLOAD\/1910256820110163968\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\.png$/);
+		expect(res.json.data.fileKey).toMatch(
+			/^UPLOAD\/1910256820110163968\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\.png$/,
+		);
 		expect(fake.images.get(res.json.data.fileKey)?.bytes.equals(photo)).toBe(true);
 		expect(fake.counters.uploads).toBe(1);
 	});
 
 	it('rejects non-images, GIFs, missing fields and oversize files', async () => {
-		expect((await upload(Buffer.from('not an image'))).json).toMatchObject({ success: false, code: SELLERPIC_CODES.unsupportedFormat });
-		const gif = await sharp(await makeProductPhoto({ width: 20, height: 20, seed: 1 })).gif().toBuffer();
+		expect((await upload(Buffer.from('not an image'))).json).toMatchObject({
+			success: false,
+			code: SELLERPIC_CODES.unsupportedFormat,
+		});
+		const gif = await sharp(await makeProductPhoto({ width: 20, height: 20, seed: 1 }))
+			.gif()
+			.toBuffer();
 		expect((await upload(gif)).json.code).toBe(SELLERPIC_CODES.unsupportedFormat);
 		const empty = await api('/v1/api/upload', { method: 'POST', body: new FormData() });
 		expect(empty.json.code).toBe(SELLERPIC_CODES.badRequest);
 		fake.configure({ maxUploadBytes: 1000 });
-		expect((await upload(photo)).json).toMatchObject({ success: false, code: SELLERPIC_CODES.fileTooLarge, data: null });
+		expect((await upload(photo)).json).toMatchObject({
+			success: false,
+			code: SELLERPIC_CODES.fileTooLarge,
+			data: null,
+		});
 		expect(fake.counters.uploads).toBe(0);
 	});
 
 	it('supports the older pre-signed PUT flow, without auth, expiring with 403', async () => {
 		const { fileKey, imageUrl } = (await api('/v1/api/upload/url?format=png')).json.data;
 		expect(fileKey).toMatch(/\.png$/);
-		const put = await call(imageUrl, { method: 'PUT', body: photo, headers: { 'content-type': 'application/octet-stream' } });
+		const put = await call(imageUrl, {
+			method: 'PUT',
+			body: photo,
+			headers: { 'content-type': 'application/octet-stream' },
+		});
 		expect(put.status).toBe(200);
 		expect((await createTask(fileKey)).json.success).toBe(true);
 		fake.expireUploadUrls();
@@ -106,50 +136,83 @@ describe('SellerPic fake: tasks', () => {
 	it('moves CREATED → RUNNING → SUCCESS by the clock, with an empty fileUrl', async () => {
 		const { fileKey } = (await upload(photo)).json.data;
 		const created = await createTask(fileKey);
-		expect(created.json).toMatchObject({ code: 0, success: true, data: { id: expect.stringMatching(/^\d{19}$/) } });
+		expect(created.json).toMatchObject({
+			code: 0,
+			success: true,
+			data: { id: expect.stringMatching(/^\d{19}$/) },
+		});
 		const taskId = created.json.data.id;
 		const first = (await api(`/v1/api/generate?id=${taskId}`)).json.data.resultList;
-		expect(first).toEqual([{ id: expect.stringMatching(/^\d+$/), fileUrl: '', status: 'CREATED', errorCode: 0, errorMsg: '' }]);
+		expect(first).toEqual([
+			{
+				id: expect.stringMatching(/^\d+$/),
+				fileUrl: '',
+				status: 'CREATED',
+				errorCode: 0,
+				errorMsg: '',
+			},
+		]);
 		expect(first[0].id).not.toBe(taskId);
 		await sleep(150);
-		expect((await api(`/v1/api/generate?id=${taskId}`)).json.data.resultList[0].status).toBe('RUNNING');
+		expect((await api(`/v1/api/generate?id=${taskId}`)).json.data.resultList[0].status).toBe(
+			'RUNNING',
+		);
 		await sleep(200);
-		expect((await api(`/v1/api/generate?id=${taskId}`)).json.data.resultList[0]).toMatchObject({ status: 'SUCCESS', fileUrl: '' });
+		expect((await api(`/v1/api/generate?id=${taskId}`)).json.data.resultList[0]).toMatchObject({
+			status: 'SUCCESS',
+			fileUrl: '',
+		});
 		expect(fake.counters).toMatchObject({ creates: 1, polls: 3 });
 	});
 
 	it('validates the create body', async () => {
 		const { fileKey } = (await upload(photo)).json.data;
-		const create = (json: unknown, path = 'promptSegmentation') => api(`/v1/api/generate/${path}`, { method: 'POST', json });
-		expect((await create({ imageKey: fileKey, prompt: '' })).json.code).toBe(SELLERPIC_CODES.badRequest);
+		const create = (json: unknown, path = 'promptSegmentation') =>
+			api(`/v1/api/generate/${path}`, { method: 'POST', json });
+		expect((await create({ imageKey: fileKey, prompt: '' })).json.code).toBe(
+			SELLERPIC_CODES.badRequest,
+		);
 		expect((await create({ prompt: 'x' })).json.code).toBe(SELLERPIC_CODES.badRequest);
 		expect((await create({ imageKey: 'UPLOAD/nope.png', prompt: 'x' })).json).toMatchObject({
 			code: SELLERPIC_CODES.imageKeyNotFound,
 			success: false,
 			data: null,
 		});
-		expect((await create({ imageKey: fileKey, type: 'product', expandPixels: 1.5 }, 'segmentImage')).json).toMatchObject({
+		expect(
+			(await create({ imageKey: fileKey, type: 'product', expandPixels: 1.5 }, 'segmentImage'))
+				.json,
+		).toMatchObject({
 			code: SELLERPIC_CODES.badRequest,
 			msg: 'expandPixels must be an integer',
 		});
 		// The documented body of Segment Image By Type has expandPixels: a request without it is not one SellerPic takes.
-		expect((await create({ imageKey: fileKey, type: 'product' }, 'segmentImage')).json).toMatchObject({
+		expect(
+			(await create({ imageKey: fileKey, type: 'product' }, 'segmentImage')).json,
+		).toMatchObject({
 			code: SELLERPIC_CODES.badRequest,
 			msg: 'expandPixels is required',
 		});
 		expect(fake.counters.creates).toBe(0);
-		const wide = (await upload(await makeProductPhoto({ width: 2001, height: 8, seed: 2 }))).json.data.fileKey;
-		expect((await create({ imageKey: wide, type: 'product', expandPixels: 0 }, 'segmentImage')).json.code).toBe(
-			SELLERPIC_CODES.resolutionTooHigh,
-		);
+		const wide = (await upload(await makeProductPhoto({ width: 2001, height: 8, seed: 2 }))).json
+			.data.fileKey;
+		expect(
+			(await create({ imageKey: wide, type: 'product', expandPixels: 0 }, 'segmentImage')).json
+				.code,
+		).toBe(SELLERPIC_CODES.resolutionTooHigh);
 		expect((await create({ imageKey: wide, prompt: 'x' })).json.success).toBe(true);
 		const frames = [photo, await makeProductPhoto({ width: 320, height: 240, seed: 4 })];
-		const animatedWebp = await sharp(frames, { join: { animated: true } }).webp().toBuffer();
+		const animatedWebp = await sharp(frames, { join: { animated: true } })
+			.webp()
+			.toBuffer();
 		const animatedKey = (await upload(animatedWebp, 'anim.webp')).json.data.fileKey;
 		expect(animatedKey).toMatch(/\.webp$/);
-		expect((await create({ imageKey: animatedKey, prompt: 'x' })).json.code).toBe(SELLERPIC_CODES.unsupportedFormat);
+		expect((await create({ imageKey: animatedKey, prompt: 'x' })).json.code).toBe(
+			SELLERPIC_CODES.unsupportedFormat,
+		);
 		fake.configure({ maxTaskImageBytes: 100 });
-		expect((await create({ imageKey: fileKey, prompt: 'x' })).json.code).toBe(SELLERPIC_CODES.fileTooLarge);
+		expect((await create({ imageKey: fileKey, prompt: 'x' })).json.code).toBe(
+			SELLERPIC_CODES.fileTooLarge,
+		);
 		expect(fake.counters.creates).toBe(1);
 	});
 
@@ -167,7 +230,10 @@ describe('SellerPic fake: tasks', () => {
 		expect(over.json.msg).toMatch(/concurrency limit/);
 		expect(fake.counters).toMatchObject({ creates: 5, peakInFlight: 5 });
 		expect(fake.tasks.size).toBe(5);
-		const byType = await api('/v1/api/generate/segmentImage', { method: 'POST', json: { imageKey: fileKey, type: 'product', expandPixels: 0 } });
+		const byType = await api('/v1/api/generate/segmentImage', {
+			method: 'POST',
+			json: { imageKey: fileKey, type: 'product', expandPixels: 0 },
+		});
 		expect(byType.json.success).toBe(true);
 		await sleep(420);
 		expect((await createTask(fileKey)).json.success).toBe(true);
@@ -176,7 +242,11 @@ describe('SellerPic fake: tasks', () => {
 
 	it('reports FAILED results and tasks that never finish', async () => {
 		const { fileKey } = (await upload(photo)).json.data;
-		fake.configure({ taskLatencyMs: 40, taskOutcome: (task) => (task.imageKey === fileKey && task.prompt === 'fail' ? 'failed' : 'never') });
+		fake.configure({
+			taskLatencyMs: 40,
+			taskOutcome: (task) =>
+				task.imageKey === fileKey && task.prompt === 'fail' ? 'failed' : 'never',
+		});
 		const failedId = (await createTask(fileKey, 'fail')).json.data.id;
 		const neverId = (await createTask(fileKey, 'other')).json.data.id;
 		const failed = await waitForStatus(failedId, 'FAILED');
@@ -185,15 +255,24 @@ describe('SellerPic fake: tasks', () => {
 		const download = await api(`/v1/api/download?downloadFormat=png&id=${failed.id}&uhd=false`);
 		expect(download.json).toMatchObject({ code: 0, data: { status: 'FAILED', fileUrl: '' } });
 		fake.configure({ downloadNotReadyAs: 'envelope' });
-		expect((await api(`/v1/api/download?downloadFormat=png&id=${failed.id}`)).json.code).toBe(SELLERPIC_CODES.resultNotReady);
+		expect((await api(`/v1/api/download?downloadFormat=png&id=${failed.id}`)).json.code).toBe(
+			SELLERPIC_CODES.resultNotReady,
+		);
 		await sleep(100);
-		expect((await api(`/v1/api/generate?id=${neverId}`)).json.data.resultList[0].status).toBe('RUNNING');
+		expect((await api(`/v1/api/generate?id=${neverId}`)).json.data.resultList[0].status).toBe(
+			'RUNNING',
+		);
 	});
 
 	it('answers unknown task ids with an envelope, switchable to HTTP 404', async () => {
 		const res = await api('/v1/api/generate?id=123');
 		expect(res.status).toBe(200);
-		expect(res.json).toMatchObject({ code: SELLERPIC_CODES.taskNotFound, success: false, msg: 'task not found', data: null });
+		expect(res.json).toMatchObject({
+			code: SELLERPIC_CODES.taskNotFound,
+			success: false,
+			msg: 'task not found',
+			data: null,
+		});
 		fake.configure({ taskNotFoundAs: 'http404' });
 		const notFound = await api('/v1/api/generate?id=123');
 		expect(notFound.status).toBe(404);
@@ -218,7 +297,11 @@ describe('SellerPic fake: download', () => {
 	it('hands out a stable storage URL that serves the mask without auth', async () => {
 		const result = await successfulResult();
 		const res = await api(`/v1/api/download?downloadFormat=png&id=${result.id}&uhd=false`);
-		expect(res.json).toMatchObject({ code: 0, success: true, data: { status: 'SUCCESS', errorMsg: '' } });
+		expect(res.json).toMatchObject({
+			code: 0,
+			success: true,
+			data: { status: 'SUCCESS', errorMsg: '' },
+		});
 		expect(res.json.data.name).toMatch(/^[0-9a-f]{32}_mask_output\.png$/);
 		expect(res.json.data.fileUrl.startsWith(fake.storageBaseUrl)).toBe(true);
 		const again = await api(`/v1/api/download?downloadFormat=png&id=${result.id}&uhd=false`);
@@ -230,7 +313,11 @@ describe('SellerPic fake: download', () => {
 		expect(await sniffImage(file.bytes)).toMatchObject({ format: 'png', width: 320, height: 240 });
 		expect(await maskValueAt(file.bytes, 0.5, 0.5)).toBe(255);
 		expect(await maskValueAt(file.bytes, 0.02, 0.02)).toBe(0);
-		expect(fake.counters).toMatchObject({ downloadUrls: 2, fileDownloads: 1, storageRequestsWithApiKey: 0 });
+		expect(fake.counters).toMatchObject({
+			downloadUrls: 2,
+			fileDownloads: 1,
+			storageRequestsWithApiKey: 0,
+		});
 	});
 
 	it('converts to jpg and webp', async () => {
@@ -239,7 +326,9 @@ describe('SellerPic fake: download', () => {
 			['jpg', 'image/jpeg', 'jpeg'],
 			['webp', 'image/webp', 'webp'],
 		]) {
-			const { fileUrl, name } = (await api(`/v1/api/download?downloadFormat=${format}&id=${result.id}`)).json.data;
+			const { fileUrl, name } = (
+				await api(`/v1/api/download?downloadFormat=${format}&id=${result.id}`)
+			).json.data;
 			expect(name.endsWith(`.${format}`)).toBe(true);
 			const file = await call(fileUrl);
 			expect(file.headers['content-type']).toBe(mime);
@@ -249,12 +338,14 @@ describe('SellerPic fake: download', () => {
 
 	it('expires URLs with 403 and issues a fresh one afterwards', async () => {
 		const result = await successfulResult();
-		const first = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data.fileUrl;
+		const first = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data
+			.fileUrl;
 		fake.expireDownloadUrls();
 		const expired = await call(first);
 		expect(expired.status).toBe(403);
 		expect(expired.text).toContain('AccessDenied');
-		const fresh = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data.fileUrl;
+		const fresh = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data
+			.fileUrl;
 		expect(fresh).not.toBe(first);
 		expect((await call(fresh)).status).toBe(200);
 	});
@@ -265,14 +356,23 @@ describe('SellerPic fake: download', () => {
 		await waitForStatus(taskId, 'SUCCESS');
 		const byTaskId = await api(`/v1/api/download?downloadFormat=png&id=${taskId}`);
 		expect(byTaskId.status).toBe(200);
-		expect(byTaskId.json).toMatchObject({ code: SELLERPIC_CODES.resultNotFound, success: false, data: null });
-		expect((await api('/v1/api/download?downloadFormat=png&id=42')).json.code).toBe(SELLERPIC_CODES.resultNotFound);
-		expect((await api(`/v1/api/download?downloadFormat=gif&id=${taskId}`)).json.code).toBe(SELLERPIC_CODES.badRequest);
+		expect(byTaskId.json).toMatchObject({
+			code: SELLERPIC_CODES.resultNotFound,
+			success: false,
+			data: null,
+		});
+		expect((await api('/v1/api/download?downloadFormat=png&id=42')).json.code).toBe(
+			SELLERPIC_CODES.resultNotFound,
+		);
+		expect((await api(`/v1/api/download?downloadFormat=gif&id=${taskId}`)).json.code).toBe(
+			SELLERPIC_CODES.badRequest,
+		);
 	});
 
 	it('counts storage requests that carry an API key', async () => {
 		const result = await successfulResult();
-		const { fileUrl } = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data;
+		const { fileUrl } = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json
+			.data;
 		expect((await call(fileUrl, { headers: auth })).status).toBe(200);
 		expect(fake.counters.storageRequestsWithApiKey).toBe(1);
 	});
@@ -288,10 +388,15 @@ describe('SellerPic fake: download', () => {
 		const { fileKey } = (await upload(photo)).json.data;
 		const masks: Buffer[] = [];
 		for (const expandPixels of [0, 30]) {
-			const taskId = (await api('/v1/api/generate/segmentImage', { method: 'POST', json: { imageKey: fileKey, type: 'product', expandPixels } })).json
-				.data.id;
+			const taskId = (
+				await api('/v1/api/generate/segmentImage', {
+					method: 'POST',
+					json: { imageKey: fileKey, type: 'product', expandPixels },
+				})
+			).json.data.id;
 			const result = await waitForStatus(taskId, 'SUCCESS');
-			const { fileUrl } = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json.data;
+			const { fileUrl } = (await api(`/v1/api/download?downloadFormat=png&id=${result.id}`)).json
+				.data;
 			masks.push((await call(fileUrl)).bytes);
 		}
 		// Just outside the ellipse's right edge (radius ≤ 30% of the width): black, then white after growing.
@@ -346,7 +451,12 @@ describe('SellerPic fake: faults', () => {
 	});
 
 	it('envelopeError answers 200 with the given code and msg', async () => {
-		fake.injectFault({ endpoint: 'promptSegmentation', kind: 'envelopeError', code: 30003, msg: 'busy' });
+		fake.injectFault({
+			endpoint: 'promptSegmentation',
+			kind: 'envelopeError',
+			code: 30003,
+			msg: 'busy',
+		});
 		const res = await createTask(SELLERPIC_SAMPLE_KEY);
 		expect(res.status).toBe(200);
 		expect(res.json).toMatchObject({ code: 30003, success: false, msg: 'busy', data: null });
@@ -355,7 +465,11 @@ describe('SellerPic fake: faults', () => {
 
 	it('honours times, afterCalls, the * endpoint and clearFaults', async () => {
 		fake.injectFault({ endpoint: 'usage', kind: 'http500', afterCalls: 1, times: 2 });
-		expect((await Promise.all([usage(), usage(), usage(), usage()].map((p) => p.then((r) => r.status)))).sort()).toEqual([200, 200, 500, 500]);
+		expect(
+			(
+				await Promise.all([usage(), usage(), usage(), usage()].map((p) => p.then((r) => r.status)))
+			).sort(),
+		).toEqual([200, 200, 500, 500]);
 		fake.injectFault({ endpoint: '*', kind: 'http502', times: Infinity });
 		expect((await usage()).status).toBe(502);
 		expect((await call(`${fake.baseUrl}/storage/download/x/y`)).status).toBe(502);
@@ -365,9 +479,15 @@ describe('SellerPic fake: faults', () => {
 
 	it('checks the key and the request before a fault answers: a fault only fails a request SellerPic would take', async () => {
 		fake.injectFault({ endpoint: 'promptSegmentation', kind: 'http500', times: Infinity });
-		const noKey = await call(`${fake.baseUrl}/v1/api/generate/promptSegmentation`, { method: 'POST', json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'x' } });
+		const noKey = await call(`${fake.baseUrl}/v1/api/generate/promptSegmentation`, {
+			method: 'POST',
+			json: { imageKey: SELLERPIC_SAMPLE_KEY, prompt: 'x' },
+		});
 		expect(noKey.status).toBe(401);
-		const noPrompt = await api('/v1/api/generate/promptSegmentation', { method: 'POST', json: { imageKey: SELLERPIC_SAMPLE_KEY } });
+		const noPrompt = await api('/v1/api/generate/promptSegmentation', {
+			method: 'POST',
+			json: { imageKey: SELLERPIC_SAMPLE_KEY },
+		});
 		expect([noPrompt.status, noPrompt.json.msg]).toEqual([200, 'prompt is required']);
 		expect((await createTask(SELLERPIC_SAMPLE_KEY)).status).toBe(500);
 		fake.injectFault({ endpoint: 'taskStatus', kind: 'reset' });

@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { convertMask, makeMask, makeProductPhoto, MIME_BY_FORMAT, sniffImage, type ImageInfo, type MaskFormat } from './images';
+import {
+	convertMask,
+	makeMask,
+	makeProductPhoto,
+	MIME_BY_FORMAT,
+	sniffImage,
+	type ImageInfo,
+	type MaskFormat,
+} from './images';
 import {
 	baseCounters,
 	FakeServer,
@@ -109,11 +117,24 @@ export const SELLERPIC_DEFAULTS: SellerPicConfig = {
 	credits: { remaining: 1000, total: 1000, usage: 0 },
 };
 
-const MAX_SIDE: Record<SellerPicTaskKind, number> = { promptSegmentation: 4096, segmentImage: 2000 };
-const UPLOAD_FORMATS: Record<string, string> = { jpg: 'jpg', jpeg: 'jpg', png: 'png', webp: 'webp' };
+const MAX_SIDE: Record<SellerPicTaskKind, number> = {
+	promptSegmentation: 4096,
+	segmentImage: 2000,
+};
+const UPLOAD_FORMATS: Record<string, string> = {
+	jpg: 'jpg',
+	jpeg: 'jpg',
+	png: 'png',
+	webp: 'webp',
+};
 const EXT_BY_FORMAT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
 const DOWNLOAD_FORMATS: readonly string[] = ['png', 'jpg', 'webp'];
-const PRESET_TYPES: readonly string[] = ['SWAP_MODEL', 'SWAP_MODEL_SCENE', 'AI_BACKGROUND', 'BACKGROUND'];
+const PRESET_TYPES: readonly string[] = [
+	'SWAP_MODEL',
+	'SWAP_MODEL_SCENE',
+	'AI_BACKGROUND',
+	'BACKGROUND',
+];
 
 interface StoredImage {
 	bytes: Buffer;
@@ -164,7 +185,13 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 				validate: (c) => this.validateUploadUrl(c),
 				handle: (c) => this.uploadUrl(c),
 			},
-			{ method: 'PUT', path: '/storage/upload/:token', endpoint: 'storagePut', storage: true, handle: (c) => this.storagePut(c) },
+			{
+				method: 'PUT',
+				path: '/storage/upload/:token',
+				endpoint: 'storagePut',
+				storage: true,
+				handle: (c) => this.storagePut(c),
+			},
 			{
 				method: 'POST',
 				path: '/v1/api/generate/promptSegmentation',
@@ -186,7 +213,10 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 				path: '/v1/api/generate',
 				endpoint: 'taskStatus',
 				auth: true,
-				validate: (c) => (c.url.searchParams.get('id') ? undefined : this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required')),
+				validate: (c) =>
+					c.url.searchParams.get('id')
+						? undefined
+						: this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required'),
 				handle: (c) => this.status(c),
 			},
 			{
@@ -197,8 +227,20 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 				validate: (c) => this.validateDownloadUrl(c),
 				handle: (c) => this.downloadUrl(c),
 			},
-			{ method: 'GET', path: '/storage/download/:token/:name', endpoint: 'storageGet', storage: true, handle: (c) => this.storageGet(c) },
-			{ method: 'GET', path: '/v1/api/usage', endpoint: 'usage', auth: true, handle: () => this.ok(this.config.credits) },
+			{
+				method: 'GET',
+				path: '/storage/download/:token/:name',
+				endpoint: 'storageGet',
+				storage: true,
+				handle: (c) => this.storageGet(c),
+			},
+			{
+				method: 'GET',
+				path: '/v1/api/usage',
+				endpoint: 'usage',
+				auth: true,
+				handle: () => this.ok(this.config.credits),
+			},
 			{
 				method: 'GET',
 				path: '/v1/api/presets',
@@ -288,20 +330,31 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	}
 
 	/** The upload's form and its "file" field, or why the request is invalid. */
-	private async uploadForm(ctx: RequestContext): Promise<{ file: File; invalid?: undefined } | { file?: undefined; invalid: Reply }> {
+	private async uploadForm(
+		ctx: RequestContext,
+	): Promise<{ file: File; invalid?: undefined } | { file?: undefined; invalid: Reply }> {
 		const contentType = ctx.req.headers['content-type'] ?? '';
 		if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'Content-Type must be multipart/form-data') };
+			return {
+				invalid: this.envelopeError(
+					SELLERPIC_CODES.badRequest,
+					'Content-Type must be multipart/form-data',
+				),
+			};
 		}
 		let form: FormData;
 		try {
-			form = await new Response(new Uint8Array(await ctx.readBody()), { headers: { 'content-type': contentType } }).formData();
+			form = await new Response(new Uint8Array(await ctx.readBody()), {
+				headers: { 'content-type': contentType },
+			}).formData();
 		} catch {
 			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'invalid multipart body') };
 		}
 		const file = form.get('file');
 		if (file === null || typeof file === 'string') {
-			return { invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'form field "file" is required') };
+			return {
+				invalid: this.envelopeError(SELLERPIC_CODES.badRequest, 'form field "file" is required'),
+			};
 		}
 		return { file };
 	}
@@ -310,12 +363,19 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		const { file, invalid } = await this.uploadForm(ctx);
 		if (invalid) return invalid;
 		if (file.size > this.config.maxUploadBytes) {
-			return this.envelopeError(SELLERPIC_CODES.fileTooLarge, 'file too large: the upload limit is 40 MB');
+			return this.envelopeError(
+				SELLERPIC_CODES.fileTooLarge,
+				'file too large: the upload limit is 40 MB',
+			);
 		}
 		const bytes = Buffer.from(await file.arrayBuffer());
 		const info = await sniffImage(bytes);
 		const ext = info.format ? EXT_BY_FORMAT[info.format] : undefined;
-		if (!ext) return this.envelopeError(SELLERPIC_CODES.unsupportedFormat, 'unsupported file format: use jpg, jpeg, png or webp');
+		if (!ext)
+			return this.envelopeError(
+				SELLERPIC_CODES.unsupportedFormat,
+				'unsupported file format: use jpg, jpeg, png or webp',
+			);
 		const fileKey = this.newFileKey(ext);
 		this.images.set(fileKey, { bytes, info });
 		this.counters.uploads++;
@@ -324,7 +384,10 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 
 	private validateUploadUrl(ctx: RequestContext): Reply | undefined {
 		if (UPLOAD_FORMATS[(ctx.url.searchParams.get('format') ?? '').toLowerCase()]) return undefined;
-		return this.envelopeError(SELLERPIC_CODES.badRequest, 'format must be one of jpg, jpeg, png, webp');
+		return this.envelopeError(
+			SELLERPIC_CODES.badRequest,
+			'format must be one of jpg, jpeg, png, webp',
+		);
 	}
 
 	private uploadUrl(ctx: RequestContext): Reply {
@@ -340,7 +403,8 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	private async storagePut(ctx: RequestContext): Promise<Reply> {
 		const slot = this.uploadSlots.get(ctx.params.token);
 		if (!slot) return storageError(404, 'NoSuchUpload', 'The specified upload does not exist.');
-		if (Date.now() >= slot.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
+		if (Date.now() >= slot.expiresAt)
+			return storageError(403, 'AccessDenied', 'Request has expired');
 		const bytes = await ctx.readBody();
 		this.images.set(slot.fileKey, { bytes, info: await sniffImage(bytes) });
 		this.counters.uploads++;
@@ -348,9 +412,13 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	}
 
 	/** The body as SellerPic documents it: `{ imageKey, prompt }`, or `{ imageKey, type, expandPixels }` (an integer). */
-	private async validateCreate(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply | undefined> {
+	private async validateCreate(
+		ctx: RequestContext,
+		kind: SellerPicTaskKind,
+	): Promise<Reply | undefined> {
 		const body = parseJson(await ctx.readBody());
-		if (!isObject(body)) return this.envelopeError(SELLERPIC_CODES.badRequest, 'request body must be a JSON object');
+		if (!isObject(body))
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'request body must be a JSON object');
 		const { imageKey, prompt, type, expandPixels } = body;
 		if (typeof imageKey !== 'string' || imageKey === '') {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'imageKey is required');
@@ -362,16 +430,22 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 			if (typeof type !== 'string' || type.trim() === '') {
 				return this.envelopeError(SELLERPIC_CODES.badRequest, 'type is required');
 			}
-			if (expandPixels === undefined) return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels is required');
-			if (!Number.isInteger(expandPixels)) return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels must be an integer');
+			if (expandPixels === undefined)
+				return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels is required');
+			if (!Number.isInteger(expandPixels))
+				return this.envelopeError(SELLERPIC_CODES.badRequest, 'expandPixels must be an integer');
 		}
 		return undefined;
 	}
 
 	private async create(ctx: RequestContext, kind: SellerPicTaskKind): Promise<Reply> {
-		const { imageKey, prompt, type, expandPixels } = parseJson(await ctx.readBody()) as Record<string, unknown> & { imageKey: string };
+		const { imageKey, prompt, type, expandPixels } = parseJson(await ctx.readBody()) as Record<
+			string,
+			unknown
+		> & { imageKey: string };
 		const image = this.images.get(imageKey);
-		if (!image) return this.envelopeError(SELLERPIC_CODES.imageKeyNotFound, `image not found: ${imageKey}`);
+		if (!image)
+			return this.envelopeError(SELLERPIC_CODES.imageKeyNotFound, `image not found: ${imageKey}`);
 		const invalid = this.checkTaskImage(image, kind);
 		if (invalid) return invalid;
 		if (this.config.concurrencyCap > 0 && this.inFlight(kind) >= this.config.concurrencyCap) {
@@ -404,13 +478,22 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	private checkTaskImage(image: StoredImage, kind: SellerPicTaskKind): Reply | undefined {
 		const { format, width = 0, height = 0, animated } = image.info;
 		if (!format || format === 'gif' || animated) {
-			return this.envelopeError(SELLERPIC_CODES.unsupportedFormat, 'unsupported image: use jpg, jpeg, png or webp without animation');
+			return this.envelopeError(
+				SELLERPIC_CODES.unsupportedFormat,
+				'unsupported image: use jpg, jpeg, png or webp without animation',
+			);
 		}
 		if (image.bytes.length > this.config.maxTaskImageBytes) {
-			return this.envelopeError(SELLERPIC_CODES.fileTooLarge, 'image too large: the limit for this task is 10 MB');
+			return this.envelopeError(
+				SELLERPIC_CODES.fileTooLarge,
+				'image too large: the limit for this task is 10 MB',
+			);
 		}
 		if (Math.max(width, height) > MAX_SIDE[kind]) {
-			return this.envelopeError(SELLERPIC_CODES.resolutionTooHigh, `image resolution too high: max ${MAX_SIDE[kind]} px`);
+			return this.envelopeError(
+				SELLERPIC_CODES.resolutionTooHigh,
+				`image resolution too high: max ${MAX_SIDE[kind]} px`,
+			);
 		}
 		return undefined;
 	}
@@ -429,7 +512,8 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		}
 		const status = this.statusOf(task);
 		const failed = status === 'FAILED';
-		const fileUrl = status === 'SUCCESS' && this.config.fileUrlOnSuccess ? this.linkFor(task, 'png').url : '';
+		const fileUrl =
+			status === 'SUCCESS' && this.config.fileUrlOnSuccess ? this.linkFor(task, 'png').url : '';
 		return this.ok({
 			resultList: [
 				{
@@ -446,9 +530,13 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	private validateDownloadUrl(ctx: RequestContext): Reply | undefined {
 		const uhd = ctx.url.searchParams.get('uhd');
 		if (!DOWNLOAD_FORMATS.includes(ctx.url.searchParams.get('downloadFormat') ?? '')) {
-			return this.envelopeError(SELLERPIC_CODES.badRequest, 'downloadFormat must be one of jpg, png, webp');
+			return this.envelopeError(
+				SELLERPIC_CODES.badRequest,
+				'downloadFormat must be one of jpg, png, webp',
+			);
 		}
-		if (!ctx.url.searchParams.get('id')) return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
+		if (!ctx.url.searchParams.get('id'))
+			return this.envelopeError(SELLERPIC_CODES.badRequest, 'id is required');
 		if (uhd !== null && uhd !== 'true' && uhd !== 'false') {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'uhd must be true or false');
 		}
@@ -459,11 +547,16 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		const format = ctx.url.searchParams.get('downloadFormat') ?? '';
 		const resultId = ctx.url.searchParams.get('id')!;
 		const task = this.tasks.get(this.taskIdByResultId.get(resultId) ?? '');
-		if (!task) return this.envelopeError(SELLERPIC_CODES.resultNotFound, 'result not found: pass resultList[].id, not the task id');
+		if (!task)
+			return this.envelopeError(
+				SELLERPIC_CODES.resultNotFound,
+				'result not found: pass resultList[].id, not the task id',
+			);
 		const status = this.statusOf(task);
 		if (status !== 'SUCCESS') {
 			const message = status === 'FAILED' ? 'the task failed' : 'the result is not ready yet';
-			if (this.config.downloadNotReadyAs === 'envelope') return this.envelopeError(SELLERPIC_CODES.resultNotReady, message);
+			if (this.config.downloadNotReadyAs === 'envelope')
+				return this.envelopeError(SELLERPIC_CODES.resultNotReady, message);
 			return this.ok({ name: '', status, fileUrl: '', errorMsg: message });
 		}
 		this.counters.downloadUrls++;
@@ -493,8 +586,10 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 
 	private async storageGet(ctx: RequestContext): Promise<Reply> {
 		const link = this.downloadLinks.get(ctx.params.token);
-		if (!link || link.name !== ctx.params.name) return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
-		if (Date.now() >= link.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
+		if (!link || link.name !== ctx.params.name)
+			return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
+		if (Date.now() >= link.expiresAt)
+			return storageError(403, 'AccessDenied', 'Request has expired');
 		const task = this.tasks.get(this.taskIdByResultId.get(link.resultId) ?? '');
 		const image = task && this.images.get(task.imageKey);
 		if (!task || !image) return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
@@ -516,7 +611,11 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	private validatePresets(ctx: RequestContext): Reply | undefined {
 		const type = ctx.url.searchParams.get('type') ?? '';
 		const pageSize = Number(ctx.url.searchParams.get('pageSize') ?? '10');
-		if (!PRESET_TYPES.includes(type)) return this.envelopeError(SELLERPIC_CODES.badRequest, `type must be one of ${PRESET_TYPES.join(', ')}`);
+		if (!PRESET_TYPES.includes(type))
+			return this.envelopeError(
+				SELLERPIC_CODES.badRequest,
+				`type must be one of ${PRESET_TYPES.join(', ')}`,
+			);
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
 			return this.envelopeError(SELLERPIC_CODES.badRequest, 'pageSize must be between 1 and 50');
 		}
@@ -557,7 +656,9 @@ function storageError(status: number, code: string, message: string): Reply {
 	};
 }
 
-export async function startSellerPicFake(options: Partial<SellerPicConfig> & { port?: number } = {}): Promise<SellerPicFake> {
+export async function startSellerPicFake(
+	options: Partial<SellerPicConfig> & { port?: number } = {},
+): Promise<SellerPicFake> {
 	const { port, ...config } = options;
 	const fake = new SellerPicFake(config);
 	await fake.seedSample();

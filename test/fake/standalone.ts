@@ -6,14 +6,18 @@ function envNumber(name: string): number | undefined {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return undefined;
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+	if (!Number.isInteger(value) || value < 0)
+		throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
 	return value;
 }
 
 async function main(): Promise<void> {
 	const taskLatencyMs = envNumber('FAKE_TASK_LATENCY_MS');
 	const latency = taskLatencyMs === undefined ? {} : { taskLatencyMs };
-	const sellerPic = await startSellerPicFake({ port: envNumber('SELLERPIC_FAKE_PORT'), ...latency });
+	const sellerPic = await startSellerPicFake({
+		port: envNumber('SELLERPIC_FAKE_PORT'),
+		...latency,
+	});
 	const piApi = await startPiApiFake({ port: envNumber('PIAPI_FAKE_PORT'), ...latency });
 	console.log(`SellerPic base URL:    ${sellerPic.baseUrl}`);
 	console.log(`SellerPic API key:     ${sellerPic.config.apiKey}`);

@@ -40,7 +40,8 @@ export async function call(url: string, options: CallOptions = {}): Promise<Call
 	return { status: response.statusCode, headers: response.headers, text, bytes, json };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Mask value (0..255) at a fraction of the width/height. */
 export async function maskValueAt(mask: Buffer, fx: number, fy: number): Promise<number> {
@@ -70,7 +71,11 @@ export async function startReceiver(file?: Buffer): Promise<Receiver> {
 				res.writeHead(200, { 'content-type': 'image/png' }).end(file);
 				return;
 			}
-			received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString() || 'null'), at: Date.now() });
+			received.push({
+				headers: req.headers,
+				body: JSON.parse(Buffer.concat(chunks).toString() || 'null'),
+				at: Date.now(),
+			});
 			res.writeHead(statuses.shift() ?? 200).end();
 		});
 	});
@@ -80,6 +85,10 @@ export async function startReceiver(file?: Buffer): Promise<Receiver> {
 		url: `http://127.0.0.1:${port}`,
 		received,
 		statuses,
-		close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+		close: () =>
+			new Promise((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }

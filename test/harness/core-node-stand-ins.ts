@@ -62,9 +62,17 @@ const testItems: INodeType = {
 		for (const item of items) {
 			const binary: IBinaryKeyData = {};
 			for (const [field, file] of Object.entries(item.files ?? {})) {
-				binary[field] = await this.helpers.prepareBinaryData(createReadStream(file.path), basename(file.path), file.mimeType);
+				binary[field] = await this.helpers.prepareBinaryData(
+					createReadStream(file.path),
+					basename(file.path),
+					file.mimeType,
+				);
 			}
-			output.push({ json: item.json ?? {}, ...(item.files ? { binary } : {}), pairedItem: { item: 0 } });
+			output.push({
+				json: item.json ?? {},
+				...(item.files ? { binary } : {}),
+				pairedItem: { item: 0 },
+			});
 		}
 		return [output];
 	},

@@ -26,7 +26,8 @@ export async function testCredential(
 	const { credentialTypes, credentialsHelper } = await getEngine();
 	const credentialType = credentialTypes.getByName(type);
 	const testRequest = credentialType.test;
-	if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
+	if (!testRequest)
+		return { status: 'Error', message: 'No testing function found for this credential.' };
 	credentialsHelper.setCredentials({ [type]: data });
 
 	const node: INode = {
@@ -50,7 +51,13 @@ export async function testCredential(
 			outputs: [],
 			credentials: [{ name: type, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: testRequest.request } },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: testRequest.request },
+				},
 			],
 		},
 	};
@@ -60,11 +67,31 @@ export async function testCredential(
 		getKnownTypes: () => ({}),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = { credentialsHelper, currentNodeExecutionIndex: 0, variables: {} } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		credentialsHelper,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
 	const executeData: IExecuteData = { node, data: {}, source: null };
 	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, executeData, []);
-	const decrypted: ICredentialsDecrypted = { id: 'test', name: 'test', type, data: await credentialsHelper.getDecrypted(additionalData, { id: 'test', name: 'test' }, type) };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		runExecutionData,
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		executeData,
+		[],
+	);
+	const decrypted: ICredentialsDecrypted = {
+		id: 'test',
+		name: 'test',
+		type,
+		data: await credentialsHelper.getDecrypted(additionalData, { id: 'test', name: 'test' }, type),
+	};
 
 	// Mirrors n8n's CredentialsTester. n8n 2.20's errors drop an Error `cause` (a class field
 	// resets it), so `error.cause.response` is empty there and HTTP errors report the error's message.
@@ -80,7 +107,10 @@ export async function testCredential(
 				}
 			}
 			if (httpResponse.status < 199 || httpResponse.status > 299) {
-				return { status: 'Error', message: httpResponse.statusText || `Received HTTP status code: ${httpResponse.status}` };
+				return {
+					status: 'Error',
+					message: httpResponse.statusText || `Received HTTP status code: ${httpResponse.status}`,
+				};
 			}
 		} else if (error.cause?.code) {
 			return { status: 'Error', message: error.cause.code };
@@ -90,7 +120,8 @@ export async function testCredential(
 	for (const rule of testRequest.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		const body = response?.[0]?.[0]?.json as Record<string, unknown> | undefined;
-		if (body?.[rule.properties.key] === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		if (body?.[rule.properties.key] === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -4,14 +4,24 @@ describe('real-engine harness', () => {
 	it('runs a Manual Trigger workflow through WorkflowExecute with paired items', async () => {
 		const run = await runWorkflow({
 			nodes: [
-				{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: '1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: '2',
 					name: 'Items',
 					type: 'test.testItems',
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { items: '={{ JSON.stringify([{ json: { sku: "A-" + (1 + 1) } }, { json: { sku: "B" } }]) }}' },
+					parameters: {
+						items:
+							'={{ JSON.stringify([{ json: { sku: "A-" + (1 + 1) } }, { json: { sku: "B" } }]) }}',
+					},
 				},
 			],
 			connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] } },

@@ -28,7 +28,11 @@ export const PACKAGE_DIR = findPackageDir(__dirname);
 function findPackageDir(start: string): string {
 	for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
 		const manifest = join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+		)
+			return dir;
 	}
 	throw new Error(`Cannot find the ${PACKAGE_NAME} package above ${start}`);
 }
@@ -100,7 +104,8 @@ export class WorkflowRun {
 	/** The items a node emitted on its first output (first run of that node). */
 	output(nodeName: string, outputIndex = 0): INodeExecutionData[] {
 		const task = this.run.data.resultData.runData[nodeName]?.[0];
-		if (!task) throw new Error(`Node "${nodeName}" did not run (ran: ${this.ranNodes().join(', ')})`);
+		if (!task)
+			throw new Error(`Node "${nodeName}" did not run (ran: ${this.ranNodes().join(', ')})`);
 		if (task.error) throw task.error;
 		return task.data?.main?.[outputIndex] ?? [];
 	}
@@ -122,7 +127,10 @@ export class WorkflowRun {
 }
 
 /** Runs workflow JSON through n8n-core's WorkflowExecute, starting at its trigger node. */
-export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<WorkflowRun> {
+export async function runWorkflow(
+	workflowJson: WorkflowJson,
+	options: RunOptions = {},
+): Promise<WorkflowRun> {
 	const { nodeTypes, credentialsHelper, binaryData } = await getEngine();
 	credentialsHelper.setCredentials(options.credentials ?? {});
 
@@ -139,14 +147,32 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const startNode = workflow.getStartNode();
 	if (!startNode) throw new Error('The workflow has no start node');
 
-	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections } as IWorkflowBase;
+	const workflowData = {
+		id: workflow.id,
+		name: workflow.name,
+		nodes: workflowJson.nodes,
+		connections: workflowJson.connections,
+	} as IWorkflowBase;
 	const mode = options.mode ?? 'manual';
-	const additionalData = createAdditionalData(executionId, workflow.id, credentialsHelper, options.baseUrl);
+	const additionalData = createAdditionalData(
+		executionId,
+		workflow.id,
+		credentialsHelper,
+		options.baseUrl,
+	);
 	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+		},
 	});
 
-	return await executeRun({ workflow, workflowData, mode, additionalData }, runExecutionData, executionId, binaryData, options.onStarted);
+	return await executeRun(
+		{ workflow, workflowData, mode, additionalData },
+		runExecutionData,
+		executionId,
+		binaryData,
+		options.onStarted,
+	);
 }
 
 /** Runs (or resumes) execution data through WorkflowExecute, as n8n's workflow runner does. */
@@ -161,7 +187,11 @@ export async function executeRun(
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
 	const additionalData = { ...context.additionalData, hooks };
-	const execution = new WorkflowExecute(additionalData, context.mode, runExecutionData).processRunExecutionData(context.workflow);
+	const execution = new WorkflowExecute(
+		additionalData,
+		context.mode,
+		runExecutionData,
+	).processRunExecutionData(context.workflow);
 	onStarted?.(() => execution.cancel(), executionId);
 	try {
 		await execution;

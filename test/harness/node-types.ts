@@ -25,7 +25,8 @@ export class NodeTypes implements INodeTypes {
 		const prefix = `${this.loader.packageName}.`;
 		if (!type.startsWith(prefix)) throw new Error(`Unknown node type "${type}"`);
 		const name = type.slice(prefix.length);
-		if (name.endsWith('Tool') && !(name in this.loader.known.nodes)) return this.toolVariant(name.slice(0, -'Tool'.length));
+		if (name.endsWith('Tool') && !(name in this.loader.known.nodes))
+			return this.toolVariant(name.slice(0, -'Tool'.length));
 		return this.loader.getNode(name).type;
 	}
 
@@ -36,7 +37,8 @@ export class NodeTypes implements INodeTypes {
 	 */
 	private toolVariant(name: string): INodeType | IVersionedNodeType {
 		const nodeType = this.loader.getNode(name).type;
-		if (!NodeHelpers.getVersionedNodeType(nodeType).description.usableAsTool) throw new Error(`Node "${name}" cannot be used as a tool`);
+		if (!NodeHelpers.getVersionedNodeType(nodeType).description.usableAsTool)
+			throw new Error(`Node "${name}" cannot be used as a tool`);
 		return nodeType;
 	}
 

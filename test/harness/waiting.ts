@@ -41,9 +41,16 @@ function stored<T>(data: T): T {
 }
 
 /** A POST to the resume URL of a waiting execution. */
-export async function callResumeUrl(waiting: WorkflowRun, call: WebhookCall): Promise<WebhookAnswer> {
+export async function callResumeUrl(
+	waiting: WorkflowRun,
+	call: WebhookCall,
+): Promise<WebhookAnswer> {
 	const context = requireContext(waiting);
-	if (waiting.status !== 'waiting') return { status: 409, body: { message: `The execution "${waiting.executionId}" is not waiting.` } };
+	if (waiting.status !== 'waiting')
+		return {
+			status: 409,
+			body: { message: `The execution "${waiting.executionId}" is not waiting.` },
+		};
 	const data = stored(waiting.run.data);
 	const entry = data.executionData!.nodeExecutionStack[0];
 	entry.node.disabled = true;
@@ -61,7 +68,8 @@ export async function callResumeUrl(waiting: WorkflowRun, call: WebhookCall): Pr
 /** The waiting execution reaches its wait limit: n8n resumes it without running the waiting node again. */
 export async function resumeAfterWaitLimit(waiting: WorkflowRun): Promise<WorkflowRun> {
 	const context = requireContext(waiting);
-	if (waiting.status !== 'waiting') throw new Error(`Execution ${waiting.executionId} is not waiting (${waiting.status})`);
+	if (waiting.status !== 'waiting')
+		throw new Error(`Execution ${waiting.executionId} is not waiting (${waiting.status})`);
 	const { binaryData } = await getEngine();
 	return await executeRun(context, stored(waiting.run.data), waiting.executionId, binaryData);
 }
@@ -98,12 +106,18 @@ export async function callTriggerWebhook(
 	const node = workflow.getNode(triggerName);
 	if (!node) throw new Error(`No node "${triggerName}"`);
 	const { answer, result } = await callWebhook(context, node, call, null);
-	if (workflow.staticData.__dataChanged === true) savedStaticData.set(workflowId, stored(workflow.staticData));
+	if (workflow.staticData.__dataChanged === true)
+		savedStaticData.set(workflowId, stored(workflow.staticData));
 	if (!result.workflowData) return answer;
 	const data = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }],
+		},
 	});
-	return { ...answer, run: await executeRun(context, data, context.additionalData.executionId!, binaryData) };
+	return {
+		...answer,
+		run: await executeRun(context, data, context.additionalData.executionId!, binaryData),
+	};
 }
 
 export interface WebhookLifecycle {
@@ -116,12 +130,30 @@ export interface WebhookLifecycle {
  * calls `create` when that says no (failing activation if `create` does not succeed); on
  * deactivation it calls `delete`. As n8n's WebhookService does it, with n8n-core's HookContext.
  */
-export async function runWebhookLifecycle(context: RunContext, nodeName: string, phase: 'activate' | 'deactivate'): Promise<WebhookLifecycle> {
+export async function runWebhookLifecycle(
+	context: RunContext,
+	nodeName: string,
+	phase: 'activate' | 'deactivate',
+): Promise<WebhookLifecycle> {
 	const node = context.workflow.getNode(nodeName);
 	if (!node) throw new Error(`No node "${nodeName}"`);
-	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
-	const webhookData = { webhookDescription: { name: 'default' }, node: node.name, workflowExecuteAdditionalData: context.additionalData } as unknown as IWebhookData;
-	const hookContext = new HookContext(context.workflow, node, context.additionalData, 'trigger', 'activate', webhookData);
+	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(
+		node.type,
+		node.typeVersion,
+	) as INodeType;
+	const webhookData = {
+		webhookDescription: { name: 'default' },
+		node: node.name,
+		workflowExecuteAdditionalData: context.additionalData,
+	} as unknown as IWebhookData;
+	const hookContext = new HookContext(
+		context.workflow,
+		node,
+		context.additionalData,
+		'trigger',
+		'activate',
+		webhookData,
+	);
 	const calls: WebhookLifecycle['calls'] = [];
 	const run = async (method: 'checkExists' | 'create' | 'delete') => {
 		const result = await nodeType.webhookMethods?.default?.[method]?.call(hookContext);
@@ -136,19 +168,45 @@ export async function runWebhookLifecycle(context: RunContext, nodeName: string,
 	return { calls };
 }
 
-async function callWebhook(context: RunContext, node: INode, call: WebhookCall, data: IRunExecutionData | null) {
+async function callWebhook(
+	context: RunContext,
+	node: INode,
+	call: WebhookCall,
+	data: IRunExecutionData | null,
+) {
 	const response = new RecordedResponse();
 	const additionalData = {
 		...context.additionalData,
-		httpRequest: { headers: lowerCaseKeys(call.headers ?? {}), body: call.body, query: {}, params: {} },
+		httpRequest: {
+			headers: lowerCaseKeys(call.headers ?? {}),
+			body: call.body,
+			query: {},
+			params: {},
+		},
 		httpResponse: response,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const webhookData = { webhookDescription: { name: 'default' }, node: node.name } as unknown as IWebhookData;
+	const webhookData = {
+		webhookDescription: { name: 'default' },
+		node: node.name,
+	} as unknown as IWebhookData;
 	const mode: WorkflowExecuteMode = data ? context.mode : 'webhook';
-	const webhookContext = new WebhookContext(context.workflow, node, additionalData, mode, webhookData, [], data);
-	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
+	const webhookContext = new WebhookContext(
+		context.workflow,
+		node,
+		additionalData,
+		mode,
+		webhookData,
+		[],
+		data,
+	);
+	const nodeType = context.workflow.nodeTypes.getByNameAndVersion(
+		node.type,
+		node.typeVersion,
+	) as INodeType;
 	const result = (await nodeType.webhook!.call(webhookContext)) as IWebhookResponseData;
-	const answer: WebhookAnswer = response.sent ? { status: response.statusCode, body: response.body } : { status: 200, body: result.webhookResponse ?? { message: 'Webhook call received' } };
+	const answer: WebhookAnswer = response.sent
+		? { status: response.statusCode, body: response.body }
+		: { status: 200, body: result.webhookResponse ?? { message: 'Webhook call received' } };
 	return { answer, result };
 }
 
@@ -181,7 +239,9 @@ class RecordedResponse {
 }
 
 function lowerCaseKeys(headers: Record<string, string>) {
-	return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+	return Object.fromEntries(
+		Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]),
+	);
 }
 
 function requireContext(run: WorkflowRun): RunContext {

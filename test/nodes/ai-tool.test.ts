@@ -33,17 +33,35 @@ afterAll(async () => {
 	await imageHost.close();
 });
 
-function piApiWorkflow(nodeType: 'piApiSegment' | 'piApiSegmentTool', parameters: Record<string, unknown>, items = [{ json: {} }], continueOnFail = false) {
-	const base = { imageSource: 'url', imageUrl, prompt: 'sofa', pollInterval: 0.05, options: { downloadMask: false } };
-	return workflowFor(nodeType, { ...base, ...parameters } as never, items, { credentials: ['piApiApi'], continueOnFail });
+function piApiWorkflow(
+	nodeType: 'piApiSegment' | 'piApiSegmentTool',
+	parameters: Record<string, unknown>,
+	items = [{ json: {} }],
+	continueOnFail = false,
+) {
+	const base = {
+		imageSource: 'url',
+		imageUrl,
+		prompt: 'sofa',
+		pollInterval: 0.05,
+		options: { downloadMask: false },
+	};
+	return workflowFor(nodeType, { ...base, ...parameters } as never, items, {
+		credentials: ['piApiApi'],
+		continueOnFail,
+	});
 }
 
 describe('PiAPI Segment as a tool', () => {
 	it('refuses Wait Mode "Webhook Callback" with an error naming the item and the fix, before any request', async () => {
-		const run = await runWorkflow(piApiWorkflow('piApiSegmentTool', { waitMode: 'callback' }), { credentials: credentials() });
+		const run = await runWorkflow(piApiWorkflow('piApiSegmentTool', { waitMode: 'callback' }), {
+			credentials: credentials(),
+		});
 		expect(run.status).toBe('error');
 		const error = run.nodeError(NODE_UNDER_TEST);
-		expect(error?.message).toBe('Wait Mode "Webhook Callback" cannot be used when this node is an AI agent\'s tool [item 0]');
+		expect(error?.message).toBe(
+			'Wait Mode "Webhook Callback" cannot be used when this node is an AI agent\'s tool [item 0]',
+		);
 		expect(error?.description).toBe(
 			'It pauses the execution until PiAPI calls back, while the agent waits for the tool\'s answer. Set Wait Mode to "Poll" in this tool node.',
 		);
@@ -52,11 +70,17 @@ describe('PiAPI Segment as a tool', () => {
 
 	it('with On Error → Continue, every item comes out as an error item (what the agent gets as the tool result)', async () => {
 		const items = [{ json: { n: 1 } }, { json: { n: 2 } }];
-		const run = await runWorkflow(piApiWorkflow('piApiSegmentTool', { waitMode: 'callback' }, items, true), { credentials: credentials() });
+		const run = await runWorkflow(
+			piApiWorkflow('piApiSegmentTool', { waitMode: 'callback' }, items, true),
+			{ credentials: credentials() },
+		);
 		expect(run.status).toBe('success');
 		const output = run.output(NODE_UNDER_TEST);
 		expect(output.map((item) => [item.pairedItem, item.json.error])).toEqual([
-			[{ item: 0 }, expect.stringMatching(/^Wait Mode "Webhook Callback" cannot be used .* \[item 0\]$/)],
+			[
+				{ item: 0 },
+				expect.stringMatching(/^Wait Mode "Webhook Callback" cannot be used .* \[item 0\]$/),
+			],
 			[{ item: 1 }, expect.stringMatching(/\[item 1\]$/)],
 		]);
 		expect(output[0].json.errorDescription).toMatch(/Set Wait Mode to "Poll"/);
@@ -64,10 +88,17 @@ describe('PiAPI Segment as a tool', () => {
 	});
 
 	it('polls as a tool and returns the mask URL, without a file when Download Mask is off', async () => {
-		const run = await runWorkflow(piApiWorkflow('piApiSegmentTool', {}), { credentials: credentials() });
+		const run = await runWorkflow(piApiWorkflow('piApiSegmentTool', {}), {
+			credentials: credentials(),
+		});
 		expect(run.status).toBe('success');
 		const [item] = run.output(NODE_UNDER_TEST);
-		expect(item.json).toMatchObject({ status: 'succeeded', done: true, prompt: 'sofa', maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\//) });
+		expect(item.json).toMatchObject({
+			status: 'succeeded',
+			done: true,
+			prompt: 'sofa',
+			maskUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\//),
+		});
 		expect(item.binary).toBeUndefined();
 		expect(fake.counters.creates).toBe(1);
 	});
@@ -76,11 +107,19 @@ describe('PiAPI Segment as a tool', () => {
 		fake.configure({ taskOutcome: () => 'never' });
 		const n8n = await CallbackServer.start();
 		try {
-			const run = await n8n.runUntilWaiting(piApiWorkflow('piApiSegment', { waitMode: 'callback', maxWait: 60 }), { credentials: credentials() });
+			const run = await n8n.runUntilWaiting(
+				piApiWorkflow('piApiSegment', { waitMode: 'callback', maxWait: 60 }),
+				{ credentials: credentials() },
+			);
 			expect(run.status).toBe('waiting');
 			expect(fake.counters.creates).toBe(1);
 			// Once waiting, the node checks in at its resume URL; n8n answers that the task still runs.
-			await eventually(() => n8n.answers.find((answer) => answer.executionId === run.executionId), 'the check-in', 10_000, 50);
+			await eventually(
+				() => n8n.answers.find((answer) => answer.executionId === run.executionId),
+				'the check-in',
+				10_000,
+				50,
+			);
 		} finally {
 			await n8n.close();
 		}
@@ -91,40 +130,89 @@ describe('Binary image input as a tool', () => {
 	it.each([
 		['piApiSegmentTool', 'piApiApi'],
 		['sellerPicSegmentTool', 'sellerPicApi'],
-	])('%s without the file says that an agent passes no files, and what to set instead', async (nodeType, credential) => {
-		const workflow = workflowFor(nodeType, { imageSource: 'binary', prompt: 'sofa' } as never, [{ json: { prompt: 'sofa' } }], { credentials: [credential] });
-		const run = await runWorkflow(workflow, { credentials: { [credential]: { apiKey: 'unused-key-0123456789', baseUrl: 'http://127.0.0.1:9' } } });
-		const error = run.nodeError(NODE_UNDER_TEST);
-		expect(error?.message).toBe('Image Source "Binary File" cannot be used when this node is an AI agent\'s tool [item 0]');
-		expect(error?.description).toBe(
-			'An agent passes no files to its tools, only the arguments the model fills in. Set Image Source to "URL" and let the model fill Image URL.',
-		);
-	});
+	])(
+		'%s without the file says that an agent passes no files, and what to set instead',
+		async (nodeType, credential) => {
+			const workflow = workflowFor(
+				nodeType,
+				{ imageSource: 'binary', prompt: 'sofa' } as never,
+				[{ json: { prompt: 'sofa' } }],
+				{ credentials: [credential] },
+			);
+			const run = await runWorkflow(workflow, {
+				credentials: {
+					[credential]: { apiKey: 'unused-key-0123456789', baseUrl: 'http://127.0.0.1:9' },
+				},
+			});
+			const error = run.nodeError(NODE_UNDER_TEST);
+			expect(error?.message).toBe(
+				'Image Source "Binary File" cannot be used when this node is an AI agent\'s tool [item 0]',
+			);
+			expect(error?.description).toBe(
+				'An agent passes no files to its tools, only the arguments the model fills in. Set Image Source to "URL" and let the model fill Image URL.',
+			);
+		},
+	);
 });
 
 describe('Descriptions written for a model', () => {
 	async function toolNodes() {
 		const { nodeTypes } = await getEngine();
 		return Object.keys(nodeTypes.getKnownTypes())
-			.map((name) => NodeHelpers.getVersionedNodeType(nodeTypes.getByName(`${PACKAGE_NAME}.${name}`)).description)
+			.map(
+				(name) =>
+					NodeHelpers.getVersionedNodeType(nodeTypes.getByName(`${PACKAGE_NAME}.${name}`))
+						.description,
+			)
 			.filter((description) => description.usableAsTool);
 	}
 
 	it('each tool says what it needs, what it returns in which field, and how long it takes', async () => {
-		const said = Object.fromEntries((await toolNodes()).map((description) => [description.name, toolText(description)]));
-		expect(Object.keys(said).sort()).toEqual(['checkSegmentationTask', 'getSegmentationDownloadUrl', 'piApiSegment', 'sellerPicSegment']);
+		const said = Object.fromEntries(
+			(await toolNodes()).map((description) => [description.name, toolText(description)]),
+		);
+		expect(Object.keys(said).sort()).toEqual([
+			'checkSegmentationTask',
+			'getSegmentationDownloadUrl',
+			'piApiSegment',
+			'sellerPicSegment',
+		]);
 		const expected: Record<string, RegExp[]> = {
-			piApiSegment: [/public image URL/, /comma-separated list of objects/, /maskUrl/, /white = the objects/, /few seconds/, /credits/],
-			sellerPicSegment: [/URL n8n can download/, /in a few words/, /maskUrl/, /white = the object/, /seconds/],
-			checkSegmentationTask: [/task ID/, /UUIDs/, /status \(queued, running, succeeded or failed\)/, /error/, /second/],
+			piApiSegment: [
+				/public image URL/,
+				/comma-separated list of objects/,
+				/maskUrl/,
+				/white = the objects/,
+				/few seconds/,
+				/credits/,
+			],
+			sellerPicSegment: [
+				/URL n8n can download/,
+				/in a few words/,
+				/maskUrl/,
+				/white = the object/,
+				/seconds/,
+			],
+			checkSegmentationTask: [
+				/task ID/,
+				/UUIDs/,
+				/status \(queued, running, succeeded or failed\)/,
+				/error/,
+				/second/,
+			],
 			getSegmentationDownloadUrl: [/task ID or result ID/, /in url/, /needs no API key/, /second/],
 		};
-		for (const [name, patterns] of Object.entries(expected)) for (const pattern of patterns) expect([name, said[name]]).toEqual([name, expect.stringMatching(pattern)]);
+		for (const [name, patterns] of Object.entries(expected))
+			for (const pattern of patterns)
+				expect([name, said[name]]).toEqual([name, expect.stringMatching(pattern)]);
 	});
 
 	it('people get one short sentence in the nodes panel, while the model reads the whole text', async () => {
 		for (const description of await toolNodes()) {
-			expect([description.name, description.description]).toEqual([description.name, expect.stringMatching(/^[^.]{20,120}$/)]);
+			expect([description.name, description.description]).toEqual([
+				description.name,
+				expect.stringMatching(/^[^.]{20,120}$/),
+			]);
 			expect(toolText(description).length).toBeGreaterThan(2 * description.description.length);
 			// Shown on the tool only: the node itself does not have the field.
 			const field = description.properties.find(({ name }) => name === 'toolDescription');
@@ -138,7 +226,11 @@ describe('Descriptions written for a model', () => {
 			for (const property of properties) {
 				if (property.type === 'collection' || property.type === 'fixedCollection') {
 					walk(node, (property.options ?? []) as INodeProperties[], `${path}${property.name}.`);
-				} else if (!property.noDataExpression && property.type !== 'notice' && !property.description) {
+				} else if (
+					!property.noDataExpression &&
+					property.type !== 'notice' &&
+					!property.description
+				) {
 					missing.push(`${node}: ${path}${property.name}`);
 				}
 			}

@@ -19,13 +19,21 @@ import { NODE_UNDER_TEST } from '../support/workflows';
 const UNKNOWN_UUID = '0b7e2a54-6f3d-4c1a-9e8b-2d4f6a8c0e13';
 
 /** Tasks take the task helpers' 10 s unless told, so a test finds them in the state it set. */
-const vendors = useFakeVendors({ keys: { sellerpic: 'sp-live-URL-3141592653-secret', piapi: 'pi-live-URL-2718281828-secret' }, photo: { width: 240, height: 180, seed: 9 } });
+const vendors = useFakeVendors({
+	keys: { sellerpic: 'sp-live-URL-3141592653-secret', piapi: 'pi-live-URL-2718281828-secret' },
+	photo: { width: 240, height: 180, seed: 9 },
+});
 
 /** Runs Get Segmentation Download URL and checks neither API key shows up anywhere in the run's data or errors. */
 async function getUrl(
 	vendor: Vendor,
 	parameters: INodeParameters,
-	{ items, continueOnFail = false, baseUrl, typeVersion }: { items?: TestItem[]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
+	{
+		items,
+		continueOnFail = false,
+		baseUrl,
+		typeVersion,
+	}: { items?: TestItem[]; continueOnFail?: boolean; baseUrl?: string; typeVersion?: number } = {},
 ) {
 	return await runOnFakes(vendors, 'getSegmentationDownloadUrl', vendor, parameters, {
 		items,
@@ -35,9 +43,18 @@ async function getUrl(
 	});
 }
 
-const sellerPicTask = async (state: TaskState = 'succeeded') => await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
+const sellerPicTask = async (state: TaskState = 'succeeded') =>
+	await createSellerPicTask(vendors.sellerPic, vendors.keys.sellerpic, state);
 
-const piApiTask = async (state: TaskState = 'succeeded') => await createPiApiTask(vendors.piApi, vendors.keys.piapi, vendors.imageUrl, state, undefined, true);
+const piApiTask = async (state: TaskState = 'succeeded') =>
+	await createPiApiTask(
+		vendors.piApi,
+		vendors.keys.piapi,
+		vendors.imageUrl,
+		state,
+		undefined,
+		true,
+	);
 
 async function imageSize(data: Buffer) {
 	const meta = await sharp(data).metadata();
@@ -59,7 +76,9 @@ const STUB_PIAPI_TASK = '5a1f0c3e-2b4d-4e6f-8a9b-0c1d2e3f4a5b';
  */
 async function startMultiResultStub(): Promise<Stub> {
 	const png = async (width: number, height: number) =>
-		await sharp({ create: { width, height, channels: 3, background: '#fff' } }).png().toBuffer();
+		await sharp({ create: { width, height, channels: 3, background: '#fff' } })
+			.png()
+			.toBuffer();
 	const files: Record<string, Buffer> = {
 		'9001.png': await png(30, 20),
 		'9003.png': await png(40, 10),
@@ -67,10 +86,12 @@ async function startMultiResultStub(): Promise<Stub> {
 		'b.png': await png(13, 14),
 	};
 	const stub: Stub = { url: '', fileRequestsWithKey: 0, close: async () => {} };
-	const json = (res: http.ServerResponse, body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+	const json = (res: http.ServerResponse, body: unknown) =>
+		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', stub.url);
-		const sellerPicOk = (data: unknown) => json(res, { code: 0, success: true, msg: 'success', traceId: 'stub', data });
+		const sellerPicOk = (data: unknown) =>
+			json(res, { code: 0, success: true, msg: 'success', traceId: 'stub', data });
 		if (url.pathname === '/v1/api/generate' && url.searchParams.get('id') === STUB_SELLERPIC_TASK) {
 			return sellerPicOk({
 				resultList: [
@@ -83,7 +104,12 @@ async function startMultiResultStub(): Promise<Stub> {
 		if (url.pathname === '/v1/api/download') {
 			const id = url.searchParams.get('id');
 			const name = id === '9001' ? 'front_mask.png' : '';
-			return sellerPicOk({ name, status: 'SUCCESS', fileUrl: `${stub.url}/files/${id}.png`, errorMsg: '' });
+			return sellerPicOk({
+				name,
+				status: 'SUCCESS',
+				fileUrl: `${stub.url}/files/${id}.png`,
+				errorMsg: '',
+			});
 		}
 		if (url.pathname === `/api/v1/task/${STUB_PIAPI_TASK}`) {
 			return json(res, {
@@ -97,7 +123,9 @@ async function startMultiResultStub(): Promise<Stub> {
 				},
 			});
 		}
-		const file = url.pathname.startsWith('/files/') ? files[url.pathname.slice('/files/'.length)] : undefined;
+		const file = url.pathname.startsWith('/files/')
+			? files[url.pathname.slice('/files/'.length)]
+			: undefined;
 		if (file) {
 			if (req.headers.authorization || req.headers['x-api-key']) stub.fileRequestsWithKey++;
 			return res.writeHead(200, { 'content-type': 'image/png' }).end(file);
@@ -136,8 +164,14 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 
 	it('resolves a task id to its result', async () => {
 		const task = await sellerPicTask();
-		const [item] = (await getUrl('sellerpic', { idType: 'taskId', id: task.id })).output(NODE_UNDER_TEST);
-		expect(item.json).toMatchObject({ id: task.id, idType: 'taskId', files: [{ resultId: task.resultId }] });
+		const [item] = (await getUrl('sellerpic', { idType: 'taskId', id: task.id })).output(
+			NODE_UNDER_TEST,
+		);
+		expect(item.json).toMatchObject({
+			id: task.id,
+			idType: 'taskId',
+			files: [{ resultId: task.resultId }],
+		});
 		expect(item.json.url).toEqual((item.json.files as Array<{ url: string }>)[0].url);
 		expect(vendors.sellerPic.counters.polls).toBe(1);
 	});
@@ -145,7 +179,11 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 	it('resolves every succeeded result of a task, downloading them as mask, mask_2', async () => {
 		const stub = await startMultiResultStub();
 		try {
-			const run = await getUrl('sellerpic', { idType: 'taskId', id: STUB_SELLERPIC_TASK, download: true }, { baseUrl: stub.url });
+			const run = await getUrl(
+				'sellerpic',
+				{ idType: 'taskId', id: STUB_SELLERPIC_TASK, download: true },
+				{ baseUrl: stub.url },
+			);
 			const [item] = run.output(NODE_UNDER_TEST);
 			expect(item.json).toMatchObject({
 				url: `${stub.url}/files/9001.png`,
@@ -169,7 +207,9 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		const run = await getUrl('sellerpic', { idType: 'taskId', id: task.id });
 		const error = run.nodeError(NODE_UNDER_TEST);
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`SellerPic task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`);
+		expect(error?.message).toBe(
+			`SellerPic task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`,
+		);
 		expect(error?.description).toMatch(/Check Segmentation Task with Wait for Completion/);
 		expect(vendors.sellerPic.counters.downloadUrls).toBe(0);
 	});
@@ -177,16 +217,27 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 	it('fails a failed task with the vendor code', async () => {
 		const task = await sellerPicTask('failed');
 		const run = await getUrl('sellerpic', { idType: 'taskId', id: task.id });
-		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; errorResponse: Record<string, unknown> };
+		const error = run.nodeError(NODE_UNDER_TEST) as unknown as {
+			name: string;
+			message: string;
+			errorResponse: Record<string, unknown>;
+		};
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/task \d+ failed, so it has no result to download: segmentation failed/);
+		expect(error.message).toMatch(
+			/task \d+ failed, so it has no result to download: segmentation failed/,
+		);
 		expect(error.errorResponse.vendorCode).toBe('50001');
 	});
 
 	it('suggests ID Type "Task ID" when a task id is given as result id', async () => {
 		const task = await sellerPicTask();
 		const run = await getUrl('sellerpic', { idType: 'resultId', id: task.id });
-		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; message: string; description: string; errorResponse: Record<string, unknown> };
+		const error = run.nodeError(NODE_UNDER_TEST) as unknown as {
+			name: string;
+			message: string;
+			description: string;
+			errorResponse: Record<string, unknown>;
+		};
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toMatch(/SellerPic error 40007: result not found.*\[item 0\]/);
 		expect(error.description).toContain(`If ${task.id} is a task ID, set ID Type to Task ID.`);
@@ -199,10 +250,21 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 		['webp', 'webp', 'image/webp'],
 	])('downloads the result as %s', async (format, sharpFormat, mimeType) => {
 		const task = await sellerPicTask();
-		const run = await getUrl('sellerpic', { idType: 'resultId', id: task.resultId, format, download: true });
+		const run = await getUrl('sellerpic', {
+			idType: 'resultId',
+			id: task.resultId,
+			format,
+			download: true,
+		});
 		const [item] = run.output(NODE_UNDER_TEST);
-		expect(item.json).toMatchObject({ format, url: expect.stringContaining(`_mask_output.${format}`) });
-		expect(item.binary?.mask).toMatchObject({ mimeType, fileName: `${task.maskHex}_mask_output.${format}` });
+		expect(item.json).toMatchObject({
+			format,
+			url: expect.stringContaining(`_mask_output.${format}`),
+		});
+		expect(item.binary?.mask).toMatchObject({
+			mimeType,
+			fileName: `${task.maskHex}_mask_output.${format}`,
+		});
 		expect(await imageSize(await run.binary(item, 'mask'))).toEqual([sharpFormat, 512, 512]);
 		const request = vendors.sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl');
 		expect(request?.path).toContain(`downloadFormat=${format}`);
@@ -210,19 +272,34 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 
 	it('version 1.1: Download Mask into Mask Binary Field, the names the Segment nodes use', async () => {
 		const task = await sellerPicTask();
-		const parameters = { operation: 'get', idType: 'taskId', id: task.id, downloadMask: true, maskBinaryField: 'cutout' };
+		const parameters = {
+			operation: 'get',
+			idType: 'taskId',
+			id: task.id,
+			downloadMask: true,
+			maskBinaryField: 'cutout',
+		};
 		const run = await getUrl('sellerpic', parameters, { typeVersion: 1.1 });
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(Object.keys(item.binary ?? {})).toEqual(['cutout']);
 		expect(await imageSize(await run.binary(item, 'cutout'))).toEqual(['png', 512, 512]);
 		// A version 1.1 node ignores version 1's names: without Download Mask it only gives the URL.
-		const urlOnly = await getUrl('sellerpic', { idType: 'taskId', id: task.id, download: true }, { typeVersion: 1.1 });
+		const urlOnly = await getUrl(
+			'sellerpic',
+			{ idType: 'taskId', id: task.id, download: true },
+			{ typeVersion: 1.1 },
+		);
 		expect(urlOnly.output(NODE_UNDER_TEST)[0].binary).toBeUndefined();
 	});
 
 	it('downloads the PNG mask into the named field, without sending the API key to the file host', async () => {
 		const task = await sellerPicTask();
-		const run = await getUrl('sellerpic', { idType: 'taskId', id: task.id, download: true, binaryPropertyName: 'cutout' });
+		const run = await getUrl('sellerpic', {
+			idType: 'taskId',
+			id: task.id,
+			download: true,
+			binaryPropertyName: 'cutout',
+		});
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(Object.keys(item.binary ?? {})).toEqual(['cutout']);
 		const mask = await run.binary(item, 'cutout');
@@ -235,9 +312,13 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 
 	it('asks for the UHD file when set', async () => {
 		const task = await sellerPicTask();
-		const [item] = (await getUrl('sellerpic', { id: task.resultId, uhd: true })).output(NODE_UNDER_TEST);
+		const [item] = (await getUrl('sellerpic', { id: task.resultId, uhd: true })).output(
+			NODE_UNDER_TEST,
+		);
 		expect(item.json.uhd).toBe(true);
-		expect(vendors.sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl')?.path).toContain('uhd=true');
+		expect(
+			vendors.sellerPic.requests.find((entry) => entry.endpoint === 'downloadUrl')?.path,
+		).toContain('uhd=true');
 	});
 
 	it('refreshes a link that expired before the download (HTTP 403) by asking the download endpoint again', async () => {
@@ -254,7 +335,8 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 
 	it('gives a fresh link once the earlier one has expired', async () => {
 		const task = await sellerPicTask();
-		const first = (await getUrl('sellerpic', { id: task.resultId })).output(NODE_UNDER_TEST)[0].json.url as string;
+		const first = (await getUrl('sellerpic', { id: task.resultId })).output(NODE_UNDER_TEST)[0].json
+			.url as string;
 		vendors.sellerPic.expireDownloadUrls();
 		expect((await call(first)).status).toBe(403);
 
@@ -267,31 +349,48 @@ describe('Get Segmentation Download URL: SellerPic', () => {
 
 	it('refuses a PiAPI task id before sending anything', async () => {
 		const run = await getUrl('sellerpic', { idType: 'taskId', id: UNKNOWN_UUID });
-		expect(run.nodeError(NODE_UNDER_TEST)?.message).toBe(`Task ID "${UNKNOWN_UUID}" looks like a PiAPI task ID; set Vendor to PiAPI [item 0]`);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toBe(
+			`Task ID "${UNKNOWN_UUID}" looks like a PiAPI task ID; set Vendor to PiAPI [item 0]`,
+		);
 		expect(requestCount(vendors)).toBe(0);
 	});
 
 	it('fails with NodeApiError and a hint for a task id SellerPic does not know', async () => {
 		const run = await getUrl('sellerpic', { idType: 'taskId', id: '1946000000000000001' });
-		const error = run.nodeError(NODE_UNDER_TEST) as unknown as { name: string; description: string; errorResponse: Record<string, unknown> };
+		const error = run.nodeError(NODE_UNDER_TEST) as unknown as {
+			name: string;
+			description: string;
+			errorResponse: Record<string, unknown>;
+		};
 		expect(error.name).toBe('NodeApiError');
 		expect(error.errorResponse.vendorCode).toBe('40006');
-		expect(error.description).toMatch(/If 1946000000000000001 is a result ID, set ID Type to Result ID/);
+		expect(error.description).toMatch(
+			/If 1946000000000000001 is a result ID, set ID Type to Result ID/,
+		);
 	});
 });
 
 describe('Get Segmentation Download URL: PiAPI', () => {
-	it.each(['image_url', 'image_urls'] as const)('returns the output URL of a task (%s)', async (outputShape) => {
-		const task = await piApiTask();
-		vendors.piApi.configure({ outputShape });
-		const run = await getUrl('piapi', { id: task.id });
-		const [item] = run.output(NODE_UNDER_TEST);
-		const url = `${vendors.piApi.fileBaseUrl}/${task.id}.png`;
-		expect(item.json).toEqual({ vendor: 'piapi', id: task.id, idType: 'taskId', url, files: [{ url, fileName: `${task.id}.png` }] });
-		expect(item.binary).toBeUndefined();
-		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(vendors.piApi.counters.fileDownloads).toBe(0);
-	});
+	it.each(['image_url', 'image_urls'] as const)(
+		'returns the output URL of a task (%s)',
+		async (outputShape) => {
+			const task = await piApiTask();
+			vendors.piApi.configure({ outputShape });
+			const run = await getUrl('piapi', { id: task.id });
+			const [item] = run.output(NODE_UNDER_TEST);
+			const url = `${vendors.piApi.fileBaseUrl}/${task.id}.png`;
+			expect(item.json).toEqual({
+				vendor: 'piapi',
+				id: task.id,
+				idType: 'taskId',
+				url,
+				files: [{ url, fileName: `${task.id}.png` }],
+			});
+			expect(item.binary).toBeUndefined();
+			expect(item.pairedItem).toEqual({ item: 0 });
+			expect(vendors.piApi.counters.fileDownloads).toBe(0);
+		},
+	);
 
 	it('downloads the mask as a PNG of the input size, without the API key', async () => {
 		const task = await piApiTask();
@@ -307,7 +406,11 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 	it('returns every output URL and downloads them as mask, mask_2', async () => {
 		const stub = await startMultiResultStub();
 		try {
-			const run = await getUrl('piapi', { id: STUB_PIAPI_TASK, download: true }, { baseUrl: stub.url });
+			const run = await getUrl(
+				'piapi',
+				{ id: STUB_PIAPI_TASK, download: true },
+				{ baseUrl: stub.url },
+			);
 			const [item] = run.output(NODE_UNDER_TEST);
 			expect(item.json.files).toEqual([
 				{ url: `${stub.url}/files/a.png`, fileName: 'a.png' },
@@ -326,13 +429,17 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 		vendors.piApi.configure({ capitalisedStatus: true });
 		const error = (await getUrl('piapi', { id: task.id })).nodeError(NODE_UNDER_TEST);
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`PiAPI task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`);
+		expect(error?.message).toBe(
+			`PiAPI task ${task.id} is not done yet (status: running), so it has no result to download [item 0]`,
+		);
 		expect(error?.description).toMatch(/Check Segmentation Task/);
 	});
 
 	it('fails a failed task with the vendor code and message', async () => {
 		const task = await piApiTask('failed');
-		const error = (await getUrl('piapi', { id: task.id })).nodeError(NODE_UNDER_TEST) as unknown as {
+		const error = (await getUrl('piapi', { id: task.id })).nodeError(
+			NODE_UNDER_TEST,
+		) as unknown as {
 			name: string;
 			message: string;
 			errorResponse: Record<string, unknown>;
@@ -343,7 +450,9 @@ describe('Get Segmentation Download URL: PiAPI', () => {
 	});
 
 	it('fails with NodeApiError for a task id PiAPI does not know', async () => {
-		const error = (await getUrl('piapi', { id: UNKNOWN_UUID })).nodeError(NODE_UNDER_TEST) as unknown as {
+		const error = (await getUrl('piapi', { id: UNKNOWN_UUID })).nodeError(
+			NODE_UNDER_TEST,
+		) as unknown as {
 			name: string;
 			description: string;
 		};
@@ -370,10 +479,16 @@ describe('Get Segmentation Download URL: items', () => {
 			{ json: { id: '' } },
 			{ json: { id: done.id } },
 		];
-		const run = await getUrl('sellerpic', { idType: 'taskId', id: '={{ $json.id }}', download: true }, { items, continueOnFail: true });
+		const run = await getUrl(
+			'sellerpic',
+			{ idType: 'taskId', id: '={{ $json.id }}', download: true },
+			{ items, continueOnFail: true },
+		);
 		expect(run.status).toBe('success');
 		const output = run.output(NODE_UNDER_TEST);
-		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(output.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
 		expect(output[0].json).toMatchObject({ id: done.id, files: [{ resultId: done.resultId }] });
 		expect(output[0].binary?.mask).toBeDefined();
 		expect(output[1].json.error).toMatch(/looks like a PiAPI task ID.*\[item 1\]/);
@@ -401,7 +516,14 @@ describe('Get Segmentation Download URL: items', () => {
 			{ items },
 		);
 		const output = run.output(NODE_UNDER_TEST);
-		expect(output.map((item) => [item.json.id, item.json.format, item.json.uhd, Object.keys(item.binary ?? {})])).toEqual([
+		expect(
+			output.map((item) => [
+				item.json.id,
+				item.json.format,
+				item.json.uhd,
+				Object.keys(item.binary ?? {}),
+			]),
+		).toEqual([
 			[tasks[0].resultId, 'webp', true, ['first']],
 			[tasks[1].resultId, 'jpg', false, ['second']],
 		]);
@@ -411,7 +533,9 @@ describe('Get Segmentation Download URL: items', () => {
 		const task = await sellerPicTask();
 		const before = requestCount(vendors);
 		const run = await getUrl('sellerpic', { id: task.resultId, format: '={{ "gif" }}' });
-		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/Format must be png, jpg or webp \(got "gif"\)/);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(
+			/Format must be png, jpg or webp \(got "gif"\)/,
+		);
 		expect(requestCount(vendors)).toBe(before);
 	});
 });

@@ -21,10 +21,21 @@ const credentials = () => piApiCredentials(fake, API_KEY);
 
 type OnError = 'continueRegularOutput' | 'continueErrorOutput' | undefined;
 
-function callbackWorkflow(parameters: Record<string, unknown> = {}, items = [{ json: {} }], onError?: OnError) {
+function callbackWorkflow(
+	parameters: Record<string, unknown> = {},
+	items = [{ json: {} }],
+	onError?: OnError,
+) {
 	const workflow = workflowFor(
 		'piApiSegment',
-		{ imageSource: 'url', imageUrl, prompt: 'product', waitMode: 'callback', maxWait: 60, ...parameters } as never,
+		{
+			imageSource: 'url',
+			imageUrl,
+			prompt: 'product',
+			waitMode: 'callback',
+			maxWait: 60,
+			...parameters,
+		} as never,
 		items,
 		{ credentials: ['piApiApi'] },
 	);
@@ -33,14 +44,18 @@ function callbackWorkflow(parameters: Record<string, unknown> = {}, items = [{ j
 }
 
 /** Runs the workflow until it waits for PiAPI, reachable at its resume URL once saved (`saveDelayMs` after the node returned). */
-async function runUntilWaiting(workflow: ReturnType<typeof callbackWorkflow>, saveDelayMs = 0): Promise<WorkflowRun> {
+async function runUntilWaiting(
+	workflow: ReturnType<typeof callbackWorkflow>,
+	saveDelayMs = 0,
+): Promise<WorkflowRun> {
 	const run = await n8n.runUntilWaiting(workflow, { credentials: credentials() }, saveDelayMs);
 	expect(run.status).toBe('waiting');
 	return run;
 }
 
 const CHECKED = { message: 'Checked; the tasks of this execution are still running.' };
-const answersFor = (run: WorkflowRun) => n8n.answers.filter((answer) => answer.executionId === run.executionId);
+const answersFor = (run: WorkflowRun) =>
+	n8n.answers.filter((answer) => answer.executionId === run.executionId);
 
 function createdTask() {
 	const tasks = [...fake.tasks.values()];
@@ -49,7 +64,9 @@ function createdTask() {
 }
 
 async function callbackBody(taskId: string) {
-	const response = await fetch(`${fake.baseUrl}/api/v1/task/${taskId}`, { headers: { 'x-api-key': API_KEY } });
+	const response = await fetch(`${fake.baseUrl}/api/v1/task/${taskId}`, {
+		headers: { 'x-api-key': API_KEY },
+	});
 	return { timestamp: 1, data: ((await response.json()) as { data: unknown }).data };
 }
 
@@ -68,11 +85,15 @@ afterAll(async () => {
 
 describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 	it("gives PiAPI the execution's resume URL and a generated secret, waits, and resumes with the polling output shape", async () => {
-		const run = await runUntilWaiting(callbackWorkflow({ negativePrompt: 'background', segmentFactor: -15 }));
+		const run = await runUntilWaiting(
+			callbackWorkflow({ negativePrompt: 'background', segmentFactor: -15 }),
+		);
 		const task = createdTask();
 		const { endpoint, secret } = task.config.webhook_config;
 		// The resume URL carries n8n's own token (n8n refuses calls without it) besides the secret.
-		expect(endpoint).toMatch(new RegExp(`^${n8n.baseUrl}/webhook-waiting/${run.executionId}\\?signature=[0-9a-f]{64}$`));
+		expect(endpoint).toMatch(
+			new RegExp(`^${n8n.baseUrl}/webhook-waiting/${run.executionId}\\?signature=[0-9a-f]{64}$`),
+		);
 		expect(secret).toMatch(/^[0-9a-f]{64}$/);
 		expect(JSON.stringify(run.run.data)).not.toContain(secret);
 		expect(run.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: task.id, done: false });
@@ -101,16 +122,23 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 	it.each([
 		[true, ['photo', 'mask']],
 		[false, ['mask']],
-	])('Keep Input Binary %s: the resumed item has the binary fields %j (the input file read back after the wait)', async (keepInputBinary, fields) => {
-		const photo = await productPhotoFile('catalog.png', 200, 100);
-		const run = await runUntilWaiting(callbackWorkflow({ options: { keepInputBinary } }, [{ files: { photo: { path: photo.path } } } as never]));
-		const resumed = await n8n.whenResumed(run.executionId);
-		expect(resumed.status).toBe('success');
-		const [item] = resumed.output(NODE_UNDER_TEST);
-		expect(Object.keys(item.binary ?? {}).sort()).toEqual([...fields].sort());
-		// n8n's reference to the input file survived the wait: the same bytes come back.
-		if (keepInputBinary) expect(await resumed.binary(item, 'photo')).toEqual(photo.data);
-	});
+	])(
+		'Keep Input Binary %s: the resumed item has the binary fields %j (the input file read back after the wait)',
+		async (keepInputBinary, fields) => {
+			const photo = await productPhotoFile('catalog.png', 200, 100);
+			const run = await runUntilWaiting(
+				callbackWorkflow({ options: { keepInputBinary } }, [
+					{ files: { photo: { path: photo.path } } } as never,
+				]),
+			);
+			const resumed = await n8n.whenResumed(run.executionId);
+			expect(resumed.status).toBe('success');
+			const [item] = resumed.output(NODE_UNDER_TEST);
+			expect(Object.keys(item.binary ?? {}).sort()).toEqual([...fields].sort());
+			// n8n's reference to the input file survived the wait: the same bytes come back.
+			if (keepInputBinary) expect(await resumed.binary(item, 'photo')).toEqual(photo.data);
+		},
+	);
 
 	it.each([
 		['a wrong secret', { webhookSecretOverride: 'not-the-secret' }],
@@ -143,7 +171,9 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		const resumed = await n8n.whenResumed(run.executionId);
 		await eventually(() => fake.webhookLog.length >= 2, 'the duplicate delivery');
 		expect(resumed.output(NODE_UNDER_TEST)).toHaveLength(1);
-		expect(n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run)).toHaveLength(1);
+		expect(
+			n8n.answers.filter((answer) => answer.executionId === run.executionId && answer.run),
+		).toHaveLength(1);
 		expect(fake.webhookLog.map((delivery) => [delivery.duplicate, delivery.status])).toEqual([
 			[false, 200],
 			[true, 409],
@@ -179,16 +209,22 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		// harness answers 404 because the execution is not waiting. Neither is needed.
 		fake.configure({ completeOnCreate: true, webhookMaxAttempts: 1 });
 		const items = [0, 1, 2].map((index) => ({ json: { prompt: `thing ${index}` } }));
-		const run = await runWorkflow(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items), { credentials: credentials(), baseUrl: n8n.baseUrl });
+		const run = await runWorkflow(callbackWorkflow({ prompt: '={{ $json.prompt }}' }, items), {
+			credentials: credentials(),
+			baseUrl: n8n.baseUrl,
+		});
 		expect(run.status).toBe('success');
 		expect(run.run.data.waitTill).toBeUndefined();
 		const output = run.output(NODE_UNDER_TEST);
-		expect(output.map((item) => [item.json.prompt, item.json.status, item.json.done, item.pairedItem])).toEqual([
+		expect(
+			output.map((item) => [item.json.prompt, item.json.status, item.json.done, item.pairedItem]),
+		).toEqual([
 			['thing 0', 'succeeded', true, { item: 0 }],
 			['thing 1', 'succeeded', true, { item: 1 }],
 			['thing 2', 'succeeded', true, { item: 2 }],
 		]);
-		for (const item of output) expect((await sharp(await run.binary(item, 'mask')).metadata()).format).toBe('png');
+		for (const item of output)
+			expect((await sharp(await run.binary(item, 'mask')).metadata()).format).toBe('png');
 		expect(fake.counters.creates).toBe(3);
 		await eventually(() => fake.webhookLog.length === 3, 'the three callbacks');
 		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.ok])).toEqual([
@@ -204,9 +240,19 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.configure({ taskLatencyMs: 300, webhookMaxAttempts: 1 });
 		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
 		const resumed = await n8n.whenResumed(run.executionId);
-		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded', done: true });
-		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.status])).toEqual([[1, 409]]);
-		expect(answersFor(run).filter((answer) => answer.run).map((answer) => answer.body)).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({
+			taskId: createdTask().id,
+			status: 'succeeded',
+			done: true,
+		});
+		expect(fake.webhookLog.map((delivery) => [delivery.attempt, delivery.status])).toEqual([
+			[1, 409],
+		]);
+		expect(
+			answersFor(run)
+				.filter((answer) => answer.run)
+				.map((answer) => answer.body),
+		).toEqual([{ message: 'All tasks done: the execution resumes.' }]);
 	});
 
 	it('checks in again when PiAPI could not be read at its first check-in', async () => {
@@ -215,7 +261,10 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		fake.injectFault({ endpoint: 'getTask', kind: 'http401', times: 2 });
 		const run = await runUntilWaiting(callbackWorkflow(), 1_500);
 		const resumed = await n8n.whenResumed(run.executionId);
-		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ status: 'succeeded', done: true });
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({
+			status: 'succeeded',
+			done: true,
+		});
 		// (Calls refused as running are not recorded as answers: PiAPI's callback, the check-in at 1 s.)
 		expect(answersFor(run).map((answer) => answer.status)).toEqual([503, 200]);
 		expect(fake.webhookLog.map((delivery) => delivery.status)).toEqual([409]);
@@ -227,7 +276,9 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		// PiAPI's callback resumed it; the check-in after 1 s finds it no longer waiting and ends.
 		await eventually(() => answersFor(run).length === 2, 'the check-in after the resume');
 		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
-		expect(answersFor(run)[1].body).toEqual({ message: `The execution "${run.executionId}" is not waiting.` });
+		expect(answersFor(run)[1].body).toEqual({
+			message: `The execution "${run.executionId}" is not waiting.`,
+		});
 		// A check-in that went on would come 2 s after that answer (its next delay): wait that out, twice over, from the answer itself.
 		await new Promise((resolve) => setTimeout(resolve, 2 * 2_000));
 		expect(answersFor(run).map((answer) => answer.status)).toEqual([200, 409]);
@@ -238,21 +289,30 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 		const run = await runUntilWaiting(callbackWorkflow());
 		expect(fake.counters.calls.getTask).toBe(1);
 		const resumed = await n8n.whenResumed(run.executionId);
-		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: createdTask().id, status: 'succeeded' });
+		expect(resumed.output(NODE_UNDER_TEST)[0].json).toMatchObject({
+			taskId: createdTask().id,
+			status: 'succeeded',
+		});
 	});
 
 	it('reports a task PiAPI failed as an error item of that item', async () => {
 		fake.configure({ taskOutcome: () => 'failed' });
-		const run = await runUntilWaiting(callbackWorkflow({}, [{ json: {} }], 'continueRegularOutput'));
+		const run = await runUntilWaiting(
+			callbackWorkflow({}, [{ json: {} }], 'continueRegularOutput'),
+		);
 		const [item] = (await n8n.whenResumed(run.executionId)).output(NODE_UNDER_TEST);
-		expect(item.json.error).toMatch(/PiAPI could not segment the image \(task [0-9a-f-]{36}\).*\[item 0\]/);
+		expect(item.json.error).toMatch(
+			/PiAPI could not segment the image \(task [0-9a-f-]{36}\).*\[item 0\]/,
+		);
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
 	it('at Max Wait, goes on with each item failed with its task id (error output)', async () => {
 		fake.configure({ taskOutcome: () => 'never' });
 		const before = Date.now();
-		const run = await runUntilWaiting(callbackWorkflow({ maxWait: 1 }, [{ json: {} }], 'continueErrorOutput'));
+		const run = await runUntilWaiting(
+			callbackWorkflow({ maxWait: 1 }, [{ json: {} }], 'continueErrorOutput'),
+		);
 		const after = Date.now();
 		const waitTill = run.run.data.waitTill;
 		expect(waitTill).toBeInstanceOf(Date);
@@ -271,28 +331,46 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 
 	it('fails each item before anything is sent when PiAPI could not reach the loopback resume URL, naming WEBHOOK_URL', async () => {
 		// As on a queue-mode worker without WEBHOOK_URL: n8n builds the resume URL on localhost.
-		const elsewhere = { piApiApi: { apiKey: API_KEY, baseUrl: 'http://piapi.invalid', uploadBaseUrl: 'http://piapi.invalid/upload' } };
-		const run = await runWorkflow(callbackWorkflow({}, [{ json: {} }, { json: {} }], 'continueRegularOutput'), {
-			credentials: elsewhere,
-			baseUrl: 'http://localhost:5678',
-		});
+		const elsewhere = {
+			piApiApi: {
+				apiKey: API_KEY,
+				baseUrl: 'http://piapi.invalid',
+				uploadBaseUrl: 'http://piapi.invalid/upload',
+			},
+		};
+		const run = await runWorkflow(
+			callbackWorkflow({}, [{ json: {} }, { json: {} }], 'continueRegularOutput'),
+			{
+				credentials: elsewhere,
+				baseUrl: 'http://localhost:5678',
+			},
+		);
 		expect(run.status).toBe('success');
 		expect(run.run.data.waitTill).toBeUndefined();
 		const output = run.output(NODE_UNDER_TEST);
-		expect(output.map((item) => [item.json.error, item.pairedItem])).toEqual([0, 1].map((index) => [
-			`PiAPI could not call this execution back: n8n gave its resume URL on http://localhost:5678, an address of this machine [item ${index}]`,
-			{ item: index },
-		]));
-		expect(output[0].json.errorDescription).toMatch(/^Set WEBHOOK_URL .* on every n8n process: main, workers and webhook processors\./);
+		expect(output.map((item) => [item.json.error, item.pairedItem])).toEqual(
+			[0, 1].map((index) => [
+				`PiAPI could not call this execution back: n8n gave its resume URL on http://localhost:5678, an address of this machine [item ${index}]`,
+				{ item: index },
+			]),
+		);
+		expect(output[0].json.errorDescription).toMatch(
+			/^Set WEBHOOK_URL .* on every n8n process: main, workers and webhook processors\./,
+		);
 	});
 
 	it('refuses its own Webhook URL option in callback mode, naming the fix', async () => {
-		const run = await runWorkflow(callbackWorkflow({ options: { webhookEndpoint: 'https://example.com/hook' } }), {
-			credentials: credentials(),
-			baseUrl: n8n.baseUrl,
-		});
+		const run = await runWorkflow(
+			callbackWorkflow({ options: { webhookEndpoint: 'https://example.com/hook' } }),
+			{
+				credentials: credentials(),
+				baseUrl: n8n.baseUrl,
+			},
+		);
 		expect(run.status).toBe('error');
-		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/Webhook URL option cannot be used with Wait Mode "Webhook Callback" \[item 0\]/);
+		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(
+			/Webhook URL option cannot be used with Wait Mode "Webhook Callback" \[item 0\]/,
+		);
 		expect(fake.counters.creates).toBe(0);
 	});
 
@@ -314,7 +392,9 @@ describe('PiAPI Segment, Wait Mode "Webhook Callback"', () => {
 			{ method: 'checkExists', result: false },
 			{ method: 'create', result: true },
 		]);
-		expect((await runWebhookLifecycle(run.context!, NODE_UNDER_TEST, 'deactivate')).calls).toEqual([{ method: 'delete', result: true }]);
+		expect((await runWebhookLifecycle(run.context!, NODE_UNDER_TEST, 'deactivate')).calls).toEqual([
+			{ method: 'delete', result: true },
+		]);
 		expect(fake.counters.calls).toEqual(before);
 	});
 });

@@ -15,10 +15,21 @@ let imageUrl: string;
 
 const credentials = () => piApiCredentials(fake, API_KEY);
 
-function piApiWorkflow(parameters: Record<string, unknown>, items?: Parameters<typeof workflowFor>[2], continueOnFail = false) {
+function piApiWorkflow(
+	parameters: Record<string, unknown>,
+	items?: Parameters<typeof workflowFor>[2],
+	continueOnFail = false,
+) {
 	return workflowFor(
 		'piApiSegment',
-		{ imageSource: 'url', imageUrl, prompt: 'product', pollInterval: 0.05, maxWait: 20, ...parameters } as never,
+		{
+			imageSource: 'url',
+			imageUrl,
+			prompt: 'product',
+			pollInterval: 0.05,
+			maxWait: 20,
+			...parameters,
+		} as never,
 		items,
 		{ continueOnFail, credentials: ['piApiApi'] },
 	);
@@ -37,7 +48,10 @@ afterAll(async () => {
 
 describe('PiAPI Segment', () => {
 	it('segments an image URL and returns the mask URL and the mask as a PNG of the same size', async () => {
-		const run = await runWorkflow(piApiWorkflow({ negativePrompt: 'background', segmentFactor: -15 }), { credentials: credentials() });
+		const run = await runWorkflow(
+			piApiWorkflow({ negativePrompt: 'background', segmentFactor: -15 }),
+			{ credentials: credentials() },
+		);
 		expect(run.status).toBe('success');
 		const [item] = run.output(NODE_UNDER_TEST);
 		expect(item.json).toMatchObject({
@@ -58,7 +72,12 @@ describe('PiAPI Segment', () => {
 		expect(item.binary?.mask.fileName).toBe('image_mask.png');
 
 		const [task] = [...fake.tasks.values()];
-		expect(task.input).toEqual({ image: imageUrl, prompt: 'product', negative_prompt: 'background', segment_factor: -15 });
+		expect(task.input).toEqual({
+			image: imageUrl,
+			prompt: 'product',
+			negative_prompt: 'background',
+			segment_factor: -15,
+		});
 		expect(fake.counters.storageRequestsWithApiKey).toBe(0);
 	});
 
@@ -79,7 +98,9 @@ describe('PiAPI Segment', () => {
 	it('turns a binary image into a URL with the file upload, then segments it', async () => {
 		const photo = await productPhotoFile('dress.jpg', 200, 260, 'jpeg');
 		const run = await runWorkflow(
-			piApiWorkflow({ imageSource: 'binary', binaryPropertyName: 'data' }, [{ files: { data: { path: photo.path } } }]),
+			piApiWorkflow({ imageSource: 'binary', binaryPropertyName: 'data' }, [
+				{ files: { data: { path: photo.path } } },
+			]),
 			{ credentials: credentials() },
 		);
 		const [item] = run.output(NODE_UNDER_TEST);
@@ -94,9 +115,12 @@ describe('PiAPI Segment', () => {
 	it('says what to do when the plan refuses the file upload', async () => {
 		fake.configure({ uploadAllowed: false });
 		const photo = await productPhotoFile('bag.png');
-		const run = await runWorkflow(piApiWorkflow({ imageSource: 'binary' }, [{ files: { data: { path: photo.path } } }]), {
-			credentials: credentials(),
-		});
+		const run = await runWorkflow(
+			piApiWorkflow({ imageSource: 'binary' }, [{ files: { data: { path: photo.path } } }]),
+			{
+				credentials: credentials(),
+			},
+		);
 		const error = run.nodeError(NODE_UNDER_TEST);
 		expect(error?.message).toMatch(/plan does not include file uploads/);
 		expect(error?.description).toMatch(/Image Source: URL/);
@@ -109,14 +133,21 @@ describe('PiAPI Segment', () => {
 			const run = await runWorkflow(
 				piApiWorkflow({
 					waitForCompletion: false,
-					options: { serviceMode: 'public', webhookEndpoint: `${receiver.url}/hook`, webhookSecret: 'whsec-1234' },
+					options: {
+						serviceMode: 'public',
+						webhookEndpoint: `${receiver.url}/hook`,
+						webhookSecret: 'whsec-1234',
+					},
 				}),
 				{ credentials: credentials() },
 			);
 			const [item] = run.output(NODE_UNDER_TEST);
 			expect(item.json).toMatchObject({ status: 'queued', done: false });
 			const task = fake.tasks.get(String(item.json.taskId))!;
-			expect(task.config).toEqual({ service_mode: 'public', webhook_config: { endpoint: `${receiver.url}/hook`, secret: 'whsec-1234' } });
+			expect(task.config).toEqual({
+				service_mode: 'public',
+				webhook_config: { endpoint: `${receiver.url}/hook`, secret: 'whsec-1234' },
+			});
 			expect(JSON.stringify(item.json)).not.toContain('whsec-1234');
 		} finally {
 			await receiver.close();
@@ -125,8 +156,16 @@ describe('PiAPI Segment', () => {
 
 	it.each([
 		['an empty prompt', { prompt: '  ' }, /Prompt is empty/],
-		['a non-integer segment factor', { segmentFactor: 2.5 }, /Segment Factor must be a whole number/],
-		['a segment factor that is not a number', { segmentFactor: '={{ "abc" }}' }, /Segment Factor must be a whole number/],
+		[
+			'a non-integer segment factor',
+			{ segmentFactor: 2.5 },
+			/Segment Factor must be a whole number/,
+		],
+		[
+			'a segment factor that is not a number',
+			{ segmentFactor: '={{ "abc" }}' },
+			/Segment Factor must be a whole number/,
+		],
 		['a non-http image URL', { imageUrl: 'ftp://shop.example/a.png' }, /must start with http/],
 		['an invalid image URL', { imageUrl: 'not a url' }, /not a valid image URL/],
 	])('refuses %s before sending anything', async (_name, parameters, message) => {
@@ -137,7 +176,10 @@ describe('PiAPI Segment', () => {
 
 	it('refuses a binary that is not an image before uploading', async () => {
 		const path = writeTempFile('notes.txt', Buffer.from('just text'));
-		const run = await runWorkflow(piApiWorkflow({ imageSource: 'binary' }, [{ files: { data: { path } } }]), { credentials: credentials() });
+		const run = await runWorkflow(
+			piApiWorkflow({ imageSource: 'binary' }, [{ files: { data: { path } } }]),
+			{ credentials: credentials() },
+		);
 		expect(run.nodeError(NODE_UNDER_TEST)?.message).toMatch(/not an image PiAPI accepts/);
 		expect(fake.counters.uploads).toBe(0);
 	});
@@ -160,11 +202,21 @@ describe('PiAPI Segment', () => {
 	});
 
 	it('with Continue On Fail, keeps every item in order and pairs each output with its input', async () => {
-		const items = [{ json: { url: imageUrl } }, { json: { url: 'nope' } }, { json: { url: imageUrl } }];
-		const run = await runWorkflow(piApiWorkflow({ imageUrl: '={{ $json.url }}' }, items, true), { credentials: credentials() });
+		const items = [
+			{ json: { url: imageUrl } },
+			{ json: { url: 'nope' } },
+			{ json: { url: imageUrl } },
+		];
+		const run = await runWorkflow(piApiWorkflow({ imageUrl: '={{ $json.url }}' }, items, true), {
+			credentials: credentials(),
+		});
 		const output = run.output(NODE_UNDER_TEST);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(output.map((item) => item.json.status ?? 'error')).toEqual(['succeeded', 'error', 'succeeded']);
+		expect(output.map((item) => item.json.status ?? 'error')).toEqual([
+			'succeeded',
+			'error',
+			'succeeded',
+		]);
 		expect(output[1].json.error).toMatch(/"nope" is not a valid image URL \[item 1\]/);
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
 	});

@@ -7,7 +7,9 @@ import { ensureDebianPackages } from '../../tools/local-n8n/system/system-packag
 export default async function globalSetup(): Promise<void> {
 	const progress = (line: string): void => console.log(`[queue] ${line}`);
 	const version = selectedN8nVersion();
-	console.log(`\n[queue] n8n ${version.version} (${version.label}) on Node ${version.node}, in queue mode`);
+	console.log(
+		`\n[queue] n8n ${version.version} (${version.label}) on Node ${version.node}, in queue mode`,
+	);
 	await ensureDebianPackages(['redis-server', 'postgresql'], progress);
 	await ensureN8n(version, progress);
 	process.env.QUEUE_PACKAGE_TARBALL = await buildAndPack('queue', progress);

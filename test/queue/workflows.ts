@@ -25,7 +25,11 @@ export const PIAPI_ELSEWHERE: CredentialJson = {
 	id: 'PiApiElsewhere001',
 	name: 'PiAPI not on this machine',
 	type: 'piApiApi',
-	data: { apiKey: 'pi-not-used', baseUrl: 'http://piapi.invalid', uploadBaseUrl: 'http://piapi.invalid/upload' },
+	data: {
+		apiKey: 'pi-not-used',
+		baseUrl: 'http://piapi.invalid',
+		uploadBaseUrl: 'http://piapi.invalid/upload',
+	},
 };
 
 type Node = WorkflowJson['nodes'][number];
@@ -34,7 +38,11 @@ const mainTo = (...targets: Array<string | undefined>) => ({
 	main: targets.map((target) => (target ? [{ node: target, type: 'main', index: 0 }] : [])),
 });
 
-function webhookNode(path: string, responseMode: 'responseNode' | 'onReceived', webhookId: string): Node {
+function webhookNode(
+	path: string,
+	responseMode: 'responseNode' | 'onReceived',
+	webhookId: string,
+): Node {
 	return {
 		name: 'Webhook',
 		type: 'n8n-nodes-base.webhook',
@@ -45,7 +53,13 @@ function webhookNode(path: string, responseMode: 'responseNode' | 'onReceived', 
 	};
 }
 
-const noOp = (name: string, x: number): Node => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: at(x), parameters: {} });
+const noOp = (name: string, x: number): Node => ({
+	name,
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	position: at(x),
+	parameters: {},
+});
 
 /**
  * POST { imageUrl } → which worker runs it → the Segment node (polling) → the answer is the
@@ -59,7 +73,14 @@ export function segmentWorkflow(vendor: Vendor): WorkflowJson {
 					type: 'n8n-nodes-segmentation.piApiSegment',
 					typeVersion: 1,
 					position: at(400),
-					parameters: { imageSource: 'url', imageUrl: '={{ $json.body.imageUrl }}', prompt: 'product', pollInterval: 0.5, maxWait: 300, options: {} },
+					parameters: {
+						imageSource: 'url',
+						imageUrl: '={{ $json.body.imageUrl }}',
+						prompt: 'product',
+						pollInterval: 0.5,
+						maxWait: 300,
+						options: {},
+					},
 					credentials: { piApiApi: CREDENTIALS.piApi },
 				}
 			: {
@@ -67,21 +88,44 @@ export function segmentWorkflow(vendor: Vendor): WorkflowJson {
 					type: 'n8n-nodes-segmentation.sellerPicSegment',
 					typeVersion: 1,
 					position: at(400),
-					parameters: { mode: 'prompt', prompt: 'product', imageSource: 'url', imageUrl: '={{ $json.body.imageUrl }}', pollInterval: 0.5, maxWait: 300, options: {} },
+					parameters: {
+						mode: 'prompt',
+						prompt: 'product',
+						imageSource: 'url',
+						imageUrl: '={{ $json.body.imageUrl }}',
+						pollInterval: 0.5,
+						maxWait: 300,
+						options: {},
+					},
 					credentials: { sellerPicApi: CREDENTIALS.sellerPic },
 				};
 	return {
 		id: QUEUE_WORKFLOWS.segment[vendor],
 		name: `Queue mode: webhook → ${vendor} Segment (poll) → mask`,
 		nodes: [
-			webhookNode(WEBHOOK_PATHS.segment[vendor], 'responseNode', vendor === 'piapi' ? '5e9a0101-0000-4000-8000-000000000001' : '5e9a0102-0000-4000-8000-000000000001'),
+			webhookNode(
+				WEBHOOK_PATHS.segment[vendor],
+				'responseNode',
+				vendor === 'piapi'
+					? '5e9a0101-0000-4000-8000-000000000001'
+					: '5e9a0102-0000-4000-8000-000000000001',
+			),
 			{
 				name: 'Worker',
 				type: 'n8n-nodes-base.set',
 				typeVersion: 3.4,
 				position: at(200),
 				parameters: {
-					assignments: { assignments: [{ id: 'worker', name: 'worker', value: `={{ $env.${WORKER_NAME_VARIABLE} }}`, type: 'string' }] },
+					assignments: {
+						assignments: [
+							{
+								id: 'worker',
+								name: 'worker',
+								value: `={{ $env.${WORKER_NAME_VARIABLE} }}`,
+								type: 'string',
+							},
+						],
+					},
 					includeOtherFields: true,
 					options: {},
 				},
@@ -92,16 +136,30 @@ export function segmentWorkflow(vendor: Vendor): WorkflowJson {
 				type: 'n8n-nodes-base.respondToWebhook',
 				typeVersion: 1.5,
 				position: at(600),
-				parameters: { respondWith: 'binary', responseDataSource: 'set', inputFieldName: 'mask', options: {} },
+				parameters: {
+					respondWith: 'binary',
+					responseDataSource: 'set',
+					inputFieldName: 'mask',
+					options: {},
+				},
 			},
 		],
-		connections: { Webhook: mainTo('Worker'), Worker: mainTo('Segment'), Segment: mainTo('Answer with the mask') },
+		connections: {
+			Webhook: mainTo('Worker'),
+			Worker: mainTo('Segment'),
+			Segment: mainTo('Answer with the mask'),
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
 
 /** POST { imageUrls: [...] } → one item per URL → PiAPI Segment in callback mode → masks or failures. */
-export function callbackWorkflow(id: string, path: string, webhookId: string, credential: { id: string; name: string }): WorkflowJson {
+export function callbackWorkflow(
+	id: string,
+	path: string,
+	webhookId: string,
+	credential: { id: string; name: string },
+): WorkflowJson {
 	return {
 		id,
 		name: `Queue mode: webhook → PiAPI Segment (callback) → masks (${credential.name})`,
@@ -112,14 +170,24 @@ export function callbackWorkflow(id: string, path: string, webhookId: string, cr
 				type: 'n8n-nodes-base.splitOut',
 				typeVersion: 1,
 				position: at(200),
-				parameters: { fieldToSplitOut: 'body.imageUrls', options: { destinationFieldName: 'imageUrl' } },
+				parameters: {
+					fieldToSplitOut: 'body.imageUrls',
+					options: { destinationFieldName: 'imageUrl' },
+				},
 			},
 			{
 				name: 'PiAPI Segment',
 				type: 'n8n-nodes-segmentation.piApiSegment',
 				typeVersion: 1,
 				position: at(400),
-				parameters: { imageSource: 'url', imageUrl: '={{ $json.imageUrl }}', prompt: 'product', waitMode: 'callback', maxWait: 300, options: {} },
+				parameters: {
+					imageSource: 'url',
+					imageUrl: '={{ $json.imageUrl }}',
+					prompt: 'product',
+					waitMode: 'callback',
+					maxWait: 300,
+					options: {},
+				},
 				credentials: { piApiApi: credential },
 				onError: 'continueErrorOutput',
 			},

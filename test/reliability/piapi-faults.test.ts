@@ -18,7 +18,13 @@ const PIAPI: shared.FaultVendor = {
 	name: 'PiAPI',
 	fake: (vendors) => vendors.piApi,
 	credentialType: 'piApiApi',
-	endpoints: { create: 'createTask', status: 'getTask', fileHost: 'file', upload: 'upload', credentialTest: 'accountInfo' },
+	endpoints: {
+		create: 'createTask',
+		status: 'getTask',
+		fileHost: 'file',
+		upload: 'upload',
+		credentialTest: 'accountInfo',
+	},
 	statusCheck: 'task check',
 	taskIdPattern: '[0-9a-f-]{36}',
 	refusals: {
@@ -35,17 +41,26 @@ const PIAPI: shared.FaultVendor = {
 	failedTask: { reason: 'segmentation failed', code: '10000' },
 	capacity: {
 		name: 'capacity (HTTP 429)',
-		fault: { kind: 'http429', retryAfterSeconds: 0, msg: 'concurrency limit of 1 tasks reached for your plan' },
+		fault: {
+			kind: 'http429',
+			retryAfterSeconds: 0,
+			msg: 'concurrency limit of 1 tasks reached for your plan',
+		},
 		message: 'PiAPI answered HTTP 429: concurrency limit of 1 tasks reached for your plan [item 0]',
 		code: '429',
 		hint: /Gave up after waiting \d+(\.\d)? s/,
 	},
-	stopsWith: { fault: { kind: 'http403', msg: 'forbidden' }, message: 'PiAPI answered HTTP 403: forbidden [item 0]', vendorCode: '403' },
+	stopsWith: {
+		fault: { kind: 'http403', msg: 'forbidden' },
+		message: 'PiAPI answered HTTP 403: forbidden [item 0]',
+		vendorCode: '403',
+	},
 	statusFault: 'http502',
 	batchCreateFaults: { continueOnFail: 'reset', stop: 'http500' },
 	limit: {
 		name: 'the plan limit (HTTP 429 + Retry-After)',
-		configure: (vendors) => vendors.piApi.configure({ taskLatencyMs: 50, concurrencyCap: 3, retryAfterSeconds: 0 }),
+		configure: (vendors) =>
+			vendors.piApi.configure({ taskLatencyMs: 50, concurrencyCap: 3, retryAfterSeconds: 0 }),
 		parameters: {},
 		cap: 3,
 	},
@@ -61,7 +76,11 @@ const suite = shared.faultSuite(PIAPI);
 describe('PiAPI: faults that retries recover from', () => {
 	shared.itRecovers(suite, [
 		...shared.recoveryRows(PIAPI),
-		['code 500 in an HTTP 200 reply to the task check', [{ endpoint: 'getTask', kind: 'envelopeError', code: 500, msg: 'internal error' }], {}],
+		[
+			'code 500 in an HTTP 200 reply to the task check',
+			[{ endpoint: 'getTask', kind: 'envelopeError', code: 500, msg: 'internal error' }],
+			{},
+		],
 	]);
 	shared.recoveryTests(suite);
 });
@@ -72,17 +91,31 @@ describe('PiAPI: faults that become a clean per-item error', () => {
 		[
 			'code 500 in an HTTP 200 reply to the create',
 			{ endpoint: 'createTask', kind: 'envelopeError', code: 500, msg: 'internal error' },
-			{ message: 'PiAPI error 500: internal error [item 0]', code: '500', hint: /may have created the task/, creates: 0, mayExist: true },
+			{
+				message: 'PiAPI error 500: internal error [item 0]',
+				code: '500',
+				hint: /may have created the task/,
+				creates: 0,
+				mayExist: true,
+			},
 		],
 		[
 			'an expired result link (HTTP 403 from the file host)',
 			{ endpoint: 'file', kind: 'http403' },
-			{ message: "PiAPI's result link has expired (HTTP 403) [item 0]", hint: /PiAPI keeps tasks and results about 3 days/, creates: 1 },
+			{
+				message: "PiAPI's result link has expired (HTTP 403) [item 0]",
+				hint: /PiAPI keeps tasks and results about 3 days/,
+				creates: 1,
+			},
 		],
 		[
 			'a result file the host does not have (HTTP 404)',
 			{ endpoint: 'file', kind: 'http404' },
-			{ message: 'Could not download the result file from PiAPI (HTTP 404) [item 0]', hint: /does not have this file/, creates: 1 },
+			{
+				message: 'Could not download the result file from PiAPI (HTTP 404) [item 0]',
+				hint: /does not have this file/,
+				creates: 1,
+			},
 		],
 	]);
 	shared.cleanErrorTests(suite);

@@ -19,7 +19,13 @@ const SELLERPIC: shared.FaultVendor = {
 	name: 'SellerPic',
 	fake: (vendors) => vendors.sellerPic,
 	credentialType: 'sellerPicApi',
-	endpoints: { create: 'promptSegmentation', status: 'taskStatus', fileHost: 'storageGet', upload: 'upload', credentialTest: 'usage' },
+	endpoints: {
+		create: 'promptSegmentation',
+		status: 'taskStatus',
+		fileHost: 'storageGet',
+		upload: 'upload',
+		credentialTest: 'usage',
+	},
 	statusCheck: 'status check',
 	taskIdPattern: '\\d+',
 	refusals: {
@@ -36,8 +42,13 @@ const SELLERPIC: shared.FaultVendor = {
 	failedTask: { reason: 'segmentation failed: no object matched the prompt', code: '50001' },
 	capacity: {
 		name: 'a free slot (30003)',
-		fault: { kind: 'envelopeError', code: 30003, msg: 'The number of running tasks has reached the concurrency limit (5) of your account' },
-		message: 'SellerPic error 30003: The number of running tasks has reached the concurrency limit (5) of your account [item 0]',
+		fault: {
+			kind: 'envelopeError',
+			code: 30003,
+			msg: 'The number of running tasks has reached the concurrency limit (5) of your account',
+		},
+		message:
+			'SellerPic error 30003: The number of running tasks has reached the concurrency limit (5) of your account [item 0]',
 		code: '30003',
 		hint: /lower Max Concurrent Tasks.*Gave up after waiting \d+(\.\d)? s/,
 	},
@@ -70,7 +81,14 @@ describe('SellerPic: faults that retries recover from', () => {
 		['a connection reset on the download URL', [{ endpoint: 'downloadUrl', kind: 'reset' }], {}],
 		[
 			'the concurrency cap (30003) on the create (nothing created)',
-			[{ endpoint: 'promptSegmentation', kind: 'envelopeError', code: 30003, msg: 'concurrency limit reached' }],
+			[
+				{
+					endpoint: 'promptSegmentation',
+					kind: 'envelopeError',
+					code: 30003,
+					msg: 'concurrency limit reached',
+				},
+			],
 			{ createCalls: 2 },
 		],
 	]);

@@ -34,7 +34,13 @@ export interface FaultVendor {
 	fake(vendors: Vendors): SellerPicFake | PiApiFake;
 	credentialType: 'sellerPicApi' | 'piApiApi';
 	/** The fake's endpoint names: the create, the status check, the file host's result download, the upload, the credential test's call. */
-	endpoints: { create: string; status: string; fileHost: string; upload: string; credentialTest: string };
+	endpoints: {
+		create: string;
+		status: string;
+		fileHost: string;
+		upload: string;
+		credentialTest: string;
+	};
 	/** What the test names call a status request ('status check', 'task check'). */
 	statusCheck: string;
 	/** A task id in a message (a RegExp source). */
@@ -42,13 +48,22 @@ export interface FaultVendor {
 	/** The vendor's words for: HTTP 401 and 403 on the create ('refused the request (HTTP 401)'), and the hint of HTTP 404 on the create. */
 	refusals: { http401: string; http403: string; http403Hint: RegExp; http404Hint: RegExp };
 	/** Its error code in an HTTP 200 reply: to the create (with the hint that goes with it) and to the status check. */
-	envelopeErrors: { create: { code: number; msg: string; hint: RegExp }; status: { code: number; msg: string } };
+	envelopeErrors: {
+		create: { code: number; msg: string; hint: RegExp };
+		status: { code: number; msg: string };
+	};
 	/** The hint of a create that timed out. */
 	timeoutHint: RegExp;
 	/** A task the vendor failed: the reason in the message and the error code. */
 	failedTask: { reason: string; code: string };
 	/** The vendor saying it is at capacity on every create, until Max Wait. */
-	capacity: { name: string; fault: Omit<FaultSpec, 'endpoint' | 'times'>; message: string; code: string; hint: RegExp };
+	capacity: {
+		name: string;
+		fault: Omit<FaultSpec, 'endpoint' | 'times'>;
+		message: string;
+		code: string;
+		hint: RegExp;
+	};
 	/** The error without Continue On Fail: the create's fault, the message and the code. */
 	stopsWith: { fault: Omit<FaultSpec, 'endpoint'>; message: string; vendorCode: string };
 	/** The HTTP 5xx of the status check's backoff test and of the mid-batch status checks. */
@@ -56,9 +71,18 @@ export interface FaultVendor {
 	/** The create's fault mid-batch: with Continue On Fail (error items), and without it (the node stops). */
 	batchCreateFaults: { continueOnFail: 'http500' | 'reset'; stop: 'http500' | 'reset' };
 	/** The vendor's own limit on tasks at once, waited out mid-batch: set on the fake, the node's parameters, and the most in flight. */
-	limit: { name: string; configure(vendors: Vendors): void; parameters: Record<string, unknown>; cap: number };
+	limit: {
+		name: string;
+		configure(vendors: Vendors): void;
+		parameters: Record<string, unknown>;
+		cap: number;
+	};
 	/** Get Segmentation Download URL after a finished run: what it retries, and its parameters for the run's item. */
-	downloadRetry: { name: string; endpoints: string[]; parameters(item: INodeExecutionData): Record<string, unknown> };
+	downloadRetry: {
+		name: string;
+		endpoints: string[];
+		parameters(item: INodeExecutionData): Record<string, unknown>;
+	};
 }
 
 export type FaultSuite = ReturnType<typeof faultSuite>;
@@ -89,10 +113,17 @@ export function faultSuite(v: FaultVendor) {
 function createFailure(v: FaultVendor, kind: 'http500' | 'reset', index: number) {
 	return kind === 'http500'
 		? { message: `${v.name} answered HTTP 500: injected HTTP 500 [item ${index}]`, code: '500' }
-		: { message: `Could not reach ${v.name}: the connection was closed before the answer came (ECONNRESET) [item ${index}]`, code: 'ECONNRESET' };
+		: {
+				message: `Could not reach ${v.name}: the connection was closed before the answer came (ECONNRESET) [item ${index}]`,
+				code: 'ECONNRESET',
+			};
 }
 
-export type RecoveryRow = [name: string, faults: FaultSpec[], options: { binary?: boolean; createCalls?: number }];
+export type RecoveryRow = [
+	name: string,
+	faults: FaultSpec[],
+	options: { binary?: boolean; createCalls?: number },
+];
 
 /** Faults a retry recovers from, on both vendors. */
 export function recoveryRows(v: FaultVendor): RecoveryRow[] {
@@ -101,12 +132,24 @@ export function recoveryRows(v: FaultVendor): RecoveryRow[] {
 		[`HTTP 500 on the ${v.statusCheck}`, [{ endpoint: status, kind: 'http500' }], {}],
 		[`HTTP 502 on the ${v.statusCheck}`, [{ endpoint: status, kind: 'http502' }], {}],
 		[`a connection reset on the ${v.statusCheck}`, [{ endpoint: status, kind: 'reset' }], {}],
-		[`a ${v.statusCheck} reply slower than the request timeout`, [{ endpoint: status, kind: 'slow', delayMs: 1_600 }], {}],
+		[
+			`a ${v.statusCheck} reply slower than the request timeout`,
+			[{ endpoint: status, kind: 'slow', delayMs: 1_600 }],
+			{},
+		],
 		[`malformed JSON from the ${v.statusCheck}`, [{ endpoint: status, kind: 'malformed' }], {}],
 		['a connection reset by the file host', [{ endpoint: fileHost, kind: 'reset' }], {}],
-		['HTTP 429 on the upload', [{ endpoint: upload, kind: 'http429', retryAfterSeconds: 0 }], { binary: true }],
+		[
+			'HTTP 429 on the upload',
+			[{ endpoint: upload, kind: 'http429', retryAfterSeconds: 0 }],
+			{ binary: true },
+		],
 		['a connection reset on the upload', [{ endpoint: upload, kind: 'reset' }], { binary: true }],
-		['HTTP 429 on the create (nothing created)', [{ endpoint: create, kind: 'http429', retryAfterSeconds: 0 }], { createCalls: 2 }],
+		[
+			'HTTP 429 on the create (nothing created)',
+			[{ endpoint: create, kind: 'http429', retryAfterSeconds: 0 }],
+			{ createCalls: 2 },
+		],
 	];
 }
 
@@ -164,7 +207,9 @@ export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 		fake().injectFault({ endpoint: status, kind: v.statusFault, times: Infinity });
 		const error = itemError((await run()).output(NODE_UNDER_TEST)[0]);
 		const taskId = onlyTaskId();
-		expect(error.message).toBe(`${v.name} answered HTTP ${httpStatus}: injected HTTP ${httpStatus} [item 0]`);
+		expect(error.message).toBe(
+			`${v.name} answered HTTP ${httpStatus}: injected HTTP ${httpStatus} [item 0]`,
+		);
 		expect(error).toMatchObject({ httpStatus, code: String(httpStatus), taskId });
 		expect(error.description).toContain(`Task id: ${taskId}.`);
 		expect(fake().counters.calls[status]).toBe(4);
@@ -179,7 +224,11 @@ export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 		fake().injectFault({ endpoint: status, kind: 'http429', retryAfterSeconds: 120 });
 		const error = itemError((await run()).output(NODE_UNDER_TEST)[0]);
 		expect(error).toMatchObject({ httpStatus: 429 });
-		expect(error.description).toMatch(new RegExp(`^${v.name} asked to wait 120 s before trying again: run the item again after that\\.`));
+		expect(error.description).toMatch(
+			new RegExp(
+				`^${v.name} asked to wait 120 s before trying again: run the item again after that\\.`,
+			),
+		);
 		// Gave up on the answer to the one status check: no second check, nothing sent after it, no wait set for it.
 		expect(fake().counters.calls[status]).toBe(1);
 		expect(fake().requests.at(-1)?.endpoint).toBe(status);
@@ -187,7 +236,11 @@ export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 	});
 }
 
-export type CleanErrorRow = [name: string, fault: FaultSpec, expected: { message: string; code?: string; hint: RegExp; creates: number; mayExist?: boolean }];
+export type CleanErrorRow = [
+	name: string,
+	fault: FaultSpec,
+	expected: { message: string; code?: string; hint: RegExp; creates: number; mayExist?: boolean },
+];
 
 /** Faults that become a clean per-item error, on both vendors. */
 export function cleanErrorRows(v: FaultVendor): CleanErrorRow[] {
@@ -199,32 +252,65 @@ export function cleanErrorRows(v: FaultVendor): CleanErrorRow[] {
 		[
 			'HTTP 401 on the create',
 			{ endpoint: create, kind: 'http401', msg: 'Invalid API key' },
-			{ message: `${v.name} ${http401}: Invalid API key [item 0]`, code: '401', hint: /Check the API key/, creates: 0 },
+			{
+				message: `${v.name} ${http401}: Invalid API key [item 0]`,
+				code: '401',
+				hint: /Check the API key/,
+				creates: 0,
+			},
 		],
 		[
 			'HTTP 403 on the create',
 			{ endpoint: create, kind: 'http403', msg: 'forbidden' },
-			{ message: `${v.name} ${http403}: forbidden [item 0]`, code: '403', hint: http403Hint, creates: 0 },
+			{
+				message: `${v.name} ${http403}: forbidden [item 0]`,
+				code: '403',
+				hint: http403Hint,
+				creates: 0,
+			},
 		],
 		[
 			'HTTP 404 on the create',
 			{ endpoint: create, kind: 'http404' },
-			{ message: `${v.name} answered HTTP 404: injected HTTP 404 [item 0]`, code: '404', hint: http404Hint, creates: 0 },
+			{
+				message: `${v.name} answered HTTP 404: injected HTTP 404 [item 0]`,
+				code: '404',
+				hint: http404Hint,
+				creates: 0,
+			},
 		],
 		[
 			'an error code in an HTTP 200 reply to the create',
-			{ endpoint: create, kind: 'envelopeError', code: envelope.create.code, msg: envelope.create.msg },
-			{ message: `${v.name} error ${envelope.create.code}: ${envelope.create.msg} [item 0]`, code: String(envelope.create.code), hint: envelope.create.hint, creates: 0 },
+			{
+				endpoint: create,
+				kind: 'envelopeError',
+				code: envelope.create.code,
+				msg: envelope.create.msg,
+			},
+			{
+				message: `${v.name} error ${envelope.create.code}: ${envelope.create.msg} [item 0]`,
+				code: String(envelope.create.code),
+				hint: envelope.create.hint,
+				creates: 0,
+			},
 		],
 		[
 			`HTTP 500 on the create (not repeated: ${v.name} may have made the task)`,
 			{ endpoint: create, kind: 'http500', msg: 'internal error' },
-			{ message: `${v.name} answered HTTP 500: internal error [item 0]`, code: '500', ...mayHaveCreated },
+			{
+				message: `${v.name} answered HTTP 500: internal error [item 0]`,
+				code: '500',
+				...mayHaveCreated,
+			},
 		],
 		[
 			'HTTP 502 on the create',
 			{ endpoint: create, kind: 'http502' },
-			{ message: `${v.name} answered HTTP 502: injected HTTP 502 [item 0]`, code: '502', ...mayHaveCreated },
+			{
+				message: `${v.name} answered HTTP 502: injected HTTP 502 [item 0]`,
+				code: '502',
+				...mayHaveCreated,
+			},
 		],
 		[
 			'a connection reset on the create',
@@ -234,21 +320,40 @@ export function cleanErrorRows(v: FaultVendor): CleanErrorRow[] {
 		[
 			'malformed JSON from the create',
 			{ endpoint: create, kind: 'malformed' },
-			{ message: `${v.name} sent a reply that is not valid JSON [item 0]`, code: 'MALFORMED_REPLY', ...mayHaveCreated },
+			{
+				message: `${v.name} sent a reply that is not valid JSON [item 0]`,
+				code: 'MALFORMED_REPLY',
+				...mayHaveCreated,
+			},
 		],
 		[
 			`HTTP 401 on the ${v.statusCheck}`,
 			{ endpoint: status, kind: 'http401' },
-			{ message: `${v.name} ${http401}: injected HTTP 401 [item 0]`, code: '401', hint: /Check the API key/, creates: 1 },
+			{
+				message: `${v.name} ${http401}: injected HTTP 401 [item 0]`,
+				code: '401',
+				hint: /Check the API key/,
+				creates: 1,
+			},
 		],
 		[
 			`HTTP 404 on the ${v.statusCheck}`,
 			{ endpoint: status, kind: 'http404', msg: 'task not found' },
-			{ message: `${v.name} answered HTTP 404: task not found [item 0]`, code: '404', hint: new RegExp(`${v.name} does not know it`), creates: 1 },
+			{
+				message: `${v.name} answered HTTP 404: task not found [item 0]`,
+				code: '404',
+				hint: new RegExp(`${v.name} does not know it`),
+				creates: 1,
+			},
 		],
 		[
 			`an error code in an HTTP 200 reply to the ${v.statusCheck}`,
-			{ endpoint: status, kind: 'envelopeError', code: envelope.status.code, msg: envelope.status.msg },
+			{
+				endpoint: status,
+				kind: 'envelopeError',
+				code: envelope.status.code,
+				msg: envelope.status.msg,
+			},
 			{
 				message: `${v.name} error ${envelope.status.code}: ${envelope.status.msg} [item 0]`,
 				code: String(envelope.status.code),
@@ -297,7 +402,9 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 	it('reports a failed task with its code and message', async () => {
 		fake().configure({ taskOutcome: () => 'failed' });
 		const error = itemError((await run()).output(NODE_UNDER_TEST)[0]);
-		expect(error.message).toBe(`${v.name} could not segment the image (task ${onlyTaskId()}): ${v.failedTask.reason} [item 0]`);
+		expect(error.message).toBe(
+			`${v.name} could not segment the image (task ${onlyTaskId()}): ${v.failedTask.reason} [item 0]`,
+		);
 		expect(error.code).toBe(v.failedTask.code);
 		expect(fake().counters.creates).toBe(1);
 	});
@@ -306,7 +413,9 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 		fake().configure({ taskOutcome: () => 'never' });
 		const error = itemError((await run({ maxWait: 1 })).output(NODE_UNDER_TEST)[0]);
 		const taskId = onlyTaskId();
-		expect(error.message).toBe(`${v.name} task ${taskId} was not done after 1 s (status: running) [item 0]`);
+		expect(error.message).toBe(
+			`${v.name} task ${taskId} was not done after 1 s (status: running) [item 0]`,
+		);
 		expect(error.code).toBe('MAX_WAIT_EXCEEDED');
 		expect(error.description).toContain(`Check Segmentation Task (task id ${taskId})`);
 	});
@@ -330,7 +439,9 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 		} finally {
 			connections.stop();
 		}
-		expect(error.message).toBe(`Could not reach ${v.name}: the connection was refused (ECONNREFUSED) [item 0]`);
+		expect(error.message).toBe(
+			`Could not reach ${v.name}: the connection was refused (ECONNREFUSED) [item 0]`,
+		);
 		expect(error.description).toMatch(/Check the base URL in the credential/);
 		// Tried as often as a status check is (a request that never left is safe to send again), then
 		// gave up with the refusal itself: not after waiting, as for a vendor at capacity, until Max Wait (20 s).
@@ -342,7 +453,12 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 		fake().injectFault({ endpoint: create, ...v.stopsWith.fault });
 		const result = await run({}, { continueOnFail: false });
 		expect(result.status).toBe('error');
-		expect(nodeError(result)).toMatchObject({ name: 'NodeApiError', message: v.stopsWith.message, vendorCode: v.stopsWith.vendorCode, itemIndex: 0 });
+		expect(nodeError(result)).toMatchObject({
+			name: 'NodeApiError',
+			message: v.stopsWith.message,
+			vendorCode: v.stopsWith.vendorCode,
+			itemIndex: 0,
+		});
 	});
 }
 
@@ -353,10 +469,14 @@ export function batchTests({ v, vendors, fake, run }: FaultSuite) {
 
 	it(`retries ${v.statusCheck}s that fail mid-batch: 50 items in, 50 masks out, 50 tasks`, async () => {
 		fake().injectFault({ endpoint: status, kind: v.statusFault, afterCalls: 20, times: 3 });
-		const output = (await run({}, { items: items(50), continueOnFail: false })).output(NODE_UNDER_TEST);
+		const output = (await run({}, { items: items(50), continueOnFail: false })).output(
+			NODE_UNDER_TEST,
+		);
 		expect(output).toHaveLength(50);
 		expect(output.map((item) => item.pairedItem)).toEqual(inOrder);
-		expect(output.every((item) => item.json.status === 'succeeded' && item.binary?.mask)).toBe(true);
+		expect(output.every((item) => item.json.status === 'succeeded' && item.binary?.mask)).toBe(
+			true,
+		);
 		expect(fake().counters.creates).toBe(50);
 		expect(fake().counters.calls[create]).toBe(50);
 		expect(new Set(output.map((item) => item.json.taskId)).size).toBe(50);
@@ -372,7 +492,10 @@ export function batchTests({ v, vendors, fake, run }: FaultSuite) {
 		expect(failed).toHaveLength(3);
 		for (const item of failed) {
 			const { item: index } = item.pairedItem as { item: number };
-			expect(itemError(item)).toMatchObject({ ...createFailure(v, kind, index), taskMayExist: true });
+			expect(itemError(item)).toMatchObject({
+				...createFailure(v, kind, index),
+				taskMayExist: true,
+			});
 		}
 		expect(output.filter((item) => item.json.status === 'succeeded')).toHaveLength(47);
 		expect(fake().counters.calls[create]).toBe(50);
@@ -394,7 +517,9 @@ export function batchTests({ v, vendors, fake, run }: FaultSuite) {
 
 	it(`waits out ${v.limit.name} when Max Concurrent Tasks is above it: 50 out, 50 tasks`, async () => {
 		v.limit.configure(vendors);
-		const output = (await run(v.limit.parameters, { items: items(50), continueOnFail: false })).output(NODE_UNDER_TEST);
+		const output = (
+			await run(v.limit.parameters, { items: items(50), continueOnFail: false })
+		).output(NODE_UNDER_TEST);
 		expect(output).toHaveLength(50);
 		expect(output.every((item) => item.json.status === 'succeeded')).toBe(true);
 		expect(fake().counters.creates).toBe(50);
@@ -406,17 +531,25 @@ export function batchTests({ v, vendors, fake, run }: FaultSuite) {
 /** Check Segmentation Task, Get Segmentation Download URL and the credential test under faults. */
 export function otherNodeTests({ v, vendors, fake, run }: FaultSuite) {
 	it(`Check Segmentation Task retries a ${v.statusCheck} that failed with HTTP 502`, async () => {
-		const first = (await run({ waitForCompletion: false }, { continueOnFail: false })).output(NODE_UNDER_TEST)[0];
+		const first = (await run({ waitForCompletion: false }, { continueOnFail: false })).output(
+			NODE_UNDER_TEST,
+		)[0];
 		fake().injectFault({ endpoint: v.endpoints.status, kind: 'http502' });
-		const result = await runVendorNode(vendors, v.vendor, 'checkSegmentationTask', { taskId: first.json.taskId });
+		const result = await runVendorNode(vendors, v.vendor, 'checkSegmentationTask', {
+			taskId: first.json.taskId,
+		});
 		expect(result.output(NODE_UNDER_TEST)[0].json).toMatchObject({ taskId: first.json.taskId });
 		expect(fake().counters.calls[v.endpoints.status]).toBe(2);
 	});
 
 	it(`Get Segmentation Download URL retries ${v.downloadRetry.name}`, async () => {
 		const first = (await run({}, { continueOnFail: false })).output(NODE_UNDER_TEST)[0];
-		for (const endpoint of v.downloadRetry.endpoints) fake().injectFault({ endpoint, kind: 'reset' });
-		const result = await runVendorNode(vendors, v.vendor, 'getSegmentationDownloadUrl', { ...v.downloadRetry.parameters(first), download: true });
+		for (const endpoint of v.downloadRetry.endpoints)
+			fake().injectFault({ endpoint, kind: 'reset' });
+		const result = await runVendorNode(vendors, v.vendor, 'getSegmentationDownloadUrl', {
+			...v.downloadRetry.parameters(first),
+			download: true,
+		});
 		expect(result.output(NODE_UNDER_TEST)[0].binary?.mask).toBeDefined();
 	});
 
@@ -426,7 +559,10 @@ export function otherNodeTests({ v, vendors, fake, run }: FaultSuite) {
 		const failed = await testCredential(v.credentialType, data);
 		expect(failed.status).toBe('Error');
 		expect(failed.message).not.toContain(vendors.keys[v.vendor]);
-		expect(await testCredential(v.credentialType, data)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential(v.credentialType, data)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 		expect(fake().counters.calls[v.endpoints.credentialTest]).toBe(2);
 	});
 }

@@ -11,13 +11,20 @@ import { SELLERPIC_SAMPLE_KEY } from '../fake';
 import type { TestItem } from '../harness/core-node-stand-ins';
 import { runWorkflow, type WorkflowRun } from '../harness/engine';
 import { dumpRun, expectKeysNowhere } from '../support/secrets';
-import { CREDENTIAL_TYPES, fakeVendorCredentials, useFakeVendors, type FakeVendors, type Vendor } from '../support/vendor-fakes';
+import {
+	CREDENTIAL_TYPES,
+	fakeVendorCredentials,
+	useFakeVendors,
+	type FakeVendors,
+	type Vendor,
+} from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
 export { dumpRun, expectKeysNowhere, NODE_UNDER_TEST, SELLERPIC_SAMPLE_KEY, type Vendor };
 
 /** A key no test output could contain by chance. */
-export const secretKey = (vendor: string) => `sk-SECRET-${vendor}-${randomBytes(12).toString('hex')}`;
+export const secretKey = (vendor: string) =>
+	`sk-SECRET-${vendor}-${randomBytes(12).toString('hex')}`;
 
 /** Short enough for tests, long enough for the fakes' replies: slow faults wait longer than this. */
 export const REQUEST_TIMEOUT_SECONDS = 1;
@@ -46,8 +53,15 @@ export interface CredentialOverrides {
 	requestTimeout?: number;
 }
 
-export function credentials(vendors: Vendors, vendor: Vendor, overrides: CredentialOverrides = {}): Record<string, ICredentialDataDecryptedObject> {
-	return fakeVendorCredentials(vendors, vendor, { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...overrides });
+export function credentials(
+	vendors: Vendors,
+	vendor: Vendor,
+	overrides: CredentialOverrides = {},
+): Record<string, ICredentialDataDecryptedObject> {
+	return fakeVendorCredentials(vendors, vendor, {
+		requestTimeout: REQUEST_TIMEOUT_SECONDS,
+		...overrides,
+	});
 }
 
 export interface RunOptions {
@@ -59,12 +73,23 @@ export interface RunOptions {
 const NODE_TYPES = { sellerpic: 'sellerPicSegment', piapi: 'piApiSegment' } as const;
 
 /** SellerPic Segment (prompt mode, the sample file key unless told) or PiAPI Segment (image URL unless told). */
-export async function segment(vendors: Vendors, vendor: Vendor, parameters: Record<string, unknown> = {}, options: RunOptions = {}) {
+export async function segment(
+	vendors: Vendors,
+	vendor: Vendor,
+	parameters: Record<string, unknown> = {},
+	options: RunOptions = {},
+) {
 	const defaults =
 		vendor === 'sellerpic'
 			? { mode: 'prompt', prompt: 'product', imageSource: 'fileKey', fileKey: SELLERPIC_SAMPLE_KEY }
 			: { imageSource: 'url', imageUrl: vendors.imageUrl, prompt: 'product' };
-	return await runNode(vendors, vendor, NODE_TYPES[vendor], { ...defaults, ...FAST_WAIT, ...parameters }, options);
+	return await runNode(
+		vendors,
+		vendor,
+		NODE_TYPES[vendor],
+		{ ...defaults, ...FAST_WAIT, ...parameters },
+		options,
+	);
 }
 
 /** Check Segmentation Task or Get Segmentation Download URL for one vendor. */
@@ -82,7 +107,13 @@ export async function runVendorNode(
  * Runs the node with every log line captured, then checks that neither API key (nor the key
  * the run used) shows in anything the run kept or logged, and that no file host got a key.
  */
-async function runNode(vendors: Vendors, vendor: Vendor, nodeType: string, parameters: Record<string, unknown>, options: RunOptions) {
+async function runNode(
+	vendors: Vendors,
+	vendor: Vendor,
+	nodeType: string,
+	parameters: Record<string, unknown>,
+	options: RunOptions,
+) {
 	const workflow = workflowFor(nodeType, parameters as never, options.items ?? [{ json: {} }], {
 		continueOnFail: options.continueOnFail,
 		credentials: [CREDENTIAL_TYPES[vendor]],
@@ -90,15 +121,20 @@ async function runNode(vendors: Vendors, vendor: Vendor, nodeType: string, param
 	const logs = captureLogs();
 	let run: WorkflowRun;
 	try {
-		run = await runWorkflow(workflow, { credentials: credentials(vendors, vendor, options.credentials) });
+		run = await runWorkflow(workflow, {
+			credentials: credentials(vendors, vendor, options.credentials),
+		});
 	} finally {
 		logs.stop();
 	}
-	const keys = [vendors.keys.sellerpic, vendors.keys.piapi, options.credentials?.apiKey].filter((key): key is string => Boolean(key));
+	const keys = [vendors.keys.sellerpic, vendors.keys.piapi, options.credentials?.apiKey].filter(
+		(key): key is string => Boolean(key),
+	);
 	expectKeysNowhere(run, keys, logs.lines);
 	for (const fake of [vendors.sellerPic, vendors.piApi]) {
 		expect(fake.counters.storageRequestsWithApiKey).toBe(0);
-		for (const request of fake.requests) if (STORAGE_ENDPOINTS.has(request.endpoint)) expect(request.hadApiKey).toBe(false);
+		for (const request of fake.requests)
+			if (STORAGE_ENDPOINTS.has(request.endpoint)) expect(request.hadApiKey).toBe(false);
 	}
 	if (process.env.N8N_LOG_LEVEL === 'debug') {
 		// The capture works: n8n's own debug lines are in it.
@@ -116,7 +152,11 @@ export function items(count: number): TestItem[] {
 /** The node's error with the fields n8n keeps on it. */
 export function nodeError(run: WorkflowRun) {
 	const error = run.nodeError(NODE_UNDER_TEST) as
-		| (Error & { description?: string; errorResponse?: Record<string, unknown>; context?: { itemIndex?: number } })
+		| (Error & {
+				description?: string;
+				errorResponse?: Record<string, unknown>;
+				context?: { itemIndex?: number };
+		  })
 		| undefined;
 	if (!error) throw new Error(`The node did not fail (run status ${run.status})`);
 	return {
@@ -134,7 +174,14 @@ export function itemError(item: INodeExecutionData) {
 	const json = item.json as {
 		error?: string;
 		errorDescription?: string;
-		errorDetails?: { vendor?: string; httpStatus?: number; code?: string; traceId?: string; taskId?: string; taskMayExist?: boolean };
+		errorDetails?: {
+			vendor?: string;
+			httpStatus?: number;
+			code?: string;
+			traceId?: string;
+			taskId?: string;
+			taskMayExist?: boolean;
+		};
 	};
 	if (!json.error) throw new Error(`The item did not fail: ${JSON.stringify(json).slice(0, 300)}`);
 	return { message: json.error, description: json.errorDescription ?? '', ...json.errorDetails };
@@ -156,8 +203,16 @@ export function captureLogs() {
 	}
 	// n8n's logger (winston) writes to console._stdout when there is one: under Jest workers that
 	// is the buffered console's own stream, not process.stdout.
-	const consoleStreams = console as unknown as { _stdout?: NodeJS.WritableStream; _stderr?: NodeJS.WritableStream };
-	const streams = new Set([process.stdout, process.stderr, consoleStreams._stdout, consoleStreams._stderr]);
+	const consoleStreams = console as unknown as {
+		_stdout?: NodeJS.WritableStream;
+		_stderr?: NodeJS.WritableStream;
+	};
+	const streams = new Set([
+		process.stdout,
+		process.stderr,
+		consoleStreams._stdout,
+		consoleStreams._stderr,
+	]);
 	for (const stream of streams) {
 		if (!stream) continue;
 		const original = stream.write;
@@ -191,9 +246,12 @@ export function countRefusedConnections(url: string) {
 	const port = Number(new URL(url).port);
 	let refused = 0;
 	const onSocket = (message: unknown) => {
-		(message as { socket: net.Socket }).socket.once('error', (error: NodeJS.ErrnoException & { port?: number }) => {
-			if (error.code === 'ECONNREFUSED' && error.port === port) refused++;
-		});
+		(message as { socket: net.Socket }).socket.once(
+			'error',
+			(error: NodeJS.ErrnoException & { port?: number }) => {
+				if (error.code === 'ECONNREFUSED' && error.port === port) refused++;
+			},
+		);
 	};
 	diagnosticsChannel.subscribe('net.client.socket', onSocket);
 	return {
@@ -229,7 +287,9 @@ export async function proxyOpeningLater(target: string, openAfterMs: number) {
 		}
 		client.pipe(upstream).pipe(client);
 	});
-	const opened = new Promise<void>((resolve) => setTimeout(() => server.listen(port, '127.0.0.1', resolve), openAfterMs));
+	const opened = new Promise<void>((resolve) =>
+		setTimeout(() => server.listen(port, '127.0.0.1', resolve), openAfterMs),
+	);
 	return {
 		url: `http://127.0.0.1:${port}`,
 		close: async () => {
@@ -241,7 +301,9 @@ export async function proxyOpeningLater(target: string, openAfterMs: number) {
 }
 
 /** An HTTP server answering every request with `handle`; records what it received. */
-export async function startStub(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+export async function startStub(
+	handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+) {
 	const requests: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders }> = [];
 	const server = http.createServer((req, res) => {
 		requests.push({ method: req.method, url: req.url, headers: req.headers });

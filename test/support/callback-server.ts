@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { runWorkflow, type RunOptions, type WorkflowJson, type WorkflowRun } from '../harness/engine';
+import {
+	runWorkflow,
+	type RunOptions,
+	type WorkflowJson,
+	type WorkflowRun,
+} from '../harness/engine';
 import { callResumeUrl, type WebhookAnswer } from '../harness/waiting';
 
 /**
@@ -26,7 +31,10 @@ export class CallbackServer {
 		let instance: CallbackServer | undefined;
 		const server = createServer((request, response) => void instance!.handle(request, response));
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		instance = new CallbackServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+		instance = new CallbackServer(
+			server,
+			`http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		);
 		return instance;
 	}
 
@@ -40,7 +48,11 @@ export class CallbackServer {
 	 * an execution as waiting only after the node has returned, under load seconds later:
 	 * `saveDelayMs` holds the run in that state, where calls for it are refused as running.
 	 */
-	async runUntilWaiting(workflow: WorkflowJson, options: RunOptions = {}, saveDelayMs = 0): Promise<WorkflowRun> {
+	async runUntilWaiting(
+		workflow: WorkflowJson,
+		options: RunOptions = {},
+		saveDelayMs = 0,
+	): Promise<WorkflowRun> {
 		let executionId: string | undefined;
 		const run = await runWorkflow(workflow, {
 			...options,
@@ -61,7 +73,9 @@ export class CallbackServer {
 	async whenResumed(executionId: string): Promise<WorkflowRun> {
 		const current = this.runs.get(executionId);
 		if (current && current.status !== 'waiting') return current;
-		return await new Promise((resolve) => this.resumed.set(executionId, [...(this.resumed.get(executionId) ?? []), resolve]));
+		return await new Promise((resolve) =>
+			this.resumed.set(executionId, [...(this.resumed.get(executionId) ?? []), resolve]),
+		);
 	}
 
 	async close() {
@@ -73,18 +87,36 @@ export class CallbackServer {
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const executionId = new URL(request.url ?? '/', this.baseUrl).pathname.split('/')[2] ?? '';
 		// n8n handles one call to a waiting execution at a time: the first resume wins.
-		const delivery = this.queue.then(async () => await this.deliver(executionId, request, Buffer.concat(chunks)));
+		const delivery = this.queue.then(
+			async () => await this.deliver(executionId, request, Buffer.concat(chunks)),
+		);
 		this.queue = delivery;
 		const answer = await delivery;
-		response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+		response
+			.writeHead(answer.status, { 'content-type': 'application/json' })
+			.end(JSON.stringify(answer.body));
 	}
 
-	private async deliver(executionId: string, request: IncomingMessage, body: Buffer): Promise<WebhookAnswer> {
-		if (this.running.has(executionId)) return { status: 409, body: { code: 409, message: `The execution "${executionId}" is running already.` } };
+	private async deliver(
+		executionId: string,
+		request: IncomingMessage,
+		body: Buffer,
+	): Promise<WebhookAnswer> {
+		if (this.running.has(executionId))
+			return {
+				status: 409,
+				body: { code: 409, message: `The execution "${executionId}" is running already.` },
+			};
 		const run = this.runs.get(executionId);
-		if (!run) return { status: 404, body: { message: `The execution "${executionId}" does not exist.` } };
-		const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, String(value)]));
-		const answer = await callResumeUrl(run, { headers, body: JSON.parse(body.toString('utf8') || '{}') as unknown });
+		if (!run)
+			return { status: 404, body: { message: `The execution "${executionId}" does not exist.` } };
+		const headers = Object.fromEntries(
+			Object.entries(request.headers).map(([key, value]) => [key, String(value)]),
+		);
+		const answer = await callResumeUrl(run, {
+			headers,
+			body: JSON.parse(body.toString('utf8') || '{}') as unknown,
+		});
 		this.answers.push({ ...answer, executionId });
 		if (answer.run) {
 			this.runs.set(executionId, answer.run);

@@ -17,7 +17,12 @@ export function writeTempFile(name: string, data: Buffer) {
 }
 
 /** A generated product photo on disk. */
-export async function productPhotoFile(name: string, width = 320, height = 240, format: 'png' | 'jpeg' | 'webp' = 'png') {
+export async function productPhotoFile(
+	name: string,
+	width = 320,
+	height = 240,
+	format: 'png' | 'jpeg' | 'webp' = 'png',
+) {
 	const data = await makeProductPhoto({ width, height, seed: name.length, format });
 	return { path: writeTempFile(name, data), data };
 }
@@ -37,6 +42,11 @@ export async function apng() {
 
 /** A two-frame animated WebP, 24×24. */
 export async function animatedWebp() {
-	const frame = async (background: string) => await sharp({ create: { width: 24, height: 24, channels: 3, background } }).png().toBuffer();
-	return await sharp([await frame('#c33'), await frame('#3c3')], { join: { animated: true } }).webp({ loop: 0 }).toBuffer();
+	const frame = async (background: string) =>
+		await sharp({ create: { width: 24, height: 24, channels: 3, background } })
+			.png()
+			.toBuffer();
+	return await sharp([await frame('#c33'), await frame('#3c3')], { join: { animated: true } })
+		.webp({ loop: 0 })
+		.toBuffer();
 }

@@ -12,5 +12,10 @@ export interface MaskInfo {
 export async function inspectMask(bytes: Buffer): Promise<MaskInfo> {
 	const image = sharp(bytes);
 	const [meta, stats] = await Promise.all([image.metadata(), image.stats()]);
-	return { format: meta.format, width: meta.width, height: meta.height, whiteShare: stats.channels[0].mean / 255 };
+	return {
+		format: meta.format,
+		width: meta.width,
+		height: meta.height,
+		whiteShare: stats.channels[0].mean / 255,
+	};
 }

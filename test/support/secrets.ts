@@ -5,7 +5,9 @@ import { NODE_UNDER_TEST } from './workflows';
 /** Everything a run kept (items, errors with their causes), as one string to search. */
 export function dumpRun(run: WorkflowRun): string {
 	return JSON.stringify(run.run, (_key, value: unknown) =>
-		value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value,
+		value instanceof Error
+			? { ...value, name: value.name, message: value.message, stack: value.stack }
+			: value,
 	);
 }
 

@@ -12,10 +12,19 @@ export function workflowFor(
 	items: TestItem[] = [{ json: {} }],
 	extra: { continueOnFail?: boolean; credentials?: string[]; typeVersion?: number } = {},
 ): WorkflowJson {
-	const credentials = Object.fromEntries((extra.credentials ?? []).map((type) => [type, { id: type, name: type }]));
+	const credentials = Object.fromEntries(
+		(extra.credentials ?? []).map((type) => [type, { id: type, name: type }]),
+	);
 	return {
 		nodes: [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'items',
 				name: 'Items',

@@ -8,7 +8,11 @@ let triggerCount = 0;
 
 /** A trigger's webhook call as n8n makes it: the workflow's static data as loaded from the database. */
 function call(staticData: IDataObject, trigger: string) {
-	return { getWorkflow: () => ({ id: 'workflow-1', name: 'w', active: true }), getNode: () => ({ id: trigger }), getWorkflowStaticData: () => staticData } as never;
+	return {
+		getWorkflow: () => ({ id: 'workflow-1', name: 'w', active: true }),
+		getNode: () => ({ id: trigger }),
+		getWorkflowStaticData: () => staticData,
+	} as never;
 }
 
 /** The module as another n8n process has it: no memory shared with this one. */
@@ -20,7 +24,9 @@ function anotherProcess(): DeliveryRecord {
 	return loaded!;
 }
 
-const { recordDelivery } = jest.requireActual<DeliveryRecord>('../../nodes/PiApiTrigger/delivery-record');
+const { recordDelivery } = jest.requireActual<DeliveryRecord>(
+	'../../nodes/PiApiTrigger/delivery-record',
+);
 let trigger: string;
 beforeEach(() => {
 	trigger = `trigger-${++triggerCount}`;
@@ -29,9 +35,15 @@ beforeEach(() => {
 it('records a delivery once, in the static data n8n saves, and recognises its repeat in another process', () => {
 	const staticData: IDataObject = {};
 	expect(recordDelivery(call(staticData, trigger), 'task-1:succeeded', 1_000)).toBe(true);
-	expect(JSON.parse(JSON.stringify(staticData))).toEqual({ deliveredTasks: { 'task-1:succeeded': 1_000 } });
-	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-1:succeeded', 2_000)).toBe(false);
-	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-1:failed', 2_000)).toBe(true);
+	expect(JSON.parse(JSON.stringify(staticData))).toEqual({
+		deliveredTasks: { 'task-1:succeeded': 1_000 },
+	});
+	expect(
+		anotherProcess().recordDelivery(call(staticData, trigger), 'task-1:succeeded', 2_000),
+	).toBe(false);
+	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-1:failed', 2_000)).toBe(
+		true,
+	);
 });
 
 it('recognises a copy that reaches this process before n8n has saved the record', () => {
@@ -51,12 +63,15 @@ it('forgets deliveries after an hour', () => {
 
 it('keeps the newest 1,000 deliveries', () => {
 	const staticData: IDataObject = {};
-	for (let index = 0; index < 1_005; index++) recordDelivery(call(staticData, trigger), `task-${index}`, index);
+	for (let index = 0; index < 1_005; index++)
+		recordDelivery(call(staticData, trigger), `task-${index}`, index);
 	const kept = Object.keys(staticData.deliveredTasks as object);
 	expect(kept).toHaveLength(1_000);
 	expect(kept).not.toContain('task-4');
 	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-4', 2_000)).toBe(true);
-	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-1004', 2_000)).toBe(false);
+	expect(anotherProcess().recordDelivery(call(staticData, trigger), 'task-1004', 2_000)).toBe(
+		false,
+	);
 });
 
 it('starts over from a record it cannot read', () => {

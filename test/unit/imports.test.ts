@@ -13,7 +13,9 @@ function tsFiles(dir: string): string[] {
 
 function relativeImports(file: string): string[] {
 	const code = readFileSync(file, 'utf8');
-	return [...code.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map(([, target]) => normalize(join(dirname(file), target)) + '.ts');
+	return [...code.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map(
+		([, target]) => normalize(join(dirname(file), target)) + '.ts',
+	);
 }
 
 test('nodes/ and credentials/ have no import cycles', () => {
@@ -24,7 +26,9 @@ test('nodes/ and credentials/ have no import cycles', () => {
 	const visit = (file: string, path: string[]) => {
 		if (state.get(file) === 'done') return;
 		if (state.get(file) === 'visiting') {
-			cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(ROOT, f)).join(' → '));
+			cycles.push(
+				[...path.slice(path.indexOf(file)), file].map((f) => relative(ROOT, f)).join(' → '),
+			);
 			return;
 		}
 		state.set(file, 'visiting');

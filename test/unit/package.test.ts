@@ -36,15 +36,23 @@ describe('package.json', () => {
 		expect(manifest.license).toBe('MIT');
 		expect(read('LICENSE')).toMatch(/^MIT License\n/);
 		// The author is the GitHub organisation that owns the repository, as n8n's verification matches them.
-		expect(manifest.author).toMatchObject({ name: 'n8n-nodes-segmentation', url: 'https://github.com/n8n-nodes-segmentation', email: expect.stringContaining('@') });
-		expect(manifest.repository.url).toContain('github.com/n8n-nodes-segmentation/n8n-nodes-segmentation');
+		expect(manifest.author).toMatchObject({
+			name: 'n8n-nodes-segmentation',
+			url: 'https://github.com/n8n-nodes-segmentation',
+			email: expect.stringContaining('@'),
+		});
+		expect(manifest.repository.url).toContain(
+			'github.com/n8n-nodes-segmentation/n8n-nodes-segmentation',
+		);
 		expect(existsSync(join(ROOT, 'CHANGELOG.md'))).toBe(true);
 	});
 
 	it('points only at files the build makes: no main, every node and credential from its source', () => {
 		expect(manifest.main).toBeUndefined();
 		for (const path of [...manifest.n8n.nodes, ...manifest.n8n.credentials] as string[]) {
-			expect(existsSync(join(ROOT, path.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+			expect(existsSync(join(ROOT, path.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(
+				true,
+			);
 		}
 	});
 
@@ -65,8 +73,12 @@ describe('codex files', () => {
 		expect(codexFiles).toHaveLength(manifest.n8n.nodes.length);
 	});
 
-	it.each(codexFiles)('%s: categories from n8n\'s list, no AI root-node subcategories', (file) => {
-		const codex = JSON.parse(read(file)) as { node: string; categories: string[]; subcategories?: unknown };
+	it.each(codexFiles)("%s: categories from n8n's list, no AI root-node subcategories", (file) => {
+		const codex = JSON.parse(read(file)) as {
+			node: string;
+			categories: string[];
+			subcategories?: unknown;
+		};
 		expect(codex.categories.length).toBeGreaterThan(0);
 		for (const category of codex.categories) expect(N8N_CATEGORIES).toContain(category);
 		expect(codex.subcategories).toBeUndefined();

@@ -1,9 +1,18 @@
 import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/runtime/polling';
 
 /** PiAPI Segment's defaults: Poll Interval 5 s, 1 s between checks at least, tasks said to take about 5 s. */
-const PIAPI: WaitOptions = { pollIntervalMs: 5_000, minPollIntervalMs: 1_000, expectedDurationMs: 5_000, maxWaitMs: 600_000 };
+const PIAPI: WaitOptions = {
+	pollIntervalMs: 5_000,
+	minPollIntervalMs: 1_000,
+	expectedDurationMs: 5_000,
+	maxWaitMs: 600_000,
+};
 /** SellerPic Segment's defaults: a minute between checks of a task, tasks guessed at 10 s. */
-const SELLERPIC: WaitOptions = { pollIntervalMs: 60_000, expectedDurationMs: 10_000, maxWaitMs: 900_000 };
+const SELLERPIC: WaitOptions = {
+	pollIntervalMs: 60_000,
+	expectedDurationMs: 10_000,
+	maxWaitMs: 900_000,
+};
 
 /** The ages at which a task is checked while it stays unfinished (from `age`, its last check at `last`). */
 function checkAges(schedule: CheckSchedule, count: number, age = 0, last = 0): number[] {
@@ -19,13 +28,17 @@ function checkAges(schedule: CheckSchedule, count: number, age = 0, last = 0): n
 
 describe('CheckSchedule, where re-checks are cheap (PiAPI)', () => {
 	it('while the run knows nothing: checks every second until the typical duration, then doubles up to the poll interval', () => {
-		expect(checkAges(new CheckSchedule(PIAPI, new RunTimings()), 9)).toEqual([1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 12_000, 17_000]);
+		expect(checkAges(new CheckSchedule(PIAPI, new RunTimings()), 9)).toEqual([
+			1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 12_000, 17_000,
+		]);
 	});
 
 	it('once the run knows when tasks are done: checks first then, and doubles from a second when late', () => {
 		const timings = new RunTimings();
 		timings.recordDone(2_100, 1_500);
-		expect(checkAges(new CheckSchedule(PIAPI, timings), 5)).toEqual([1_500, 2_500, 4_500, 8_500, 13_500]);
+		expect(checkAges(new CheckSchedule(PIAPI, timings), 5)).toEqual([
+			1_500, 2_500, 4_500, 8_500, 13_500,
+		]);
 	});
 
 	it('checks first when tasks are known to be done, even past the poll interval; after that never further apart than it', () => {
@@ -54,7 +67,9 @@ describe('CheckSchedule, where re-checks are cheap (PiAPI)', () => {
 
 describe('CheckSchedule, where each unfinished check costs a long gap (SellerPic)', () => {
 	it('checks first at the typical duration, then once a minute', () => {
-		expect(checkAges(new CheckSchedule(SELLERPIC, new RunTimings()), 3)).toEqual([10_000, 70_000, 130_000]);
+		expect(checkAges(new CheckSchedule(SELLERPIC, new RunTimings()), 3)).toEqual([
+			10_000, 70_000, 130_000,
+		]);
 	});
 
 	it('lets one task per run probe at a quarter of the typical duration when the run has several waves of tasks', () => {
@@ -66,7 +81,9 @@ describe('CheckSchedule, where each unfinished check costs a long gap (SellerPic
 
 	it('does not probe where a miss costs no more than the typical duration (a Poll Interval lowered to it)', () => {
 		const lowered = { ...SELLERPIC, pollIntervalMs: 500 };
-		expect(checkAges(new CheckSchedule(lowered, new RunTimings(true)), 3)).toEqual([500, 1_000, 1_500]);
+		expect(checkAges(new CheckSchedule(lowered, new RunTimings(true)), 3)).toEqual([
+			500, 1_000, 1_500,
+		]);
 	});
 
 	it('checks at once a task that waits for its first check when another task was found done younger', () => {
@@ -92,9 +109,15 @@ describe('RunTimings', () => {
 		expect(new RunTimings().estimate()).toBeUndefined();
 	});
 
-	it("prefers the durations the vendor reports: their 75th percentile", () => {
+	it('prefers the durations the vendor reports: their 75th percentile', () => {
 		const timings = new RunTimings();
-		for (const [age, reported] of [[3_000, 1_000], [3_000, 1_100], [3_000, 1_200], [3_000, 1_900]]) timings.recordDone(age, reported);
+		for (const [age, reported] of [
+			[3_000, 1_000],
+			[3_000, 1_100],
+			[3_000, 1_200],
+			[3_000, 1_900],
+		])
+			timings.recordDone(age, reported);
 		expect(timings.estimate()).toBe(1_900);
 	});
 

@@ -2,8 +2,13 @@ import { VendorApiError } from '../../nodes/shared/errors';
 import { IDEMPOTENT_RETRY, retryDelayMs, withRetries } from '../../nodes/shared/runtime/retry';
 import { retryAfterSeconds } from '../../nodes/shared/transport/http';
 
-const reply = (retryAfter?: string) => ({ status: 429, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, body: '' });
-const refused = (retryAfterSeconds?: number) => new VendorApiError('busy', { vendor: 'PiAPI', httpStatus: 429, retryAfterSeconds });
+const reply = (retryAfter?: string) => ({
+	status: 429,
+	headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+	body: '',
+});
+const refused = (retryAfterSeconds?: number) =>
+	new VendorApiError('busy', { vendor: 'PiAPI', httpStatus: 429, retryAfterSeconds });
 
 describe('retryAfterSeconds', () => {
 	it('reads seconds', () => expect(retryAfterSeconds(reply('7'))).toBe(7));
@@ -21,7 +26,9 @@ describe('retryAfterSeconds', () => {
 		expect(retryAfterSeconds(reply('soon'))).toBeUndefined();
 	});
 	it('takes the first of repeated headers', () => {
-		expect(retryAfterSeconds({ status: 429, headers: { 'retry-after': ['2', '9'] }, body: '' })).toBe(2);
+		expect(
+			retryAfterSeconds({ status: 429, headers: { 'retry-after': ['2', '9'] }, body: '' }),
+		).toBe(2);
 	});
 });
 
@@ -34,13 +41,16 @@ describe('retryDelayMs', () => {
 		[3, 1_000, 2_000],
 		[4, 2_000, 4_000],
 		[6, 2_000, 4_000],
-	])('attempt %i waits within the upper half of the doubled backoff (%i–%i ms), capped', (attempt, low, high) => {
-		for (let i = 0; i < 50; i++) {
-			const delay = retryDelayMs(new Error('x'), attempt, policy);
-			expect(delay).toBeGreaterThanOrEqual(low);
-			expect(delay).toBeLessThanOrEqual(high);
-		}
-	});
+	])(
+		'attempt %i waits within the upper half of the doubled backoff (%i–%i ms), capped',
+		(attempt, low, high) => {
+			for (let i = 0; i < 50; i++) {
+				const delay = retryDelayMs(new Error('x'), attempt, policy);
+				expect(delay).toBeGreaterThanOrEqual(low);
+				expect(delay).toBeLessThanOrEqual(high);
+			}
+		},
+	);
 
 	it("never waits less than the vendor's Retry-After", () => {
 		expect(retryDelayMs(refused(3), 1, policy)).toBe(3_000);
@@ -71,8 +81,12 @@ describe('withRetries', () => {
 
 	it('gives up at once when the vendor asks for a wait longer than the policy allows, saying so', async () => {
 		const call = jest.fn().mockRejectedValue(refused(120));
-		const error = (await withRetries(call, () => true, { ...fast, maxRetryAfterMs: 60_000 }).catch((e: unknown) => e)) as VendorApiError;
+		const error = (await withRetries(call, () => true, { ...fast, maxRetryAfterMs: 60_000 }).catch(
+			(e: unknown) => e,
+		)) as VendorApiError;
 		expect(call).toHaveBeenCalledTimes(1);
-		expect(error.details.hint).toBe('PiAPI asked to wait 120 s before trying again: run the item again after that.');
+		expect(error.details.hint).toBe(
+			'PiAPI asked to wait 120 s before trying again: run the item again after that.',
+		);
 	});
 });

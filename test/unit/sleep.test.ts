@@ -28,7 +28,9 @@ const sleepTakingSignal = jest.fn(
 );
 
 /** A sleep that ignores the signal; unref'd so it cannot hold the test process open. */
-const sleepIgnoringSignal = jest.fn(async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+const sleepIgnoringSignal = jest.fn(
+	async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
+);
 
 const variants: Array<[string, Record<string, unknown>]> = [
 	['n8n-workflow 1.98 to 2.33 (sleepWithAbort)', jest.requireActual('n8n-workflow')],

@@ -1,4 +1,11 @@
-import { combineResultStatuses, noResultError, resultUrls, succeededResultIds, taskFailedError, type SegmentationTask } from '../../nodes/shared/task/model';
+import {
+	combineResultStatuses,
+	noResultError,
+	resultUrls,
+	succeededResultIds,
+	taskFailedError,
+	type SegmentationTask,
+} from '../../nodes/shared/task/model';
 import { vendorOfId } from '../../nodes/shared/task/vendor';
 import { VENDORS } from '../../nodes/vendors/registry';
 
@@ -12,7 +19,9 @@ describe('combineResultStatuses: a task is done only when every result is', () =
 		[['succeeded', 'succeeded'], 'succeeded'],
 		[['succeeded', 'failed'], 'succeeded'],
 		[['failed', 'failed'], 'failed'],
-	] as const)('%j → %s', (statuses, combined) => expect(combineResultStatuses([...statuses])).toBe(combined));
+	] as const)('%j → %s', (statuses, combined) =>
+		expect(combineResultStatuses([...statuses])).toBe(combined),
+	);
 });
 
 describe('vendorOfId', () => {
@@ -51,10 +60,23 @@ describe('task results', () => {
 	});
 
 	it('says why a failed task failed, with its vendor code and task id', () => {
-		const failed = { ...task, status: 'failed' as const, error: { code: '7', message: 'no object matched' } };
+		const failed = {
+			...task,
+			status: 'failed' as const,
+			error: { code: '7', message: 'no object matched' },
+		};
 		const error = taskFailedError(failed, 'Try a clearer prompt.');
-		expect(error.message).toBe('SellerPic could not segment the image (task 17): no object matched');
-		expect(error.details).toMatchObject({ vendor: 'SellerPic', vendorCode: '7', taskId: '17', hint: 'Try a clearer prompt.' });
-		expect(noResultError(failed).message).toBe('SellerPic task 17 failed, so it has no result to download: no object matched');
+		expect(error.message).toBe(
+			'SellerPic could not segment the image (task 17): no object matched',
+		);
+		expect(error.details).toMatchObject({
+			vendor: 'SellerPic',
+			vendorCode: '7',
+			taskId: '17',
+			hint: 'Try a clearer prompt.',
+		});
+		expect(noResultError(failed).message).toBe(
+			'SellerPic task 17 failed, so it has no result to download: no object matched',
+		);
 	});
 });

@@ -44,12 +44,19 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 	const progress = options.progress ?? (() => {});
 	const install = await ensureN8n(options.version ?? selectedN8nVersion(), progress);
 	const tarball = options.tarball ?? (await buildAndPack(options.name, progress));
-	const n8n = N8nInstance.create(install, join(E2E_HOME, `${options.name}-n8n-${install.version}`), { fresh: options.fresh ?? true });
+	const n8n = N8nInstance.create(
+		install,
+		join(E2E_HOME, `${options.name}-n8n-${install.version}`),
+		{ fresh: options.fresh ?? true },
+	);
 	await installPackage(n8n.userFolder, tarball);
 
 	const shop = await startShop(await ensureSamplePhotos(), INITIAL_CATALOG, options.shopPort);
 	if (options.imageBaseUrl) shop.imageBaseUrl = options.imageBaseUrl;
-	const vendors = await startVendors({ allowExternalImageHosts: Boolean(options.imageBaseUrl), ...options.vendors });
+	const vendors = await startVendors({
+		allowExternalImageHosts: Boolean(options.imageBaseUrl),
+		...options.vendors,
+	});
 	const close = async (): Promise<void> => {
 		await Promise.all([shop.close(), vendors.close()]);
 	};
@@ -57,7 +64,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 		const fastVendors: Vendor[] = [];
 		if (vendors.sellerPic.mode === 'fake') fastVendors.push('sellerpic');
 		if (vendors.piApi.mode === 'fake') fastVendors.push('piapi');
-		const examples = loadExamples().map((example) => prepareExample(example, { shopBaseUrl: shop.baseUrl, fastVendors }));
+		const examples = loadExamples().map((example) =>
+			prepareExample(example, { shopBaseUrl: shop.baseUrl, fastVendors }),
+		);
 		progress('Importing credentials and examples into n8n ...');
 		await n8n.importCredentials(vendors.credentials);
 		await n8n.importWorkflows(examples);

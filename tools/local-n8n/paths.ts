@@ -9,7 +9,11 @@ export const PACKAGE_NAME = 'n8n-nodes-segmentation';
 function findRepoDir(start: string): string {
 	for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
 		const manifest = join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+		)
+			return dir;
 	}
 	throw new Error(`Cannot find the ${PACKAGE_NAME} repository above ${start}`);
 }
@@ -23,6 +27,8 @@ export const E2E_HOME = resolve(process.env.N8N_E2E_HOME || join(REPO_DIR, '.n8n
  * The big installs (Node.js runtimes, each n8n version), kept outside the clone so that every
  * clone and CI run on the machine reuses them; each is keyed by its manifest. N8N_E2E_CACHE moves it.
  */
-export const E2E_CACHE = resolve(process.env.N8N_E2E_CACHE || join(homedir(), '.cache', 'n8n-nodes-segmentation-e2e'));
+export const E2E_CACHE = resolve(
+	process.env.N8N_E2E_CACHE || join(homedir(), '.cache', 'n8n-nodes-segmentation-e2e'),
+);
 
 export const EXAMPLES_DIR = join(REPO_DIR, 'examples');

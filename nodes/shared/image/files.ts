@@ -5,7 +5,10 @@ export interface FileData {
 	mimeType: string;
 }
 
-/** The last segment of a URL's path, decoded ("…/images/shoe%201.jpg?x=1" → "shoe 1.jpg"); undefined when there is none. */
+/**
+ * The last segment of a URL's path, decoded ("…/images/shoe%201.jpg?x=1" → "shoe 1.jpg"); undefined
+ * when there is none.
+ */
 export function fileNameFromUrl(url: string): string | undefined {
 	if (!URL.canParse(url)) return undefined;
 	const last = new URL(url).pathname.split('/').filter(Boolean).pop();

@@ -8,7 +8,11 @@ import { httpUrlProblem } from '../transport/url';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
 
 /** Reads an image from a binary property of the item, through n8n's binary data service. */
-export async function readBinaryImage(context: IExecuteFunctions, itemIndex: number, property: string): Promise<FileData> {
+export async function readBinaryImage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+): Promise<FileData> {
 	const binary = context.getInputData()[itemIndex]?.binary ?? {};
 	if (!property || !binary[property]) {
 		if (runsAsTool(context)) {
@@ -23,41 +27,62 @@ export async function readBinaryImage(context: IExecuteFunctions, itemIndex: num
 			`The item has no binary field "${property}"`,
 			present.length
 				? `Set Input Binary Field to one of the item's binary fields: ${present.join(', ')}.`
-				: 'The item carries no binary data: read the image first (for example with HTTP Request or Read Files), or use Image Source "URL".',
+				: 'The item carries no binary data: read the image first (for example with HTTP Request or \
+Read Files), or use Image Source "URL".',
 		);
 	}
 	const meta = context.helpers.assertBinaryData(itemIndex, property);
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
 	const info = inspectImage(data);
-	const fileName = meta.fileName || `image-${itemIndex}.${info ? FILE_EXTENSIONS[info.format] : 'bin'}`;
+	const fileName =
+		meta.fileName || `image-${itemIndex}.${info ? FILE_EXTENSIONS[info.format] : 'bin'}`;
 	return { data, fileName, mimeType: info ? MIME_TYPES[info.format] : meta.mimeType };
 }
 
 /** Fetches an image from a public URL (no credential is sent). */
 export async function fetchImage(context: IExecuteFunctions, url: string): Promise<FileData> {
 	assertImageUrl(url);
-	const reply = await sendHttp(context, 'the image host', { method: 'GET', url, binary: true, timeoutMs: 120_000 }).catch(
-		(error: unknown) => error as VendorApiError,
-	);
+	const reply = await sendHttp(context, 'the image host', {
+		method: 'GET',
+		url,
+		binary: true,
+		timeoutMs: 120_000,
+	}).catch((error: unknown) => error as VendorApiError);
 	if (reply instanceof Error) {
 		const reason = reply instanceof VendorApiError ? reply.details.vendorCode : undefined;
-		throw new InputError(`Could not fetch the image from ${url}${reason ? ` (${reason})` : ''}`, 'Check that the URL is reachable from n8n.');
+		throw new InputError(
+			`Could not fetch the image from ${url}${reason ? ` (${reason})` : ''}`,
+			'Check that the URL is reachable from n8n.',
+		);
 	}
 	if (reply.status >= 400) {
-		throw new InputError(`Could not fetch the image from ${url} (HTTP ${reply.status})`, 'Check that the URL points to a public image.');
+		throw new InputError(
+			`Could not fetch the image from ${url} (HTTP ${reply.status})`,
+			'Check that the URL points to a public image.',
+		);
 	}
 	const data = Buffer.from(reply.body as ArrayBuffer);
 	const info = inspectImage(data);
-	return { data, fileName: fileNameFromUrl(url) ?? 'image', mimeType: info ? MIME_TYPES[info.format] : 'application/octet-stream' };
+	return {
+		data,
+		fileName: fileNameFromUrl(url) ?? 'image',
+		mimeType: info ? MIME_TYPES[info.format] : 'application/octet-stream',
+	};
 }
 
 export function assertImageUrl(value: string) {
 	const url = value.trim();
 	const problem = httpUrlProblem(url);
 	if (problem === 'invalid') {
-		throw new InputError(`"${value}" is not a valid image URL`, 'Give a full URL such as https://shop.example/images/shoe.jpg.');
+		throw new InputError(
+			`"${value}" is not a valid image URL`,
+			'Give a full URL such as https://shop.example/images/shoe.jpg.',
+		);
 	}
 	if (problem === 'protocol') {
-		throw new InputError(`The image URL must start with http:// or https:// (got ${new URL(url).protocol})`, 'Give a public http(s) URL of the image.');
+		throw new InputError(
+			`The image URL must start with http:// or https:// (got ${new URL(url).protocol})`,
+			'Give a public http(s) URL of the image.',
+		);
 	}
 }

@@ -14,7 +14,8 @@ export const waitForCompletion: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with Check Segmentation Task.',
+		'Whether to wait until the task is done and return its result. Off: return the task ID at once \
+and get the result later with Check Segmentation Task.',
 };
 
 /**
@@ -31,7 +32,9 @@ export function toolDescription(text: string): INodeProperties {
 		required: true,
 		typeOptions: { rows: 4 },
 		displayOptions: { show: { '@tool': [true] } },
-		description: 'What the AI agent\'s model reads about this tool: what to give it, what it returns, how long it takes',
+		description:
+			"What the AI agent's model reads about this tool: what to give it, what it returns, how long \
+it takes",
 	};
 }
 
@@ -50,7 +53,9 @@ export const maxWait: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: 900,
-	description: 'How long to wait for a task before failing the item with its task ID, so it can be checked later',
+	description:
+		'How long to wait for a task before failing the item with its task ID, so it can be checked \
+later',
 };
 
 export const maxConcurrentTasks: INodeProperties = {
@@ -68,7 +73,8 @@ export const downloadMask: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to download the mask and add it to the item as a binary file (the URL is returned either way). Turn it off when an AI agent uses the node: the model sees only the URL.',
+		'Whether to download the mask and add it to the item as a binary file (the URL is returned \
+either way). Turn it off when an AI agent uses the node: the model sees only the URL.',
 };
 
 export const maskBinaryField: INodeProperties = {
@@ -105,9 +111,16 @@ export const imageUrl: INodeProperties = {
 	placeholder: 'https://shop.example/images/product.jpg',
 };
 
-/** Poll Interval, Max Wait and Max Concurrent Tasks as a vendor's polling profile sets them, the same on every node. */
+/**
+ * Poll Interval, Max Wait and Max Concurrent Tasks as a vendor's polling profile sets them, the
+ * same on every node.
+ */
 export function pollIntervalFor(polling: PollingProfile): INodeProperties {
-	return { ...pollInterval, default: polling.pollIntervalSeconds, description: polling.pollIntervalDescription };
+	return {
+		...pollInterval,
+		default: polling.pollIntervalSeconds,
+		description: polling.pollIntervalDescription,
+	};
 }
 
 export function maxWaitFor(polling: PollingProfile): INodeProperties {
@@ -115,13 +128,18 @@ export function maxWaitFor(polling: PollingProfile): INodeProperties {
 }
 
 export function maxConcurrentTasksFor(polling: PollingProfile): INodeProperties {
-	return { ...maxConcurrentTasks, default: polling.maxConcurrentTasks, description: polling.maxConcurrentTasksDescription };
+	return {
+		...maxConcurrentTasks,
+		default: polling.maxConcurrentTasks,
+		description: polling.maxConcurrentTasksDescription,
+	};
 }
 
 /** A node subtitle expression that names the chosen vendor, followed by `rest` (an expression). */
 export function vendorSubtitle(vendors: readonly VendorProfile[], rest = '""'): string {
 	const names = JSON.stringify(Object.fromEntries(vendors.map(({ id, name }) => [id, name])));
-	const vendor = vendors.length > 1 ? `${names}[$parameter["vendor"]]` : JSON.stringify(vendors[0].name);
+	const vendor =
+		vendors.length > 1 ? `${names}[$parameter["vendor"]]` : JSON.stringify(vendors[0].name);
 	return `={{${vendor} + ${rest}}}`;
 }
 
@@ -140,19 +158,40 @@ export function vendorPicker(vendors: readonly VendorProfile[]): INodeProperties
 	};
 }
 
-/** One credential per vendor, each shown when its vendor is picked (the only one, required, for one vendor). */
+/**
+ * One credential per vendor, each shown when its vendor is picked (the only one, required, for one
+ * vendor).
+ */
 export function vendorCredentials(vendors: readonly VendorProfile[]): INodeCredentialDescription[] {
 	if (vendors.length === 1) return [{ name: vendors[0].credentialType, required: true }];
-	return vendors.map(({ credentialType, id }) => ({ name: credentialType, required: true, displayOptions: { show: { vendor: [id] } } }));
+	return vendors.map(({ credentialType, id }) => ({
+		name: credentialType,
+		required: true,
+		displayOptions: { show: { vendor: [id] } },
+	}));
 }
 
-/** Shown for this vendor: always when the node serves only it, else when it is the chosen Vendor. */
-export function forVendor(vendors: readonly VendorProfile[], vendor: VendorProfile, show: IDisplayOptions['show'] = {}): IDisplayOptions {
+/**
+ * Shown for this vendor: always when the node serves only it, else when it is the chosen Vendor.
+ */
+export function forVendor(
+	vendors: readonly VendorProfile[],
+	vendor: VendorProfile,
+	show: IDisplayOptions['show'] = {},
+): IDisplayOptions {
 	return { show: vendors.length > 1 ? { ...show, vendor: [vendor.id] } : show };
 }
 
-/** `displayOptions.show` for parameters with their current names, and for those with the old ones. */
-export function versionShows({ renamedIn }: NodeHistory): { current?: IDisplayOptions['show']; old: IDisplayOptions['show'] } {
+/**
+ * `displayOptions.show` for parameters with their current names, and for those with the old ones.
+ */
+export function versionShows({ renamedIn }: NodeHistory): {
+	current?: IDisplayOptions['show'];
+	old: IDisplayOptions['show'];
+} {
 	if (renamedIn === undefined) return { current: undefined, old: { '@version': [-1] } };
-	return { current: { '@version': [{ _cnd: { gte: renamedIn } }] }, old: { '@version': [{ _cnd: { lt: renamedIn } }] } };
+	return {
+		current: { '@version': [{ _cnd: { gte: renamedIn } }] },
+		old: { '@version': [{ _cnd: { lt: renamedIn } }] },
+	};
 }

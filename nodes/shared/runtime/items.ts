@@ -43,7 +43,8 @@ export async function processItems(
 			// A cancelled execution ends the node as n8n expects, not as an item error.
 			if (signal?.aborted) throw failure;
 			if (!continueOnFail) {
-				if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: failure };
+				if (!firstFailure || itemIndex < firstFailure.itemIndex)
+					firstFailure = { itemIndex, error: failure };
 				return [];
 			}
 			return [errorItem(context, failure, itemIndex)];
@@ -55,7 +56,11 @@ export async function processItems(
 }
 
 /** The item a failure becomes when the node continues on fail. */
-export function errorItem(context: NodeContext, error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItem(
+	context: NodeContext,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	const nodeError = toNodeError(context, error, itemIndex);
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.errorDescription = nodeError.description;
@@ -65,20 +70,31 @@ export function errorItem(context: NodeContext, error: unknown, itemIndex: numbe
 	}
 	// With On Error "continue (using error output)" n8n routes an item by its `error` (and then
 	// keeps only the message in its json); otherwise the item keeps every detail above.
-	if (context.getNode().onError === 'continueErrorOutput') return { json, error: nodeError, pairedItem: { item: itemIndex } };
+	if (context.getNode().onError === 'continueErrorOutput')
+		return { json, error: nodeError, pairedItem: { item: itemIndex } };
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** Turns what went wrong into n8n's error for the item: NodeApiError for vendors, NodeOperationError for input. */
+/**
+ * Turns what went wrong into n8n's error for the item: NodeApiError for vendors, NodeOperationError
+ * for input.
+ */
 export function toNodeError(context: NodeContext, error: unknown, itemIndex: number) {
 	const node = context.getNode();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof VendorApiError) {
 		const { httpStatus, vendorCode, traceId, hint, taskId } = error.details;
 		const taskNote = taskId && !error.message.includes(taskId) ? `Task id: ${taskId}.` : undefined;
-		const description = [hint, taskNote, traceId ? `Trace id: ${traceId}` : undefined].filter(Boolean).join(' ');
+		const description = [hint, taskNote, traceId ? `Trace id: ${traceId}` : undefined]
+			.filter(Boolean)
+			.join(' ');
 		// `vendorCode`, not `code`: n8n would read a `code` field as the HTTP status.
-		const response: JsonObject = { message: error.message, vendorCode: vendorCode ?? null, httpStatus: httpStatus ?? null, traceId: traceId ?? null };
+		const response: JsonObject = {
+			message: error.message,
+			vendorCode: vendorCode ?? null,
+			httpStatus: httpStatus ?? null,
+			traceId: traceId ?? null,
+		};
 		const message = `${error.message} [item ${itemIndex}]`;
 		const nodeError = new NodeApiError(node, response, {
 			itemIndex,

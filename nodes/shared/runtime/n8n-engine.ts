@@ -25,5 +25,8 @@ export function replaceQueuedInput(context: IExecuteFunctions, items: INodeExecu
  */
 export function readNodeContext(context: IWebhookFunctions, key: string): unknown {
 	const node = JSON.stringify(context.getNode().name);
-	return context.evaluateExpression(`{{ $(${node}).context[${JSON.stringify(key)}] }}`, 0) as unknown;
+	return context.evaluateExpression(
+		`{{ $(${node}).context[${JSON.stringify(key)}] }}`,
+		0,
+	) as unknown;
 }

@@ -7,9 +7,14 @@ import { sleep as n8nSleep } from 'n8n-workflow';
  * `sleepWithAbort(ms, signal)` is in n8n-workflow 1.98 to 2.33 only (so in n8n 1.101 to 2.33);
  * importing it by name breaks every later n8n. Looked up at run time instead.
  */
-const sleepWithAbort = (n8nWorkflow as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> }).sleepWithAbort;
+const sleepWithAbort = (
+	n8nWorkflow as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> }
+).sleepWithAbort;
 
-/** From 2.34 on, `sleep` takes the signal; earlier versions declare `sleep(ms)` and ignore a second argument. */
+/**
+ * From 2.34 on, `sleep` takes the signal; earlier versions declare `sleep(ms)` and ignore a second
+ * argument.
+ */
 const sleep: (ms: number, signal?: AbortSignal) => Promise<void> = n8nSleep;
 
 /**

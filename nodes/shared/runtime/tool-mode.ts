@@ -14,5 +14,8 @@ export function runsAsTool(context: Pick<IExecuteFunctions, 'getNode'>): boolean
 
 /** The error for a setting that cannot work while an agent waits for the tool's answer. */
 export function notForToolsError(setting: string, why: string, fix: string): InputError {
-	return new InputError(`${setting} cannot be used when this node is an AI agent's tool`, `${why} ${fix}`);
+	return new InputError(
+		`${setting} cannot be used when this node is an AI agent's tool`,
+		`${why} ${fix}`,
+	);
 }

@@ -12,21 +12,34 @@ import {
 import type { NodeHistory } from '../parameters/read';
 import { vendorNames, type TaskVendor } from '../task/vendor';
 
-const WAIT_SWITCH_DESCRIPTION = 'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.';
+const WAIT_SWITCH_DESCRIPTION =
+	'Whether to keep checking until the task has succeeded or failed. Off: report the status as it \
+is now.';
 
 /**
  * Check Segmentation Task's parameters for the vendors it serves. Poll Interval and Max Wait
  * are each vendor's own, as on its Segment node. Check Segmentation Task 1 called Wait for
  * Completion "Wait Until Done" (waitUntilDone).
  */
-export function checkTaskProperties(vendors: readonly TaskVendor[], history: NodeHistory = {}): INodeProperties[] {
-	const waitFields = (vendor: TaskVendor, waitSwitch: string, version: IDisplayOptions['show'] = {}) =>
+export function checkTaskProperties(
+	vendors: readonly TaskVendor[],
+	history: NodeHistory = {},
+): INodeProperties[] {
+	const waitFields = (
+		vendor: TaskVendor,
+		waitSwitch: string,
+		version: IDisplayOptions['show'] = {},
+	) =>
 		updateDisplayOptions(forVendor(vendors, vendor, { ...version, [waitSwitch]: [true] }), [
 			pollIntervalFor(vendor.polling),
 			maxWaitFor(vendor.polling),
 		]);
 	const { current, old } = versionShows(history);
-	const waitSwitch: INodeProperties = { ...waitForCompletion, default: false, description: WAIT_SWITCH_DESCRIPTION };
+	const waitSwitch: INodeProperties = {
+		...waitForCompletion,
+		default: false,
+		description: WAIT_SWITCH_DESCRIPTION,
+	};
 	return [
 		toolDescription(checkTaskToolText(vendors)),
 		{
@@ -52,7 +65,8 @@ export function checkTaskProperties(vendors: readonly TaskVendor[], history: Nod
 			default: '',
 			required: true,
 			placeholder: 'e.g. {{ $json.taskId }}',
-			description: `The ID of the task as its Segment node returned it: ${vendors.map(({ idExample }) => idExample).join('; ')}`,
+			description: `The ID of the task as its Segment node returned it: \
+${vendors.map(({ idExample }) => idExample).join('; ')}`,
 		},
 		current ? { ...waitSwitch, displayOptions: { show: current } } : waitSwitch,
 		...vendors.flatMap((vendor) => waitFields(vendor, 'waitForCompletion', current)),
@@ -72,8 +86,14 @@ export function checkTaskProperties(vendors: readonly TaskVendor[], history: Nod
 	];
 }
 
-/** What an AI agent's model reads about the tool: what to give it, what comes back, how long it takes. */
+/**
+ * What an AI agent's model reads about the tool: what to give it, what comes back, how long it
+ * takes.
+ */
 function checkTaskToolText(vendors: readonly TaskVendor[]): string {
 	const ids = vendors.map(({ idExample }) => idExample).join('; ');
-	return `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). Returns status (queued, running, succeeded or failed), done, and error when the task failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or until the task is done with Wait for Completion.`;
+	return `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). \
+Returns status (queued, running, succeeded or failed), done, and error when the task \
+failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or \
+until the task is done with Wait for Completion.`;
 }

@@ -1,6 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readVendor, readVendorId, readWaitOptions, versionedName, type NodeHistory } from '../parameters/read';
+import {
+	readVendor,
+	readVendorId,
+	readWaitOptions,
+	versionedName,
+	type NodeHistory,
+} from '../parameters/read';
 import { processItems } from '../runtime/items';
 import { RunTimings, waitForTask } from '../runtime/polling';
 import { taskJson } from '../task/model';
@@ -29,7 +35,9 @@ export async function checkSegmentationTasks(
 			const waitOptions = wait ? readWaitOptions(context, itemIndex, vendor.polling) : undefined;
 			const task = await getTask(taskId);
 			// A failed task is reported, not thrown: telling how the task went is this node's job.
-			const checked = waitOptions ? await waitForTask(task, async () => await getTask(taskId), waitOptions, timings) : task;
+			const checked = waitOptions
+				? await waitForTask(task, async () => await getTask(taskId), waitOptions, timings)
+				: task;
 			return [{ json: taskJson(checked) }];
 		}),
 	];

@@ -7,7 +7,10 @@ import type { TaskVendor } from '../task/vendor';
 
 const CONCURRENT_ITEMS = 5;
 
-const FIELD_LABELS: Record<string, string> = { maskBinaryField: 'Mask Binary Field', binaryPropertyName: 'Put Output File in Field' };
+const FIELD_LABELS: Record<string, string> = {
+	maskBinaryField: 'Mask Binary Field',
+	binaryPropertyName: 'Put Output File in Field',
+};
 
 export async function getSegmentationDownloadUrls(
 	context: IExecuteFunctions,
@@ -21,33 +24,58 @@ export async function getSegmentationDownloadUrls(
 		await processItems(context, CONCURRENT_ITEMS, async (itemIndex) => {
 			const download = context.getNodeParameter(downloadSwitch, itemIndex, false) === true;
 			const field = download
-				? requiredText(context, fieldName, itemIndex, FIELD_LABELS[fieldName], 'Name the binary field for the file, for example "mask".')
+				? requiredText(
+						context,
+						fieldName,
+						itemIndex,
+						FIELD_LABELS[fieldName],
+						'Name the binary field for the file, for example "mask".',
+					)
 				: '';
 			return [await outputItem(context, await resolve(context, itemIndex, download), field)];
 		}),
 	];
 }
 
-/** One item per input item: the first URL, every file, and with Download on the files as `<field>`, `<field>_2`, ... */
-async function outputItem(context: IExecuteFunctions, { request, files }: Resolved, field: string): Promise<INodeExecutionData> {
+/**
+ * One item per input item: the first URL, every file, and with Download on the files as `<field>`,
+ * `<field>_2`, ...
+ */
+async function outputItem(
+	context: IExecuteFunctions,
+	{ request, files }: Resolved,
+	field: string,
+): Promise<INodeExecutionData> {
 	const usedNames = new Set<string>();
-	const described = files.map((file) => ({ ...file, fileName: uniqueName(file.fileName, usedNames) }));
+	const described = files.map((file) => ({
+		...file,
+		fileName: uniqueName(file.fileName, usedNames),
+	}));
 	const json = {
 		...request,
 		url: described[0].url,
-		files: described.map(({ resultId, url, fileName }) => ({ ...(resultId === undefined ? {} : { resultId }), url, fileName })),
+		files: described.map(({ resultId, url, fileName }) => ({
+			...(resultId === undefined ? {} : { resultId }),
+			url,
+			fileName,
+		})),
 	};
 	const binary: IBinaryKeyData = {};
 	for (const [index, file] of described.entries()) {
 		if (!file.data) continue;
-		binary[index ? `${field}_${index + 1}` : field] = await context.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+		binary[index ? `${field}_${index + 1}` : field] = await context.helpers.prepareBinaryData(
+			file.data,
+			file.fileName,
+			file.mimeType,
+		);
 	}
 	return Object.keys(binary).length ? { json, binary } : { json };
 }
 
 function uniqueName(name: string, used: Set<string>) {
 	let candidate = name;
-	for (let n = 2; used.has(candidate); n++) candidate = name.replace(/(\.[^.]*)?$/, (ext) => `_${n}${ext}`);
+	for (let n = 2; used.has(candidate); n++)
+		candidate = name.replace(/(\.[^.]*)?$/, (ext) => `_${n}${ext}`);
 	used.add(candidate);
 	return candidate;
 }

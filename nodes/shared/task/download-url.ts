@@ -15,26 +15,40 @@ export interface ResultFile {
 }
 
 export interface Resolved {
-	/** What identifies the request in the output: vendor, id, idType (and the vendor's own choices, such as a format). */
+	/**
+	 * What identifies the request in the output: vendor, id, idType (and the vendor's own choices,
+	 * such as a format).
+	 */
 	request: IDataObject;
 	files: ResultFile[];
 }
 
 /** Turns an item's parameters into the task's result files (downloaded when `download`). */
-export type Resolve = (context: IExecuteFunctions, itemIndex: number, download: boolean) => Promise<Resolved>;
+export type Resolve = (
+	context: IExecuteFunctions,
+	itemIndex: number,
+	download: boolean,
+) => Promise<Resolved>;
 
-/** A task still running is the workflow's timing, a failed one the vendor's verdict: both say what to do. */
+/**
+ * A task still running is the workflow's timing, a failed one the vendor's verdict: both say what
+ * to do.
+ */
 export function assertSucceeded(task: SegmentationTask) {
 	if (!task.done) {
 		throw new InputError(
-			`${task.vendorName} task ${task.taskId} is not done yet (status: ${task.status}), so it has no result to download`,
-			'Wait for the task first: put Check Segmentation Task with Wait for Completion before this node.',
+			`${task.vendorName} task ${task.taskId} is not done yet (status: ${task.status}), so it has \
+no result to download`,
+			'Wait for the task first: put Check Segmentation Task with Wait for Completion before this \
+node.',
 		);
 	}
 	if (task.status === 'failed') throw noResultError(task);
 }
 
-/** The bytes decide a file's type; the file host's Content-Type and the expected type are fallbacks. */
+/**
+ * The bytes decide a file's type; the file host's Content-Type and the expected type are fallbacks.
+ */
 export function mimeOf(data: Buffer, contentType: string | undefined, fallback: string) {
 	const info = inspectImage(data);
 	if (info) return MIME_TYPES[info.format];

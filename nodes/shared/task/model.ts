@@ -38,7 +38,9 @@ export function isDone(status: TaskStatus) {
 	return status === 'succeeded' || status === 'failed';
 }
 
-/** The overall status of a task from the statuses of its results: done only when every result is. */
+/**
+ * The overall status of a task from the statuses of its results: done only when every result is.
+ */
 export function combineResultStatuses(statuses: TaskStatus[]): TaskStatus {
 	if (statuses.length === 0) return 'queued';
 	if (statuses.some((status) => !isDone(status))) {
@@ -71,7 +73,11 @@ export function resultUrls(task: SegmentationTask): string[] {
 
 /** The error of a task the vendor ran and failed, with the vendor's advice. */
 export function taskFailedError(task: SegmentationTask, hint: string): VendorApiError {
-	return failedTaskError(task, `${task.vendorName} could not segment the image (task ${task.taskId})`, hint);
+	return failedTaskError(
+		task,
+		`${task.vendorName} could not segment the image (task ${task.taskId})`,
+		hint,
+	);
 }
 
 /** Where a result was asked for (download URLs): the task failed, so it has none. */
@@ -94,7 +100,9 @@ function failedTaskError(task: SegmentationTask, message: string, hint: string) 
 
 /** The ids of a task's results that succeeded: what a vendor's download URL call takes. */
 export function succeededResultIds(task: SegmentationTask): string[] {
-	return task.results.filter((result) => result.status === 'succeeded' && result.id).map((result) => result.id!);
+	return task.results
+		.filter((result) => result.status === 'succeeded' && result.id)
+		.map((result) => result.id!);
 }
 
 /** A task reported done without what its result needs (a result id, a mask URL). */
@@ -103,6 +111,7 @@ export function missingResultError(task: SegmentationTask, what: string): Vendor
 	return new VendorApiError(`${vendor} reported task ${task.taskId} done but gave no ${what}`, {
 		vendor,
 		taskId: task.taskId,
-		hint: `Look at the task with Check Segmentation Task: its raw reply shows what ${vendor} returned.`,
+		hint: `Look at the task with Check Segmentation Task: its raw reply shows what ${vendor} \
+returned.`,
 	});
 }

@@ -4,7 +4,10 @@ import { VendorApiError } from '../errors';
 import type { Resolve } from './download-url';
 import type { SegmentationTask } from './model';
 
-/** The numbers behind a vendor's Poll Interval, Max Wait and Max Concurrent Tasks, on every node that waits for its tasks. */
+/**
+ * The numbers behind a vendor's Poll Interval, Max Wait and Max Concurrent Tasks, on every node
+ * that waits for its tasks.
+ */
 export interface PollingProfile {
 	/** The least time between two checks of one task; undefined: the Poll Interval itself. */
 	minGapMs?: number;
@@ -39,7 +42,9 @@ export interface VendorProfile {
 	};
 }
 
-/** Get Segmentation Download URL for one vendor: its parameters and how it turns them into files. */
+/**
+ * Get Segmentation Download URL for one vendor: its parameters and how it turns them into files.
+ */
 export interface DownloadUrlSupport {
 	/** The parameters that identify the result (shown for this vendor only). */
 	properties: INodeProperties[];
@@ -47,21 +52,31 @@ export interface DownloadUrlSupport {
 	resolver: (context: IExecuteFunctions, vendors: readonly VendorProfile[]) => Promise<Resolve>;
 }
 
-/** A vendor as the cross-vendor nodes (Check Segmentation Task, Get Segmentation Download URL) reach it. */
+/**
+ * A vendor as the cross-vendor nodes (Check Segmentation Task, Get Segmentation Download URL) reach
+ * it.
+ */
 export interface TaskVendor extends VendorProfile {
 	/** Reads this vendor's tasks by ID; an unknown ID fails with the vendor's not-found hint. */
-	taskReader: (context: IExecuteFunctions) => Promise<(taskId: string) => Promise<SegmentationTask>>;
+	taskReader: (
+		context: IExecuteFunctions,
+	) => Promise<(taskId: string) => Promise<SegmentationTask>>;
 	downloadUrl: DownloadUrlSupport;
 }
 
 /** "A", "A or B", "A, B or C": the vendors' names for a sentence. */
 export function vendorNames(vendors: readonly VendorProfile[]): string {
 	const names = vendors.map(({ name }) => name);
-	return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
+	return names.length > 1
+		? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+		: names[0];
 }
 
 /** Which of the vendors an ID belongs to, judged by its shape; undefined for none. */
-export function vendorOfId<V extends VendorProfile>(id: string, vendors: readonly V[]): V | undefined {
+export function vendorOfId<V extends VendorProfile>(
+	id: string,
+	vendors: readonly V[],
+): V | undefined {
 	return vendors.find((vendor) => vendor.isTaskId(id));
 }
 

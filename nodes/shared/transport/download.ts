@@ -1,6 +1,12 @@
 import { UNEXPECTED_REPLY, VendorApiError } from '../errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../runtime/retry';
-import { cancelSignal, DEFAULT_TIMEOUT_MS, FILE_TIMEOUT_FACTOR, sendHttp, type TransportContext } from './http';
+import {
+	cancelSignal,
+	DEFAULT_TIMEOUT_MS,
+	FILE_TIMEOUT_FACTOR,
+	sendHttp,
+	type TransportContext,
+} from './http';
 import { httpUrlProblem } from './url';
 
 export interface DownloadedFile {
@@ -19,12 +25,22 @@ export interface DownloadOptions {
  * must never reach a host other than the API's. A 403 means the link expired. Transient
  * failures (HTTP 429/5xx, network) are retried; the download changes nothing at the vendor.
  */
-export async function downloadFile(context: TransportContext, vendor: string, url: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
+export async function downloadFile(
+	context: TransportContext,
+	vendor: string,
+	url: string,
+	options: DownloadOptions = {},
+): Promise<DownloadedFile> {
 	assertHttpUrl(url, `${vendor}'s result link`);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS * FILE_TIMEOUT_FACTOR;
 	return await withRetries(
 		async () => {
-			const reply = await sendHttp(context, vendor, { method: 'GET', url, binary: true, timeoutMs });
+			const reply = await sendHttp(context, vendor, {
+				method: 'GET',
+				url,
+				binary: true,
+				timeoutMs,
+			});
 			if (reply.status === 403 || reply.status === 410) {
 				throw new VendorApiError(`${vendor}'s result link has expired (HTTP ${reply.status})`, {
 					vendor,
@@ -33,14 +49,18 @@ export async function downloadFile(context: TransportContext, vendor: string, ur
 				});
 			}
 			if (reply.status >= 400) {
-				throw new VendorApiError(`Could not download the result file from ${vendor} (HTTP ${reply.status})`, {
-					vendor,
-					httpStatus: reply.status,
-					hint:
-						reply.status === 404
-							? `${vendor}'s file host does not have this file (any more). Check the task with Check Segmentation Task.`
-							: undefined,
-				});
+				throw new VendorApiError(
+					`Could not download the result file from ${vendor} (HTTP ${reply.status})`,
+					{
+						vendor,
+						httpStatus: reply.status,
+						hint:
+							reply.status === 404
+								? `${vendor}'s file host does not have this file (any more). Check the task with \
+Check Segmentation Task.`
+								: undefined,
+					},
+				);
 			}
 			const contentType = reply.headers['content-type'];
 			return {
@@ -57,5 +77,8 @@ export async function downloadFile(context: TransportContext, vendor: string, ur
 function assertHttpUrl(value: string, what: string) {
 	const problem = httpUrlProblem(value);
 	if (!problem) return;
-	throw new VendorApiError(`${what} is not ${problem === 'invalid' ? 'a valid' : 'an http(s)'} URL`, { vendor: what, vendorCode: UNEXPECTED_REPLY });
+	throw new VendorApiError(
+		`${what} is not ${problem === 'invalid' ? 'a valid' : 'an http(s)'} URL`,
+		{ vendor: what, vendorCode: UNEXPECTED_REPLY },
+	);
 }

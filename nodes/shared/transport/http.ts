@@ -1,6 +1,18 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
-import { NETWORK_ERROR_CODES, NOT_SENT_ERROR_CODES, redactText, redactValue, VendorApiError } from '../errors';
+import {
+	NETWORK_ERROR_CODES,
+	NOT_SENT_ERROR_CODES,
+	redactText,
+	redactValue,
+	VendorApiError,
+} from '../errors';
 
 export interface HttpReply {
 	status: number;
@@ -20,7 +32,9 @@ export interface HttpCall {
 }
 
 export interface SendOptions {
-	/** The credential type whose key n8n adds; none for file hosts, so nothing secret is sent there. */
+	/**
+	 * The credential type whose key n8n adds; none for file hosts, so nothing secret is sent there.
+	 */
 	credentialType?: string;
 	/** Text to scrub from replies and errors (the API key), should a vendor ever echo it. */
 	secrets?: readonly string[];
@@ -28,7 +42,9 @@ export interface SendOptions {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** The n8n context requests are sent from: a node's execution, or a webhook call (vendor callbacks). */
+/**
+ * The n8n context requests are sent from: a node's execution, or a webhook call (vendor callbacks).
+ */
 export type TransportContext = IExecuteFunctions | IWebhookFunctions;
 
 /** Cancelling the execution aborts its requests; a webhook call has no cancel signal. */
@@ -49,7 +65,8 @@ export async function sendHttp(
 	call: HttpCall,
 	send: SendOptions | string = {},
 ): Promise<HttpReply> {
-	const { credentialType, secrets = [] } = typeof send === 'string' ? { credentialType: send } : send;
+	const { credentialType, secrets = [] } =
+		typeof send === 'string' ? { credentialType: send } : send;
 	const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
 		method: call.method,
@@ -61,8 +78,12 @@ export async function sendHttp(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: cancelSignal(context),
-		...(credentialType ? { disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false } : {}),
-		...(call.binary ? { encoding: 'arraybuffer', json: false } : { json: !Buffer.isBuffer(call.body) }),
+		...(credentialType
+			? { disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false }
+			: {}),
+		...(call.binary
+			? { encoding: 'arraybuffer', json: false }
+			: { json: !Buffer.isBuffer(call.body) }),
 	};
 	let reply: HttpReply;
 	try {
@@ -87,29 +108,48 @@ function redirected(vendor: string, reply: HttpReply) {
 	} catch {
 		// A Location that is not a URL: say nothing more about it.
 	}
-	return new VendorApiError(`${vendor} answered with a redirect (HTTP ${reply.status}) to ${where}, which was not followed`, {
-		vendor,
-		httpStatus: reply.status,
-		hint: 'Redirects are not followed so that the API key is not sent to another address. Check the base URL in the credential: use the address the API answers on directly (https).',
-	});
+	return new VendorApiError(
+		`${vendor} answered with a redirect (HTTP ${reply.status}) to ${where}, which was not followed`,
+		{
+			vendor,
+			httpStatus: reply.status,
+			hint: 'Redirects are not followed so that the API key is not sent to another address. Check \
+the base URL in the credential: use the address the API answers on directly (https).',
+		},
+	);
 }
 
-function toNetworkError(vendor: string, error: unknown, timeoutMs: number, secrets: readonly string[]): VendorApiError {
+function toNetworkError(
+	vendor: string,
+	error: unknown,
+	timeoutMs: number,
+	secrets: readonly string[],
+): VendorApiError {
 	const code = findErrorCode(error);
 	if (!code || !NETWORK_ERROR_CODES.has(code)) {
-		// Not a network failure (a bad URL, a cancelled run, a credential problem): n8n's own message says what.
-		const reason = error instanceof Error && error.message ? redactText(error.message, secrets) : 'unknown error';
-		return new VendorApiError(`The request to ${vendor} failed: ${reason}`, { vendor, vendorCode: code ?? 'REQUEST_FAILED' });
+		// Not a network failure (a bad URL, a cancelled run, a credential problem): n8n's own message
+		// says what.
+		const reason =
+			error instanceof Error && error.message
+				? redactText(error.message, secrets)
+				: 'unknown error';
+		return new VendorApiError(`The request to ${vendor} failed: ${reason}`, {
+			vendor,
+			vendorCode: code ?? 'REQUEST_FAILED',
+		});
 	}
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
 	const seconds = Math.round((timeoutMs / 1000) * 10) / 10;
-	const message = timedOut ? `${vendor} did not answer within ${seconds} s` : `Could not reach ${vendor}: ${NETWORK_FAILURES[code] ?? 'network error'} (${code})`;
+	const message = timedOut
+		? `${vendor} did not answer within ${seconds} s`
+		: `Could not reach ${vendor}: ${NETWORK_FAILURES[code] ?? 'network error'} (${code})`;
 	return new VendorApiError(message, {
 		vendor,
 		vendorCode: code,
 		notSent: NOT_SENT_ERROR_CODES.has(code),
 		hint: timedOut
-			? 'The service is slow or unreachable. Try again later, or raise Request Timeout in the credential.'
+			? 'The service is slow or unreachable. Try again later, or raise Request Timeout in the \
+credential.'
 			: 'Check the base URL in the credential and the network between n8n and the service.',
 	});
 }
@@ -133,13 +173,16 @@ const ERROR_CODE = /^E[A-Z_]+$|^UND_ERR_[A-Z_]+$|^ERR_[A-Z_]+$/;
  * Last resort: a code named in n8n's raw messages ("connect ECONNREFUSED 127.0.0.1:9").
  */
 export function findErrorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown; messages?: unknown; message?: unknown } | undefined;
+	let current = error as
+		| { code?: unknown; httpCode?: unknown; cause?: unknown; messages?: unknown; message?: unknown }
+		| undefined;
 	const texts: string[] = [];
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
 		for (const value of [current.code, current.httpCode]) {
 			if (typeof value === 'string' && ERROR_CODE.test(value)) return value;
 		}
-		if (Array.isArray(current.messages)) texts.push(...current.messages.filter((text): text is string => typeof text === 'string'));
+		if (Array.isArray(current.messages))
+			texts.push(...current.messages.filter((text): text is string => typeof text === 'string'));
 		if (typeof current.message === 'string') texts.push(current.message);
 		current = current.cause as typeof current;
 	}
@@ -177,11 +220,17 @@ export function joinUrl(base: string, path: string) {
 	return `${base.replace(/\/+$/, '')}${path}`;
 }
 
-/** The request timeout set in a credential (seconds), in milliseconds; the default when unset or invalid. */
+/**
+ * The request timeout set in a credential (seconds), in milliseconds; the default when unset or
+ * invalid.
+ */
 export function timeoutFromCredential(value: unknown): number {
 	const seconds = Number(value);
 	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
 }
 
-/** File uploads and downloads carry more bytes than API calls: they get three times the request timeout. */
+/**
+ * File uploads and downloads carry more bytes than API calls: they get three times the request
+ * timeout.
+ */
 export const FILE_TIMEOUT_FACTOR = 3;

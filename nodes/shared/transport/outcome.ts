@@ -1,6 +1,9 @@
 import { MALFORMED_REPLY, NETWORK_ERROR_CODES, UNEXPECTED_REPLY, VendorApiError } from '../errors';
 
-/** Errors after which the vendor surely created nothing: the request never left, or was refused for load. */
+/**
+ * Errors after which the vendor surely created nothing: the request never left, or was refused for
+ * load.
+ */
 export function createdNothing(error: VendorApiError) {
 	return error.details.notSent === true || error.details.atCapacity === true;
 }
@@ -14,13 +17,19 @@ export function createdNothing(error: VendorApiError) {
 export function mayHaveCreated(error: VendorApiError) {
 	if (createdNothing(error)) return false;
 	const { httpStatus, vendorCode, transient } = error.details;
-	if (vendorCode === MALFORMED_REPLY || vendorCode === UNEXPECTED_REPLY || transient === true) return true;
+	if (vendorCode === MALFORMED_REPLY || vendorCode === UNEXPECTED_REPLY || transient === true)
+		return true;
 	if (httpStatus !== undefined) return httpStatus >= 500;
 	return vendorCode !== undefined && NETWORK_ERROR_CODES.has(vendorCode);
 }
 
-/** The error of a create whose outcome is unknown, marked and explained; other errors as they are. */
+/**
+ * The error of a create whose outcome is unknown, marked and explained; other errors as they are.
+ */
 export function outcomeUnknown(error: unknown, hint: string): unknown {
 	if (!(error instanceof VendorApiError) || !mayHaveCreated(error)) return error;
-	return error.with({ taskMayExist: true, hint: error.details.hint ? `${hint} ${error.details.hint}` : hint });
+	return error.with({
+		taskMayExist: true,
+		hint: error.details.hint ? `${hint} ${error.details.hint}` : hint,
+	});
 }

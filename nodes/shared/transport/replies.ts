@@ -11,7 +11,9 @@ import { parseJsonBody, retryAfterSeconds, type HttpReply } from './http';
 /** The reply's JSON object, or undefined when the body is not one. */
 export function envelopeOf(reply: HttpReply): IDataObject | undefined {
 	const body = parseJsonBody(reply.body);
-	return body && typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : undefined;
+	return body && typeof body === 'object' && !Array.isArray(body)
+		? (body as IDataObject)
+		: undefined;
 }
 
 /** The envelope's `data` object (empty when absent). */
@@ -26,20 +28,34 @@ export interface RefusalDetails {
 	hint?: string;
 }
 
-/** An HTTP error status: "<Vendor> answered HTTP <status>: <message>". 429 means the vendor is at capacity. */
-export function httpStatusError(vendor: string, reply: HttpReply, details: RefusalDetails): VendorApiError {
-	return new VendorApiError(`${vendor} answered HTTP ${reply.status}${details.vendorMessage ? `: ${details.vendorMessage}` : ''}`, {
-		vendor,
-		httpStatus: reply.status,
-		vendorCode: details.vendorCode,
-		traceId: details.traceId,
-		retryAfterSeconds: retryAfterSeconds(reply),
-		atCapacity: reply.status === 429 || undefined,
-		hint: details.hint,
-	});
+/**
+ * An HTTP error status: "<Vendor> answered HTTP <status>: <message>". 429 means the vendor is at
+ * capacity.
+ */
+export function httpStatusError(
+	vendor: string,
+	reply: HttpReply,
+	details: RefusalDetails,
+): VendorApiError {
+	return new VendorApiError(
+		`${vendor} answered HTTP \
+${reply.status}${details.vendorMessage ? `: ${details.vendorMessage}` : ''}`,
+		{
+			vendor,
+			httpStatus: reply.status,
+			vendorCode: details.vendorCode,
+			traceId: details.traceId,
+			retryAfterSeconds: retryAfterSeconds(reply),
+			atCapacity: reply.status === 429 || undefined,
+			hint: details.hint,
+		},
+	);
 }
 
-/** A reply that could not be read (HTML from a proxy, a cut-off body): transient for reads, like a 5xx. */
+/**
+ * A reply that could not be read (HTML from a proxy, a cut-off body): transient for reads, like a
+ * 5xx.
+ */
 export function malformedReply(vendor: string, reply: HttpReply): VendorApiError {
 	return new VendorApiError(`${vendor} sent a reply that is not valid JSON`, {
 		vendor,
@@ -51,5 +67,8 @@ export function malformedReply(vendor: string, reply: HttpReply): VendorApiError
 
 /** A success reply without what the docs promise (a task id, a URL). */
 export function unexpectedReply(vendor: string, what: string, why: string): VendorApiError {
-	return new VendorApiError(`${vendor}'s reply to the ${what} was not as documented (${why})`, { vendor, vendorCode: UNEXPECTED_REPLY });
+	return new VendorApiError(`${vendor}'s reply to the ${what} was not as documented (${why})`, {
+		vendor,
+		vendorCode: UNEXPECTED_REPLY,
+	});
 }

@@ -1,4 +1,7 @@
-/** Why a text is not an http(s) URL: `invalid` (no URL at all) or `protocol` (another scheme); undefined when it is one. */
+/**
+ * Why a text is not an http(s) URL: `invalid` (no URL at all) or `protocol` (another scheme);
+ * undefined when it is one.
+ */
 export function httpUrlProblem(value: string): 'invalid' | 'protocol' | undefined {
 	if (!URL.canParse(value)) return 'invalid';
 	const { protocol } = new URL(value);

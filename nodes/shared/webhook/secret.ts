@@ -13,7 +13,10 @@ export function secretFingerprint(secret: string): string {
  * Constant-time check of a received secret against a fingerprint. Comparing fixed-length
  * digests keeps both the content and the length of the secret out of the timing.
  */
-export function secretMatchesFingerprint(received: string | undefined, fingerprint: string): boolean {
+export function secretMatchesFingerprint(
+	received: string | undefined,
+	fingerprint: string,
+): boolean {
 	if (!received) return false;
 	const expected = Buffer.from(fingerprint, 'hex');
 	const actual = Buffer.from(secretFingerprint(received), 'hex');

@@ -16,15 +16,29 @@ import {
 	type TransportContext,
 } from '../../shared/transport/http';
 import { outcomeUnknown } from '../../shared/transport/outcome';
-import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
-import { PIAPI_BASE_URL, PIAPI_MODEL, PIAPI_RETENTION, PIAPI_UPLOAD_BASE_URL, piApiProfile } from './profile';
+import {
+	dataOf,
+	envelopeOf,
+	httpStatusError,
+	malformedReply,
+	unexpectedReply,
+} from '../../shared/transport/replies';
+import {
+	PIAPI_BASE_URL,
+	PIAPI_MODEL,
+	PIAPI_RETENTION,
+	PIAPI_UPLOAD_BASE_URL,
+	piApiProfile,
+} from './profile';
 
 const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = piApiProfile;
 
-const BASE_URL_HINT = 'PiAPI has no such endpoint at this address: check the base URLs in the credential.';
+const BASE_URL_HINT =
+	'PiAPI has no such endpoint at this address: check the base URLs in the credential.';
 
 const CREATE_OUTCOME_UNKNOWN =
-	'PiAPI may have created the task even so. It was not sent again, so that it is not created twice: check the task list in your PiAPI workspace before running this item again.';
+	'PiAPI may have created the task even so. It was not sent again, so that it is not created \
+twice: check the task list in your PiAPI workspace before running this item again.';
 
 export interface PiApiSegmentInput {
 	image: string;
@@ -59,9 +73,12 @@ export class PiApiClient {
 	) {}
 
 	static async create(context: TransportContext) {
-		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; uploadBaseUrl?: string; requestTimeout?: number }>(
-			CREDENTIAL_TYPE,
-		);
+		const credentials = await context.getCredentials<{
+			apiKey?: string;
+			baseUrl?: string;
+			uploadBaseUrl?: string;
+			requestTimeout?: number;
+		}>(CREDENTIAL_TYPE);
 		return new PiApiClient(
 			context,
 			credentials.baseUrl || PIAPI_BASE_URL,
@@ -93,11 +110,15 @@ export class PiApiClient {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
 		});
 		if (reply.status === 403) {
-			throw new VendorApiError('PiAPI refused the file upload (HTTP 403): your PiAPI plan does not include file uploads', {
-				vendor: VENDOR,
-				httpStatus: 403,
-				hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) instead of a binary file.',
-			});
+			throw new VendorApiError(
+				'PiAPI refused the file upload (HTTP 403): your PiAPI plan does not include file uploads',
+				{
+					vendor: VENDOR,
+					httpStatus: 403,
+					hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) \
+instead of a binary file.',
+				},
+			);
 		}
 		const { url } = unwrapEnvelope(reply, BASE_URL_HINT);
 		if (typeof url !== 'string' || !url) throw unexpectedReply(VENDOR, 'file upload', 'no url');
@@ -105,7 +126,10 @@ export class PiApiClient {
 	}
 
 	/** Creates the task once: a retry could create it twice, so the caller decides. */
-	async createSegmentTask(input: PiApiSegmentInput, config: PiApiTaskConfig = {}): Promise<SegmentationTask> {
+	async createSegmentTask(
+		input: PiApiSegmentInput,
+		config: PiApiTaskConfig = {},
+	): Promise<SegmentationTask> {
 		const body: IDataObject = {
 			model: PIAPI_MODEL,
 			task_type: 'segment',
@@ -118,12 +142,20 @@ export class PiApiClient {
 		};
 		const taskConfig: IDataObject = {};
 		if (config.serviceMode) taskConfig.service_mode = config.serviceMode;
-		if (config.webhook) taskConfig.webhook_config = { endpoint: config.webhook.endpoint, secret: config.webhook.secret };
+		if (config.webhook)
+			taskConfig.webhook_config = {
+				endpoint: config.webhook.endpoint,
+				secret: config.webhook.secret,
+			};
 		if (Object.keys(taskConfig).length) body.config = taskConfig;
 
 		try {
-			const data = unwrapEnvelope(await this.send({ method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }), BASE_URL_HINT);
-			if (typeof data.task_id !== 'string' || !data.task_id) throw unexpectedReply(VENDOR, 'task creation', 'no task_id');
+			const data = unwrapEnvelope(
+				await this.send({ method: 'POST', url: joinUrl(this.baseUrl, '/api/v1/task'), body }),
+				BASE_URL_HINT,
+			);
+			if (typeof data.task_id !== 'string' || !data.task_id)
+				throw unexpectedReply(VENDOR, 'task creation', 'no task_id');
 			return toSegmentationTask(data);
 		} catch (error) {
 			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
@@ -131,12 +163,16 @@ export class PiApiClient {
 	}
 
 	async getTask(taskId: string): Promise<SegmentationTask> {
-		const data = await this.read({ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) }, piApiProfile.hints.taskNotFound).catch(
-			(error: unknown) => {
-				// PiAPI may refuse an unknown ID with an error code instead of HTTP 404: same advice.
-				throw withHint(error instanceof VendorApiError ? error.with({ taskId }) : error, piApiProfile.hints.taskNotFound);
-			},
-		);
+		const data = await this.read(
+			{ method: 'GET', url: joinUrl(this.baseUrl, `/api/v1/task/${encodeURIComponent(taskId)}`) },
+			piApiProfile.hints.taskNotFound,
+		).catch((error: unknown) => {
+			// PiAPI may refuse an unknown ID with an error code instead of HTTP 404: same advice.
+			throw withHint(
+				error instanceof VendorApiError ? error.with({ taskId }) : error,
+				piApiProfile.hints.taskNotFound,
+			);
+		});
 		return toSegmentationTask({ task_id: taskId, ...data });
 	}
 
@@ -146,7 +182,12 @@ export class PiApiClient {
 	}
 
 	private async send(call: HttpCall) {
-		return await sendHttp(this.context, VENDOR, { timeoutMs: this.timeoutMs, ...call }, { credentialType: CREDENTIAL_TYPE, secrets: this.secrets });
+		return await sendHttp(
+			this.context,
+			VENDOR,
+			{ timeoutMs: this.timeoutMs, ...call },
+			{ credentialType: CREDENTIAL_TYPE, secrets: this.secrets },
+		);
 	}
 
 	private async read(call: HttpCall, notFoundHint: string) {
@@ -159,9 +200,19 @@ export class PiApiClient {
 	}
 }
 
-/** Fetches a result file from PiAPI's file host; needs no credential, so a webhook without one can use it too. */
-export async function downloadPiApiResult(context: TransportContext, url: string, timeoutMs?: number): Promise<DownloadedFile> {
-	return await downloadFile(context, VENDOR, url, { timeoutMs, expiredHint: `${PIAPI_RETENTION}: run the segmentation again to get a new mask.` });
+/**
+ * Fetches a result file from PiAPI's file host; needs no credential, so a webhook without one can
+ * use it too.
+ */
+export async function downloadPiApiResult(
+	context: TransportContext,
+	url: string,
+	timeoutMs?: number,
+): Promise<DownloadedFile> {
+	return await downloadFile(context, VENDOR, url, {
+		timeoutMs,
+		expiredHint: `${PIAPI_RETENTION}: run the segmentation again to get a new mask.`,
+	});
 }
 
 /**
@@ -169,8 +220,13 @@ export async function downloadPiApiResult(context: TransportContext, url: string
  * several times over (template string, JSON.stringify, request buffer).
  */
 function uploadBody(fileName: string, data: Buffer, mimeType: string) {
-	const head = `{"file_name":${JSON.stringify(fileName.slice(-128))},"file_data":"data:${mimeType};base64,`;
-	return Buffer.concat([Buffer.from(head), Buffer.from(data.toString('base64'), 'latin1'), Buffer.from('"}')]);
+	const name = JSON.stringify(fileName.slice(-128));
+	const head = `{"file_name":${name},"file_data":"data:${mimeType};base64,`;
+	return Buffer.concat([
+		Buffer.from(head),
+		Buffer.from(data.toString('base64'), 'latin1'),
+		Buffer.from('"}'),
+	]);
 }
 
 /** Normalizes PiAPI's task object (the `data` of GET task, of create, and of a webhook body). */
@@ -188,7 +244,10 @@ export function toSegmentationTask(data: IDataObject): SegmentationTask {
 		done: isDone(status),
 		results: urls.map((url) => ({ url, status })),
 		error: hasError
-			? { code: String(error.code ?? ''), message: errorMessage || 'PiAPI could not segment the image' }
+			? {
+					code: String(error.code ?? ''),
+					message: errorMessage || 'PiAPI could not segment the image',
+				}
 			: null,
 		durationMs: isDone(status) ? reportedDuration(data.meta) : undefined,
 		raw: data,
@@ -212,11 +271,16 @@ function timeOf(value: unknown): number | undefined {
 	return Number.isNaN(time) || new Date(time).getUTCFullYear() <= 1 ? undefined : time;
 }
 
-/** The mask URL is `output.image_url` in current replies and `output.image_urls[]` in older ones: accept both. */
+/**
+ * The mask URL is `output.image_url` in current replies and `output.image_urls[]` in older ones:
+ * accept both.
+ */
 function outputUrls(output: unknown): string[] {
 	if (!output || typeof output !== 'object') return [];
 	const { image_url: single, image_urls: many } = output as IDataObject;
-	const urls = Array.isArray(many) ? many.filter((url): url is string => typeof url === 'string' && url !== '') : [];
+	const urls = Array.isArray(many)
+		? many.filter((url): url is string => typeof url === 'string' && url !== '')
+		: [];
 	if (typeof single === 'string' && single && !urls.includes(single)) urls.unshift(single);
 	return urls;
 }
@@ -224,23 +288,28 @@ function outputUrls(output: unknown): string[] {
 /** PiAPI answers `{ code, message, data }`, with code 200 on success. */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const envelope = envelopeOf(reply);
-	const vendorMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
+	const vendorMessage =
+		typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
 	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
 
 	if (reply.status === 401) {
-		throw new VendorApiError(`PiAPI refused the API key (HTTP 401)${vendorMessage ? `: ${vendorMessage}` : ''}`, {
-			vendor: VENDOR,
-			httpStatus: 401,
-			vendorCode,
-			hint: 'Check the API key in the PiAPI credential.',
-		});
+		throw new VendorApiError(
+			`PiAPI refused the API key (HTTP 401)${vendorMessage ? `: ${vendorMessage}` : ''}`,
+			{
+				vendor: VENDOR,
+				httpStatus: 401,
+				vendorCode,
+				hint: 'Check the API key in the PiAPI credential.',
+			},
+		);
 	}
 	if (reply.status >= 400) {
 		const hint =
 			reply.status === 404
 				? notFoundHint
 				: reply.status === 403
-					? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this service.'
+					? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this \
+service.'
 					: undefined;
 		throw httpStatusError(VENDOR, reply, { vendorMessage, vendorCode, hint });
 	}

@@ -33,13 +33,19 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 		if (!urls.length) throw missingResultError(task, 'output URL');
 		const files: ResultFile[] = [];
 		for (const [index, url] of urls.entries()) {
-			const fileName = withExtension(fileNameFromUrl(url)) ?? `${id}${index ? `_${index + 1}` : ''}.png`;
+			const fileName =
+				withExtension(fileNameFromUrl(url)) ?? `${id}${index ? `_${index + 1}` : ''}.png`;
 			if (!download) {
 				files.push({ url, fileName });
 				continue;
 			}
 			const file = await client.downloadResult(url);
-			files.push({ url, fileName, data: file.data, mimeType: mimeOf(file.data, file.mimeType, MIME_TYPES.png) });
+			files.push({
+				url,
+				fileName,
+				data: file.data,
+				mimeType: mimeOf(file.data, file.mimeType, MIME_TYPES.png),
+			});
 		}
 		return { request: { vendor: piApiProfile.id, id, idType: 'taskId' }, files };
 	};

@@ -23,18 +23,22 @@ export const piApiProfile: VendorProfile = {
 	isTaskId: (id) => UUID.test(id),
 	idExample: 'PiAPI task IDs are UUIDs such as 3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60',
 	polling: {
-		// PiAPI documents no minimum between checks; one second keeps a late task from being polled hot.
+		// PiAPI documents no minimum between checks; one second keeps a late task from being polled
+		// hot.
 		minGapMs: 1_000,
 		// Undocumented; a first check this long after creation finds most segmentations done.
 		expectedDurationMs: 5_000,
 		pollIntervalSeconds: 5,
 		pollIntervalDescription:
-			"Longest time between two status checks of one task. Checks start every second, come when this run's tasks are usually done, and slow down to this while a task takes longer. PiAPI documents no minimum.",
+			"Longest time between two status checks of one task. Checks start every second, come when \
+this run's tasks are usually done, and slow down to this while a task takes longer. PiAPI \
+documents no minimum.",
 		maxWaitSeconds: 600,
 		// PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan.
 		maxConcurrentTasks: 5,
 		maxConcurrentTasksDescription:
-			'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.',
+			'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; \
+plans are said to allow 1 (free), 5 or 30.',
 	},
 	linkLifetime: 'about 3 days',
 	hints: {

@@ -4,22 +4,42 @@ import { VendorApiError } from '../../shared/errors';
 import type { FileData } from '../../shared/image/files';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
 import { withHint } from '../../shared/task/vendor';
-import { combineResultStatuses, isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
+import {
+	combineResultStatuses,
+	isDone,
+	type SegmentationTask,
+	type TaskStatus,
+} from '../../shared/task/model';
 import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
-import { FILE_TIMEOUT_FACTOR, joinUrl, sendHttp, timeoutFromCredential, type HttpCall, type HttpReply } from '../../shared/transport/http';
+import {
+	FILE_TIMEOUT_FACTOR,
+	joinUrl,
+	sendHttp,
+	timeoutFromCredential,
+	type HttpCall,
+	type HttpReply,
+} from '../../shared/transport/http';
 import { outcomeUnknown } from '../../shared/transport/outcome';
-import { dataOf, envelopeOf, httpStatusError, malformedReply, unexpectedReply } from '../../shared/transport/replies';
+import {
+	dataOf,
+	envelopeOf,
+	httpStatusError,
+	malformedReply,
+	unexpectedReply,
+} from '../../shared/transport/replies';
 import type { SellerPicFormat } from './formats';
 import { SELLERPIC_BASE_URL, sellerPicProfile } from './profile';
 
 const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = sellerPicProfile;
 
-const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the credential (default ${SELLERPIC_BASE_URL}).`;
+const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the \
+credential (default ${SELLERPIC_BASE_URL}).`;
 
 const RESULT_NOT_FOUND_HINT = 'Check the result ID: SellerPic does not know it.';
 
 const CREATE_OUTCOME_UNKNOWN =
-	'SellerPic may have created the task even so. It was not sent again, so that it is not created twice: check your SellerPic account for a new task before running this item again.';
+	'SellerPic may have created the task even so. It was not sent again, so that it is not created \
+twice: check your SellerPic account for a new task before running this item again.';
 
 /** SellerPic's code for "too many tasks in flight for this account" (documented). */
 const CAP_REACHED = '30003';
@@ -42,7 +62,11 @@ export class SellerPicClient {
 	) {}
 
 	static async create(context: IExecuteFunctions) {
-		const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string; requestTimeout?: number }>(CREDENTIAL_TYPE);
+		const credentials = await context.getCredentials<{
+			apiKey?: string;
+			baseUrl?: string;
+			requestTimeout?: number;
+		}>(CREDENTIAL_TYPE);
 		return new SellerPicClient(
 			context,
 			credentials.baseUrl || SELLERPIC_BASE_URL,
@@ -53,7 +77,8 @@ export class SellerPicClient {
 
 	/** Uploads an image; an upload creates no task, so it is retried like a read. */
 	async upload(file: FileData): Promise<string> {
-		const boundary = `----n8nSegmentation${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+		const unique = `${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+		const boundary = `----n8nSegmentation${unique}`;
 		const data = await this.call(
 			{
 				method: 'POST',
@@ -65,7 +90,8 @@ export class SellerPicClient {
 			{ notFoundHint: BASE_URL_HINT },
 		);
 		const fileKey = data.fileKey;
-		if (typeof fileKey !== 'string' || !fileKey) throw unexpectedReply(VENDOR, 'upload', 'no fileKey');
+		if (typeof fileKey !== 'string' || !fileKey)
+			throw unexpectedReply(VENDOR, 'upload', 'no fileKey');
 		return fileKey;
 	}
 
@@ -84,9 +110,13 @@ export class SellerPicClient {
 	 */
 	private async createTask(path: string, body: IDataObject): Promise<string> {
 		try {
-			const data = await this.call({ method: 'POST', url: joinUrl(this.baseUrl, path), body }, { idempotent: false, notFoundHint: BASE_URL_HINT });
+			const data = await this.call(
+				{ method: 'POST', url: joinUrl(this.baseUrl, path), body },
+				{ idempotent: false, notFoundHint: BASE_URL_HINT },
+			);
 			const id = data.id;
-			if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw unexpectedReply(VENDOR, 'task creation', 'no task id');
+			if ((typeof id !== 'string' && typeof id !== 'number') || id === '')
+				throw unexpectedReply(VENDOR, 'task creation', 'no task id');
 			return String(id);
 		} catch (error) {
 			throw outcomeUnknown(error, CREATE_OUTCOME_UNKNOWN);
@@ -99,7 +129,10 @@ export class SellerPicClient {
 			{ notFoundHint: sellerPicProfile.hints.taskNotFound },
 		).catch((error: unknown) => {
 			// SellerPic may refuse an unknown ID with an error code instead of HTTP 404: same advice.
-			throw withHint(error instanceof VendorApiError ? error.with({ taskId }) : error, sellerPicProfile.hints.taskNotFound);
+			throw withHint(
+				error instanceof VendorApiError ? error.with({ taskId }) : error,
+				sellerPicProfile.hints.taskNotFound,
+			);
 		});
 		const resultList = Array.isArray(data.resultList) ? (data.resultList as IDataObject[]) : [];
 		const results = resultList.map((entry) => ({
@@ -118,7 +151,10 @@ export class SellerPicClient {
 			results,
 			error:
 				status === 'failed' && failed
-					? { code: String(failed.errorCode ?? ''), message: String(failed.errorMsg || 'SellerPic could not segment the image') }
+					? {
+							code: String(failed.errorCode ?? ''),
+							message: String(failed.errorMsg || 'SellerPic could not segment the image'),
+						}
 					: null,
 			raw: data,
 		};
@@ -126,15 +162,23 @@ export class SellerPicClient {
 
 	async getDownloadUrl(resultId: string, format: SellerPicFormat, uhd: boolean) {
 		const data = await this.call(
-			{ method: 'GET', url: joinUrl(this.baseUrl, '/v1/api/download'), qs: { downloadFormat: format, id: resultId, uhd } },
+			{
+				method: 'GET',
+				url: joinUrl(this.baseUrl, '/v1/api/download'),
+				qs: { downloadFormat: format, id: resultId, uhd },
+			},
 			{ notFoundHint: RESULT_NOT_FOUND_HINT },
 		);
 		const url = data.fileUrl;
 		if (typeof url !== 'string' || !url) {
-			const why = typeof data.errorMsg === 'string' && data.errorMsg ? data.errorMsg : `the result is ${String(data.status || 'not ready')}`;
+			const why =
+				typeof data.errorMsg === 'string' && data.errorMsg
+					? data.errorMsg
+					: `the result is ${String(data.status || 'not ready')}`;
 			throw new VendorApiError(`SellerPic gave no download URL for result ${resultId}: ${why}`, {
 				vendor: VENDOR,
-				hint: 'Check that the id is a result id of a task that succeeded (Check Segmentation Task shows them).',
+				hint: 'Check that the id is a result id of a task that succeeded (Check Segmentation Task \
+shows them).',
 			});
 		}
 		return { url, name: typeof data.name === 'string' ? data.name : undefined };
@@ -144,7 +188,12 @@ export class SellerPicClient {
 	 * Fetches a result file from SellerPic's file host, without the API key. A link past its
 	 * 12 hours answers 403: then a fresh one is asked for and fetched once.
 	 */
-	async downloadResult(resultId: string, format: SellerPicFormat, uhd: boolean, knownUrl?: string): Promise<DownloadedFile & { url: string }> {
+	async downloadResult(
+		resultId: string,
+		format: SellerPicFormat,
+		uhd: boolean,
+		knownUrl?: string,
+	): Promise<DownloadedFile & { url: string }> {
 		const url = knownUrl ?? (await this.getDownloadUrl(resultId, format, uhd)).url;
 		const first = await this.download(url).catch((error: unknown) => error as Error);
 		if (!(first instanceof Error)) return { ...first, url };
@@ -156,49 +205,78 @@ export class SellerPicClient {
 	private async download(url: string) {
 		return await downloadFile(this.context, VENDOR, url, {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
-			expiredHint: 'SellerPic download links last 12 hours. Get a fresh one with Get Segmentation Download URL (ID Type: Result ID).',
+			expiredHint:
+				'SellerPic download links last 12 hours. Get a fresh one with Get Segmentation Download \
+URL (ID Type: Result ID).',
 		});
 	}
 
-	private async call(call: HttpCall, { idempotent = true, notFoundHint }: { idempotent?: boolean; notFoundHint: string }): Promise<IDataObject> {
+	private async call(
+		call: HttpCall,
+		{ idempotent = true, notFoundHint }: { idempotent?: boolean; notFoundHint: string },
+	): Promise<IDataObject> {
 		const request = { timeoutMs: this.timeoutMs, ...call };
 		const send = { credentialType: CREDENTIAL_TYPE, secrets: this.secrets };
-		const once = async () => unwrapEnvelope(await sendHttp(this.context, VENDOR, request, send), notFoundHint);
+		const once = async () =>
+			unwrapEnvelope(await sendHttp(this.context, VENDOR, request, send), notFoundHint);
 		if (!idempotent) return await once();
-		return await withRetries(once, isTransient, IDEMPOTENT_RETRY, this.context.getExecutionCancelSignal());
+		return await withRetries(
+			once,
+			isTransient,
+			IDEMPOTENT_RETRY,
+			this.context.getExecutionCancelSignal(),
+		);
 	}
 }
 
-/** SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP 200 with code != 0. */
+/**
+ * SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP
+ * 200 with code != 0.
+ */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const envelope = envelopeOf(reply);
 	const traceId = envelope?.traceId === undefined ? undefined : String(envelope.traceId);
-	const vendorMessage = typeof envelope?.msg === 'string' && envelope.msg ? envelope.msg : undefined;
+	const vendorMessage =
+		typeof envelope?.msg === 'string' && envelope.msg ? envelope.msg : undefined;
 	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
 
 	if (reply.status === 401 || reply.status === 403) {
-		throw new VendorApiError(`SellerPic refused the request (HTTP ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`, {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode,
-			traceId,
-			hint: 'Check the API key in the SellerPic credential.',
-		});
+		throw new VendorApiError(
+			`SellerPic refused the request (HTTP \
+${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
+			{
+				vendor: VENDOR,
+				httpStatus: reply.status,
+				vendorCode,
+				traceId,
+				hint: 'Check the API key in the SellerPic credential.',
+			},
+		);
 	}
 	if (reply.status >= 400) {
-		throw httpStatusError(VENDOR, reply, { vendorMessage, vendorCode, traceId, hint: reply.status === 404 ? notFoundHint : undefined });
+		throw httpStatusError(VENDOR, reply, {
+			vendorMessage,
+			vendorCode,
+			traceId,
+			hint: reply.status === 404 ? notFoundHint : undefined,
+		});
 	}
 	if (!envelope) throw malformedReply(VENDOR, reply);
 	if ((vendorCode ?? '0') !== '0' || envelope.success === false) {
 		const capReached = vendorCode === CAP_REACHED;
-		throw new VendorApiError(`SellerPic error ${vendorCode ?? '0'}: ${vendorMessage ?? 'no message'}`, {
-			vendor: VENDOR,
-			httpStatus: reply.status,
-			vendorCode: vendorCode ?? '0',
-			traceId,
-			atCapacity: capReached || undefined,
-			hint: capReached ? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.' : undefined,
-		});
+		throw new VendorApiError(
+			`SellerPic error ${vendorCode ?? '0'}: ${vendorMessage ?? 'no message'}`,
+			{
+				vendor: VENDOR,
+				httpStatus: reply.status,
+				vendorCode: vendorCode ?? '0',
+				traceId,
+				atCapacity: capReached || undefined,
+				hint: capReached
+					? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.'
+					: undefined,
+			},
+		);
 	}
 	return dataOf(envelope);
 }
@@ -209,6 +287,7 @@ function toTaskStatus(value: unknown): TaskStatus {
 
 function multipartFile(boundary: string, file: FileData) {
 	const safeName = file.fileName.replace(/["\r\n]/g, '_');
-	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
+	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; \
+filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
 	return Buffer.concat([Buffer.from(head), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
 }

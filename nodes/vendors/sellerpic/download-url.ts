@@ -3,7 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { InputError } from '../../shared/errors';
 import { readVendorId } from '../../shared/parameters/read';
 import { assertSucceeded, mimeOf, type ResultFile } from '../../shared/task/download-url';
-import { missingResultError, succeededResultIds, type SegmentationTask } from '../../shared/task/model';
+import {
+	missingResultError,
+	succeededResultIds,
+	type SegmentationTask,
+} from '../../shared/task/model';
 import { withHint, type DownloadUrlSupport } from '../../shared/task/vendor';
 import { SellerPicClient } from './client';
 import { readSellerPicFormat, SELLERPIC_FORMATS, sellerPicFormatOptions } from './formats';
@@ -16,11 +20,20 @@ const properties: INodeProperties[] = [
 		name: 'idType',
 		type: 'options',
 		options: [
-			{ name: 'Result ID', value: 'resultId', description: 'One result of a task (from SellerPic Segment or Check Segmentation Task)' },
-			{ name: 'Task ID', value: 'taskId', description: 'A task: every result that succeeded is returned' },
+			{
+				name: 'Result ID',
+				value: 'resultId',
+				description: 'One result of a task (from SellerPic Segment or Check Segmentation Task)',
+			},
+			{
+				name: 'Task ID',
+				value: 'taskId',
+				description: 'A task: every result that succeeded is returned',
+			},
 		],
 		default: 'resultId',
-		description: 'Whether ID is a result ID (resultIds[0] of SellerPic Segment) or a task ID (taskId)',
+		description:
+			'Whether ID is a result ID (resultIds[0] of SellerPic Segment) or a task ID (taskId)',
 	},
 	{
 		displayName: 'ID',
@@ -53,8 +66,16 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 	const client = await SellerPicClient.create(context);
 	return async (context, itemIndex, download) => {
 		const idType = context.getNodeParameter('idType', itemIndex, 'resultId') as string;
-		if (idType !== 'resultId' && idType !== 'taskId') throw new InputError(`Unknown ID Type "${idType}"`, 'Use resultId or taskId.');
-		const id = readVendorId(context, 'id', itemIndex, sellerPicProfile, idType === 'taskId' ? 'Task ID' : 'Result ID', vendors);
+		if (idType !== 'resultId' && idType !== 'taskId')
+			throw new InputError(`Unknown ID Type "${idType}"`, 'Use resultId or taskId.');
+		const id = readVendorId(
+			context,
+			'id',
+			itemIndex,
+			sellerPicProfile,
+			idType === 'taskId' ? 'Task ID' : 'Result ID',
+			vendors,
+		);
 		const format = readSellerPicFormat(context.getNodeParameter('format', itemIndex, 'png'));
 		const uhd = isTrue(context.getNodeParameter('uhd', itemIndex, false));
 
@@ -65,7 +86,9 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 			try {
 				link = await client.getDownloadUrl(resultId, format, uhd);
 			} catch (error) {
-				throw idType === 'resultId' ? withHint(error, `If ${id} is a task ID, set ID Type to Task ID.`, true) : error;
+				throw idType === 'resultId'
+					? withHint(error, `If ${id} is a task ID, set ID Type to Task ID.`, true)
+					: error;
 			}
 			const fileName = sellerPicFileName(link.name, resultId, format);
 			if (!download) {
@@ -74,7 +97,13 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 			}
 			// A link past its 12 hours answers 403: downloadResult then asks for a fresh one.
 			const file = await client.downloadResult(resultId, format, uhd, link.url);
-			files.push({ resultId, url: file.url, fileName, data: file.data, mimeType: mimeOf(file.data, file.mimeType, SELLERPIC_FORMATS[format].mimeType) });
+			files.push({
+				resultId,
+				url: file.url,
+				fileName,
+				data: file.data,
+				mimeType: mimeOf(file.data, file.mimeType, SELLERPIC_FORMATS[format].mimeType),
+			});
 		}
 		return { request: { vendor: sellerPicProfile.id, id, idType, format, uhd }, files };
 	};
@@ -93,9 +122,15 @@ async function taskResultIds(client: SellerPicClient, taskId: string) {
 	return ids;
 }
 
-/** SellerPic's own file name with the extension of the chosen format, else "<result id>.<format>". */
+/**
+ * SellerPic's own file name with the extension of the chosen format, else "<result id>.<format>".
+ */
 function sellerPicFileName(name: string | undefined, resultId: string, format: string) {
-	const base = (name ?? '').split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '').trim();
+	const base = (name ?? '')
+		.split(/[\\/]/)
+		.pop()
+		?.replace(/\.[^.]*$/, '')
+		.trim();
 	return `${base || resultId}.${format}`;
 }
 

@@ -12,12 +12,19 @@ export const SELLERPIC_FORMATS = {
 
 export type SellerPicFormat = keyof typeof SELLERPIC_FORMATS;
 
-export const sellerPicFormatOptions: INodePropertyOptions[] = Object.entries(SELLERPIC_FORMATS).map(([value, { name }]) => ({ name, value }));
+export const sellerPicFormatOptions: INodePropertyOptions[] = Object.entries(SELLERPIC_FORMATS).map(
+	([value, { name }]) => ({ name, value }),
+);
 
 /** A format as the user gave it ("PNG", " webp"), checked against SellerPic's list. */
 export function readSellerPicFormat(value: unknown): SellerPicFormat {
-	const format = String(value ?? '').trim().toLowerCase();
+	const format = String(value ?? '')
+		.trim()
+		.toLowerCase();
 	if (format in SELLERPIC_FORMATS) return format as SellerPicFormat;
 	const names = Object.keys(SELLERPIC_FORMATS);
-	throw new InputError(`Format must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]} (got "${format}")`);
+	throw new InputError(
+		`Format must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]} (got \
+"${format}")`,
+	);
 }

@@ -17,11 +17,18 @@ export interface BinaryMeta {
 
 export function binaryFilePath(userFolder: string, meta: BinaryMeta): string {
 	const match = /^filesystem(?:-v2)?:(.+)$/.exec(meta.id ?? '');
-	if (!match) throw new Error(`Not a filesystem binary id: ${JSON.stringify(meta.id)} (is N8N_DEFAULT_BINARY_DATA_MODE filesystem?)`);
-	const storage = [join(userFolder, '.n8n', 'storage'), join(userFolder, '.n8n', 'binaryData')].find((dir) => existsSync(dir));
+	if (!match)
+		throw new Error(
+			`Not a filesystem binary id: ${JSON.stringify(meta.id)} (is N8N_DEFAULT_BINARY_DATA_MODE filesystem?)`,
+		);
+	const storage = [
+		join(userFolder, '.n8n', 'storage'),
+		join(userFolder, '.n8n', 'binaryData'),
+	].find((dir) => existsSync(dir));
 	if (!storage) throw new Error(`n8n in ${userFolder} has stored no binary data`);
 	const path = normalize(join(storage, match[1]));
-	if (!path.startsWith(storage + sep)) throw new Error(`Binary id points outside the storage folder: ${meta.id}`);
+	if (!path.startsWith(storage + sep))
+		throw new Error(`Binary id points outside the storage folder: ${meta.id}`);
 	return path;
 }
 

@@ -32,17 +32,31 @@ export interface EditorOptions {
 	progress?: (line: string) => void;
 }
 
-const OWNER = { email: 'owner@example.com', password: 'Segment-panel-1', firstName: 'Panel', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Segment-panel-1',
+	firstName: 'Panel',
+	lastName: 'Owner',
+};
 
 export async function startEditor(options: EditorOptions): Promise<EditorSession> {
 	const progress = options.progress ?? (() => {});
 	const install = await ensureN8n(selectedN8nVersion(), progress);
 	const tarball = options.tarball ?? (await buildAndPack(options.name, progress));
-	const n8n = N8nInstance.create(install, join(E2E_HOME, `${options.name}-n8n-${install.version}`), { fresh: true });
+	const n8n = N8nInstance.create(
+		install,
+		join(E2E_HOME, `${options.name}-n8n-${install.version}`),
+		{ fresh: true },
+	);
 	await installPackage(n8n.userFolder, tarball);
 	if (options.workflows?.length) await n8n.importWorkflows(options.workflows);
 	const server = await startN8n(n8n);
-	return { n8n, server, owner: { email: OWNER.email, password: OWNER.password }, close: server.stop };
+	return {
+		n8n,
+		server,
+		owner: { email: OWNER.email, password: OWNER.password },
+		close: server.stop,
+	};
 }
 
 /**
@@ -50,6 +64,9 @@ export async function startEditor(options: EditorOptions): Promise<EditorSession
  * endpoint; it answers with the session cookie, which the context keeps for its pages).
  */
 export async function logInAsOwner(context: BrowserContext, editor: EditorSession): Promise<void> {
-	const response = await context.request.post(`${editor.server.url}/rest/owner/setup`, { data: OWNER });
-	if (!response.ok()) throw new Error(`Owner setup failed: HTTP ${response.status()} ${await response.text()}`);
+	const response = await context.request.post(`${editor.server.url}/rest/owner/setup`, {
+		data: OWNER,
+	});
+	if (!response.ok())
+		throw new Error(`Owner setup failed: HTTP ${response.status()} ${await response.text()}`);
 }

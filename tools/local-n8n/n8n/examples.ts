@@ -56,14 +56,19 @@ const SEGMENT_VENDOR: Record<string, Vendor> = {
 
 export function prepareExample(example: WorkflowJson, options: PrepareOptions): WorkflowJson {
 	const shop = `${options.shopBaseUrl.replace(/\/+$/, '')}/`;
-	const workflow = JSON.parse(JSON.stringify(example).split(SHOP_PLACEHOLDER).join(shop)) as WorkflowJson;
+	const workflow = JSON.parse(
+		JSON.stringify(example).split(SHOP_PLACEHOLDER).join(shop),
+	) as WorkflowJson;
 	const fast = new Set(options.fastVendors ?? []);
 	if (fast.size === 0) return workflow;
 	for (const node of workflow.nodes) {
 		// An AI agent's tool is the node's type plus "Tool".
 		const type = node.type.replace(/Tool$/, '');
-		const vendor = SEGMENT_VENDOR[type] ?? (type.startsWith('n8n-nodes-segmentation.') ? vendorParameter(node.parameters) : undefined);
-		if (vendor && fast.has(vendor) && 'pollInterval' in node.parameters) node.parameters.pollInterval = options.pollSeconds ?? 0.2;
+		const vendor =
+			SEGMENT_VENDOR[type] ??
+			(type.startsWith('n8n-nodes-segmentation.') ? vendorParameter(node.parameters) : undefined);
+		if (vendor && fast.has(vendor) && 'pollInterval' in node.parameters)
+			node.parameters.pollInterval = options.pollSeconds ?? 0.2;
 		if (node.type === 'n8n-nodes-base.wait' && node.parameters.resume === 'timeInterval') {
 			Object.assign(node.parameters, { amount: options.waitSeconds ?? 1, unit: 'seconds' });
 		}

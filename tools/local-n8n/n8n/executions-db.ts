@@ -13,14 +13,23 @@ export interface StoredExecution extends ExecutionRun {
 
 export function readExecutions(userFolder: string, workflowId: string): StoredExecution[] {
 	// n8n writes while this reads: wait for its locks instead of failing at once.
-	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), { readOnly: true, timeout: 5_000 });
+	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), {
+		readOnly: true,
+		timeout: 5_000,
+	});
 	try {
 		const rows = db
 			.prepare(
 				`SELECT e.id, e.status, e.finished, e.waitTill, d.data FROM execution_entity e
 				 JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
 			)
-			.all(workflowId) as Array<{ id: number; status: string; finished: number; waitTill: string | null; data: string }>;
+			.all(workflowId) as Array<{
+			id: number;
+			status: string;
+			finished: number;
+			waitTill: string | null;
+			data: string;
+		}>;
 		return rows.map((row) => ({
 			id: row.id,
 			status: row.status,
@@ -40,7 +49,10 @@ export async function waitForExecutions<T>(
 	check: (executions: StoredExecution[]) => T | undefined,
 	timeoutMs = 30_000,
 ): Promise<T> {
-	const states = () => readExecutions(userFolder, workflowId).map((execution) => `${execution.id}:${execution.status}`);
+	const states = () =>
+		readExecutions(userFolder, workflowId).map(
+			(execution) => `${execution.id}:${execution.status}`,
+		);
 	return await eventually(
 		() => check(readExecutions(userFolder, workflowId)),
 		() => `executions of ${workflowId} (have ${states().join(', ') || 'none'})`,

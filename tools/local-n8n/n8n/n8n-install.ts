@@ -5,7 +5,15 @@
  * manifest and lockfile, so a changed manifest gets a fresh install and an unchanged one is reused.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 import { withInstallLock } from '../system/install-lock';
@@ -37,7 +45,10 @@ export function installDir(version: N8nVersion): string {
 	return join(E2E_CACHE, `n8n-${version.version}-${manifestHash(version).slice(0, 16)}`);
 }
 
-export async function ensureN8n(version: N8nVersion = selectedN8nVersion(), progress: (line: string) => void = () => {}): Promise<N8nInstall> {
+export async function ensureN8n(
+	version: N8nVersion = selectedN8nVersion(),
+	progress: (line: string) => void = () => {},
+): Promise<N8nInstall> {
 	const node = await ensureNodeRuntime(version.node, progress);
 	const dir = installDir(version);
 	const install: N8nInstall = {
@@ -56,12 +67,18 @@ export async function ensureN8n(version: N8nVersion = selectedN8nVersion(), prog
 		removeOtherInstalls(version, dir);
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
-		for (const file of MANIFEST_FILES) copyFileSync(join(manifestDir(version), file), join(dir, file));
+		for (const file of MANIFEST_FILES)
+			copyFileSync(join(manifestDir(version), file), join(dir, file));
 		const logFile = `${dir}.install.log`;
 		rmSync(logFile, { force: true });
-		progress(`Installing n8n ${version.version} on Node ${node.version} into ${dir} (npm ci, a few minutes; log: ${logFile}) ...`);
+		progress(
+			`Installing n8n ${version.version} on Node ${node.version} into ${dir} (npm ci, a few minutes; log: ${logFile}) ...`,
+		);
 		const started = Date.now();
-		const ticker = setInterval(() => progress(`  ... still installing n8n ${version.version} (${elapsed(started)})`), 60_000);
+		const ticker = setInterval(
+			() => progress(`  ... still installing n8n ${version.version} (${elapsed(started)})`),
+			60_000,
+		);
 		try {
 			const env = {
 				...process.env,
@@ -69,15 +86,26 @@ export async function ensureN8n(version: N8nVersion = selectedN8nVersion(), prog
 				// node-gyp builds sqlite3 against these headers instead of downloading them.
 				npm_config_nodedir: node.dir,
 			};
-			const [command, args] = npmCommand(['ci', '--legacy-peer-deps', '--no-audit', '--no-fund'], node.bin);
-			const result = await runCommand(command, args, { cwd: dir, env, logFile, allowFailure: true });
+			const [command, args] = npmCommand(
+				['ci', '--legacy-peer-deps', '--no-audit', '--no-fund'],
+				node.bin,
+			);
+			const result = await runCommand(command, args, {
+				cwd: dir,
+				env,
+				logFile,
+				allowFailure: true,
+			});
 			if (result.code !== 0) {
-				throw new Error(`n8n ${version.version} install failed (exit ${result.code}):\n${tail(readFileSync(logFile, 'utf8'), 30)}`);
+				throw new Error(
+					`n8n ${version.version} install failed (exit ${result.code}):\n${tail(readFileSync(logFile, 'utf8'), 30)}`,
+				);
 			}
 		} finally {
 			clearInterval(ticker);
 		}
-		if (!existsSync(install.cli)) throw new Error(`n8n install finished but ${install.cli} is missing (log: ${logFile})`);
+		if (!existsSync(install.cli))
+			throw new Error(`n8n install finished but ${install.cli} is missing (log: ${logFile})`);
 		writeFileSync(join(dir, MARKER), `${new Date().toISOString()} in ${elapsed(started)}\n`);
 		progress(`n8n ${version.version} installed in ${elapsed(started)}.`);
 		return install;
@@ -89,7 +117,13 @@ function removeOtherInstalls(version: N8nVersion, keep: string): void {
 	const prefix = `n8n-${version.version}-`;
 	for (const entry of readdirSync(E2E_CACHE)) {
 		const path = join(E2E_CACHE, entry);
-		if (!entry.startsWith(prefix) || path === keep || entry.endsWith('.lock') || existsSync(`${path}.lock`)) continue;
+		if (
+			!entry.startsWith(prefix) ||
+			path === keep ||
+			entry.endsWith('.lock') ||
+			existsSync(`${path}.lock`)
+		)
+			continue;
 		rmSync(path, { recursive: true, force: true });
 	}
 }

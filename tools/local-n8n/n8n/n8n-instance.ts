@@ -20,13 +20,19 @@ export interface CredentialJson {
 export interface WorkflowJson {
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; [key: string]: unknown }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		[key: string]: unknown;
+	}>;
 	connections: Record<string, unknown>;
 	[key: string]: unknown;
 }
 
 /** Variables of the caller's environment that would reconfigure or redirect n8n. */
-const INHERITED_CONFIG = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_ENV$|NODE_OPTIONS$|JEST_)/;
+const INHERITED_CONFIG =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_ENV$|NODE_OPTIONS$|JEST_)/;
 
 export class N8nInstance {
 	constructor(
@@ -36,7 +42,11 @@ export class N8nInstance {
 	) {}
 
 	/** A new instance; `fresh` empties its user folder first. */
-	static create(install: N8nInstall, userFolder: string, options: { fresh?: boolean; env?: Record<string, string> } = {}): N8nInstance {
+	static create(
+		install: N8nInstall,
+		userFolder: string,
+		options: { fresh?: boolean; env?: Record<string, string> } = {},
+	): N8nInstance {
 		if (options.fresh) rmSync(userFolder, { recursive: true, force: true });
 		mkdirSync(userFolder, { recursive: true });
 		return new N8nInstance(install, userFolder, options.env);
@@ -44,7 +54,8 @@ export class N8nInstance {
 
 	async env(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
 		const env: NodeJS.ProcessEnv = {};
-		for (const [key, value] of Object.entries(process.env)) if (!INHERITED_CONFIG.test(key)) env[key] = value;
+		for (const [key, value] of Object.entries(process.env))
+			if (!INHERITED_CONFIG.test(key)) env[key] = value;
 		return {
 			...env,
 			// n8n starts its task runner with the `node` on PATH: make that the pinned Node too.
@@ -71,7 +82,10 @@ export class N8nInstance {
 		};
 	}
 
-	async cli(args: string[], options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
+	async cli(
+		args: string[],
+		options: { allowFailure?: boolean; env?: Record<string, string> } = {},
+	): Promise<RunResult> {
 		return await runCommand(this.install.node.bin, [this.install.cli, ...args], {
 			cwd: this.userFolder,
 			env: await this.env(options.env),
@@ -91,13 +105,18 @@ export class N8nInstance {
 		const dir = join(this.importDir(), 'workflows');
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
-		for (const workflow of workflows) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		for (const workflow of workflows)
+			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
 	/** Activates a workflow (n8n 2.x publishes its current version; 1.x sets it active); takes effect at the next `n8n start`. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli(this.install.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+		await this.cli(
+			this.install.major >= 2
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'],
+		);
 	}
 
 	/** Runs a workflow from its Manual Trigger and returns the run; throws when none was printed. */
@@ -105,7 +124,9 @@ export class N8nInstance {
 		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true });
 		const run = parseExecuteOutput(result.stdout);
 		if (!run) {
-			throw new Error(`n8n execute --id=${id} printed no run (exit ${result.code}):\n${tail(result.stdout + result.stderr, 40)}`);
+			throw new Error(
+				`n8n execute --id=${id} printed no run (exit ${result.code}):\n${tail(result.stdout + result.stderr, 40)}`,
+			);
 		}
 		return run;
 	}

@@ -42,7 +42,10 @@ const READY_LINES: Record<N8nCommand, RegExp> = {
 	worker: /n8n worker is now ready/,
 };
 
-export async function startN8n(instance: N8nInstance, options: StartOptions = {}): Promise<RunningN8n> {
+export async function startN8n(
+	instance: N8nInstance,
+	options: StartOptions = {},
+): Promise<RunningN8n> {
 	const command = options.command ?? 'start';
 	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
@@ -77,7 +80,11 @@ export async function startN8n(instance: N8nInstance, options: StartOptions = {}
  * after it reports ready. A CORS preflight (OPTIONS with an Origin) asks n8n which methods a
  * path has without running anything: 204 once the path is registered, 404 before.
  */
-export async function waitForWebhooks(server: RunningN8n, paths: string[], timeoutMs = 60_000): Promise<void> {
+export async function waitForWebhooks(
+	server: RunningN8n,
+	paths: string[],
+	timeoutMs = 60_000,
+): Promise<void> {
 	const registered = async (path: string): Promise<boolean> => {
 		const response = await request(`${server.url}/webhook/${path}`, {
 			method: 'OPTIONS',
@@ -87,6 +94,11 @@ export async function waitForWebhooks(server: RunningN8n, paths: string[], timeo
 		return response.statusCode === 204;
 	};
 	for (const path of paths) {
-		await eventually(async () => ((await registered(path)) ? true : undefined), `n8n to register the webhook ${path}`, timeoutMs, 250);
+		await eventually(
+			async () => ((await registered(path)) ? true : undefined),
+			`n8n to register the webhook ${path}`,
+			timeoutMs,
+			250,
+		);
 	}
 }

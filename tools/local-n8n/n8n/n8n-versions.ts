@@ -33,6 +33,9 @@ export function manifestDir(version: N8nVersion): string {
 export function selectedN8nVersion(name = process.env.N8N_E2E_VERSION): N8nVersion {
 	if (!name) return N8N_VERSIONS[0];
 	const found = N8N_VERSIONS.find((candidate) => candidate.version === name);
-	if (!found) throw new Error(`N8N_E2E_VERSION=${name} is not in the matrix (${N8N_VERSIONS.map((v) => v.version).join(', ')})`);
+	if (!found)
+		throw new Error(
+			`N8N_E2E_VERSION=${name} is not in the matrix (${N8N_VERSIONS.map((v) => v.version).join(', ')})`,
+		);
 	return found;
 }

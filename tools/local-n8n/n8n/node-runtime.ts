@@ -15,13 +15,18 @@ export interface NodeRuntime {
 	version: string;
 }
 
-export async function ensureNodeRuntime(version: string, progress: (line: string) => void = () => {}): Promise<NodeRuntime> {
+export async function ensureNodeRuntime(
+	version: string,
+	progress: (line: string) => void = () => {},
+): Promise<NodeRuntime> {
 	const dir = join(E2E_CACHE, `node-${version}`);
 	const runtime = { dir, bin: join(dir, 'bin', 'node'), version };
-	const complete = () => existsSync(runtime.bin) && existsSync(join(dir, 'include', 'node', 'node.h'));
+	const complete = () =>
+		existsSync(runtime.bin) && existsSync(join(dir, 'include', 'node', 'node.h'));
 	if (complete()) return runtime;
 
-	if (process.platform === 'win32') throw new Error('The real-n8n tooling supports Linux and macOS only');
+	if (process.platform === 'win32')
+		throw new Error('The real-n8n tooling supports Linux and macOS only');
 	mkdirSync(E2E_CACHE, { recursive: true });
 	return await withInstallLock(dir, async () => {
 		if (complete()) return runtime;
@@ -35,7 +40,13 @@ export async function ensureNodeRuntime(version: string, progress: (line: string
 		const [{ filename }] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
 		const unpacked = join(staging, 'node');
 		mkdirSync(unpacked);
-		await runCommand('tar', ['-xzf', join(staging, filename), '-C', unpacked, '--strip-components=1']);
+		await runCommand('tar', [
+			'-xzf',
+			join(staging, filename),
+			'-C',
+			unpacked,
+			'--strip-components=1',
+		]);
 		if (!existsSync(join(unpacked, 'bin', 'node'))) throw new Error(`${spec} has no bin/node`);
 		rmSync(dir, { recursive: true, force: true });
 		renameSync(unpacked, dir);

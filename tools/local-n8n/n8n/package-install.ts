@@ -10,7 +10,10 @@ import { E2E_HOME, PACKAGE_NAME, REPO_DIR } from '../paths';
 import { npmCommand, runCommand } from '../system/run-command';
 
 /** Builds the package and packs it into .n8n-e2e/package/<slot>/ (one slot per user); returns the tarball's path. */
-export async function buildAndPack(slot: string, progress: (line: string) => void = () => {}): Promise<string> {
+export async function buildAndPack(
+	slot: string,
+	progress: (line: string) => void = () => {},
+): Promise<string> {
 	progress('Building the package (npm run build) ...');
 	const [build, buildArgs] = npmCommand(['run', 'build']);
 	await runCommand(build, buildArgs, { cwd: REPO_DIR });

@@ -15,27 +15,45 @@ const ENDED = ['success', 'error', 'crashed', 'canceled'];
 
 const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-export async function readExecutions(postgres: PostgresServer, workflowId: string): Promise<StoredExecution[]> {
+export async function readExecutions(
+	postgres: PostgresServer,
+	workflowId: string,
+): Promise<StoredExecution[]> {
 	const json = await postgres.query(
 		`SELECT coalesce(json_agg(row ORDER BY row.id), '[]') FROM (
 			SELECT e.id, e.status, e.finished, e."waitTill", d.data FROM execution_entity e
 			JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ${sqlText(workflowId)}
 		) row`,
 	);
-	const rows = JSON.parse(json) as Array<{ id: number; status: string; finished: boolean; waitTill: string | null; data: string }>;
+	const rows = JSON.parse(json) as Array<{
+		id: number;
+		status: string;
+		finished: boolean;
+		waitTill: string | null;
+		data: string;
+	}>;
 	return rows.map((row) => ({ ...row, data: parse(row.data) as ExecutionRun['data'] }));
 }
 
 /** Polls until `count` executions of the workflow have ended (`since`: only those with a greater id). */
-export async function waitForEndedExecutions(postgres: PostgresServer, workflowId: string, count: number, timeoutMs: number, since = 0): Promise<StoredExecution[]> {
+export async function waitForEndedExecutions(
+	postgres: PostgresServer,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+	since = 0,
+): Promise<StoredExecution[]> {
 	let seen: StoredExecution[] = [];
 	return await eventually(
 		async () => {
-			seen = (await readExecutions(postgres, workflowId)).filter((execution) => execution.id > since);
+			seen = (await readExecutions(postgres, workflowId)).filter(
+				(execution) => execution.id > since,
+			);
 			const ended = seen.filter((execution) => ENDED.includes(execution.status));
 			return ended.length >= count ? ended : undefined;
 		},
-		() => `${count} ended executions of ${workflowId} (have ${seen.map((execution) => `${execution.id}:${execution.status}`).join(', ') || 'none'})`,
+		() =>
+			`${count} ended executions of ${workflowId} (have ${seen.map((execution) => `${execution.id}:${execution.status}`).join(', ') || 'none'})`,
 		timeoutMs,
 		500,
 	);
@@ -47,10 +65,15 @@ export async function lastExecutionId(postgres: PostgresServer): Promise<number>
 }
 
 /** The bytes of a binary that n8n keeps in the database (binary data mode `database`). */
-export async function readDatabaseBinary(postgres: PostgresServer, meta: BinaryMeta): Promise<Buffer> {
+export async function readDatabaseBinary(
+	postgres: PostgresServer,
+	meta: BinaryMeta,
+): Promise<Buffer> {
 	const fileId = /^database:(?:.*\/)?([0-9a-f-]{36})$/i.exec(meta.id ?? '')?.[1];
 	if (!fileId) throw new Error(`Not a database binary id: ${JSON.stringify(meta.id)}`);
-	const base64 = await postgres.query(`SELECT encode(data, 'base64') FROM binary_data WHERE "fileId" = ${sqlText(fileId)}`);
+	const base64 = await postgres.query(
+		`SELECT encode(data, 'base64') FROM binary_data WHERE "fileId" = ${sqlText(fileId)}`,
+	);
 	if (!base64) throw new Error(`No binary data ${fileId} in the database`);
 	return Buffer.from(base64.replace(/\s/g, ''), 'base64');
 }

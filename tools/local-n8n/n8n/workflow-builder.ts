@@ -10,7 +10,10 @@ export interface WorkflowStep {
 }
 
 export function manualWorkflow(id: string, name: string, steps: WorkflowStep[]): WorkflowJson {
-	const all: WorkflowStep[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} }, ...steps];
+	const all: WorkflowStep[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
+		...steps,
+	];
 	return {
 		id,
 		name,
@@ -20,7 +23,14 @@ export function manualWorkflow(id: string, name: string, steps: WorkflowStep[]):
 			position: [index * 220, 0],
 			...step,
 		})),
-		connections: Object.fromEntries(all.slice(0, -1).map((step, index) => [step.name, { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] }])),
+		connections: Object.fromEntries(
+			all
+				.slice(0, -1)
+				.map((step, index) => [
+					step.name,
+					{ main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] },
+				]),
+		),
 		settings: {},
 	};
 }

@@ -25,7 +25,10 @@ export interface PostgresServer {
 	stop(): Promise<void>;
 }
 
-export async function startPostgres(logDir: string, progress: (line: string) => void = () => {}): Promise<PostgresServer> {
+export async function startPostgres(
+	logDir: string,
+	progress: (line: string) => void = () => {},
+): Promise<PostgresServer> {
 	const bin = postgresBinDir();
 	const user = systemUser(SUPERUSER);
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-queue-postgres-'));
@@ -35,12 +38,31 @@ export async function startPostgres(logDir: string, progress: (line: string) => 
 	const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
 	try {
 		progress(`Creating a PostgreSQL cluster in ${data} ...`);
-		await runCommand(join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--no-sync'], { env, user, cwd: dir });
+		await runCommand(
+			join(bin, 'initdb'),
+			['-D', data, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--no-sync'],
+			{ env, user, cwd: dir },
+		);
 		const port = await freePort();
 		const server = await startService({
 			name: 'PostgreSQL',
 			command: join(bin, 'postgres'),
-			args: ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			args: [
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-k',
+				dir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			],
 			cwd: dir,
 			env,
 			user,
@@ -50,8 +72,27 @@ export async function startPostgres(logDir: string, progress: (line: string) => 
 			stopSignal: 'SIGINT',
 		});
 		const psql = async (database: string, sql: string): Promise<string> =>
-			(await runCommand(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER, '-d', database, '-v', 'ON_ERROR_STOP=1', '-Atq', '-c', sql], { env }))
-				.stdout;
+			(
+				await runCommand(
+					join(bin, 'psql'),
+					[
+						'-h',
+						'127.0.0.1',
+						'-p',
+						String(port),
+						'-U',
+						SUPERUSER,
+						'-d',
+						database,
+						'-v',
+						'ON_ERROR_STOP=1',
+						'-Atq',
+						'-c',
+						sql,
+					],
+					{ env },
+				)
+			).stdout;
 		try {
 			await psql('postgres', `CREATE DATABASE ${DATABASE}`);
 		} catch (error) {
@@ -83,16 +124,22 @@ export async function startPostgres(logDir: string, progress: (line: string) => 
 
 /** The newest PostgreSQL Debian installed (its binaries are not on PATH). */
 function postgresBinDir(): string {
-	const versions = existsSync(DEBIAN_POSTGRESQL) ? readdirSync(DEBIAN_POSTGRESQL).filter((name) => /^\d+$/.test(name)) : [];
+	const versions = existsSync(DEBIAN_POSTGRESQL)
+		? readdirSync(DEBIAN_POSTGRESQL).filter((name) => /^\d+$/.test(name))
+		: [];
 	const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-	if (!newest) throw new Error(`No PostgreSQL under ${DEBIAN_POSTGRESQL}: install the Debian package postgresql`);
+	if (!newest)
+		throw new Error(
+			`No PostgreSQL under ${DEBIAN_POSTGRESQL}: install the Debian package postgresql`,
+		);
 	return join(DEBIAN_POSTGRESQL, newest, 'bin');
 }
 
 function systemUser(name: string): { uid: number; gid: number } {
 	const id = (flag: string): number => {
 		const result = spawnSync('id', [flag, name], { encoding: 'utf8' });
-		if (result.status !== 0) throw new Error(`No system user ${name} (the Debian package postgresql creates it)`);
+		if (result.status !== 0)
+			throw new Error(`No system user ${name} (the Debian package postgresql creates it)`);
 		return Number(result.stdout.trim());
 	};
 	return { uid: id('-u'), gid: id('-g') };

@@ -66,14 +66,21 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 	try {
 		const logDir = join(E2E_HOME, 'queue', 'logs');
 		mkdirSync(logDir, { recursive: true });
-		const [postgres, redis] = (await whenAllUp<PostgresServer | RedisServer>([startPostgres(logDir, progress), startRedis(logDir, progress)], started)) as [
-			PostgresServer,
-			RedisServer,
-		];
+		const [postgres, redis] = (await whenAllUp<PostgresServer | RedisServer>(
+			[startPostgres(logDir, progress), startRedis(logDir, progress)],
+			started,
+		)) as [PostgresServer, RedisServer];
 		const [mainPort, webhookPort] = [await freePort(), await freePort()];
-		const shared = { ...sharedEnv(postgres, redis, `http://127.0.0.1:${webhookPort}/`), ...options.env };
+		const shared = {
+			...sharedEnv(postgres, redis, `http://127.0.0.1:${webhookPort}/`),
+			...options.env,
+		};
 		const instance = async (role: string): Promise<N8nInstance> => {
-			const n8n = N8nInstance.create(options.install, join(E2E_HOME, 'queue', `${role}-n8n-${options.install.version}`), { fresh: true, env: shared });
+			const n8n = N8nInstance.create(
+				options.install,
+				join(E2E_HOME, 'queue', `${role}-n8n-${options.install.version}`),
+				{ fresh: true, env: shared },
+			);
 			await installPackage(n8n.userFolder, options.tarball);
 			return n8n;
 		};
@@ -88,21 +95,43 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		const main = await startN8n(mainInstance, { port: mainPort, env: shared });
 		started.push(main);
 		const webhookInstance = await instance('webhook');
-		const workerInstances = await Promise.all(Array.from({ length: options.workers }, async (_, index) => await instance(`worker-${index + 1}`)));
-		const webhook = async (): Promise<NamedN8n> => ({ ...(await startN8n(webhookInstance, { command: 'webhook', port: webhookPort, env: shared })), name: 'webhook' });
+		const workerInstances = await Promise.all(
+			Array.from(
+				{ length: options.workers },
+				async (_, index) => await instance(`worker-${index + 1}`),
+			),
+		);
+		const webhook = async (): Promise<NamedN8n> => ({
+			...(await startN8n(webhookInstance, { command: 'webhook', port: webhookPort, env: shared })),
+			name: 'webhook',
+		});
 		const worker = async (instance: N8nInstance, name: string): Promise<NamedN8n> => {
 			const env = { ...shared, [WORKER_NAME_VARIABLE]: name };
-			return { ...(await startN8n(instance, { command: 'worker', args: [`--concurrency=${options.workerConcurrency}`], env })), name };
+			return {
+				...(await startN8n(instance, {
+					command: 'worker',
+					args: [`--concurrency=${options.workerConcurrency}`],
+					env,
+				})),
+				name,
+			};
 		};
 		const [webhookProcessor, ...runningWorkers] = await whenAllUp(
-			[webhook(), ...workerInstances.map(async (instance, index) => await worker(instance, `worker-${index + 1}`))],
+			[
+				webhook(),
+				...workerInstances.map(
+					async (instance, index) => await worker(instance, `worker-${index + 1}`),
+				),
+			],
 			started,
 		);
 
 		// n8n 2.41 registers webhooks after it reports ready; the webhook processor reads them from the database.
 		await waitForWebhooks(main, options.webhookPaths);
 		await waitForWebhooks(webhookProcessor, options.webhookPaths);
-		progress(`Queue mode is up: main ${main.url}, webhook processor ${webhookProcessor.url}, ${runningWorkers.length} workers.`);
+		progress(
+			`Queue mode is up: main ${main.url}, webhook processor ${webhookProcessor.url}, ${runningWorkers.length} workers.`,
+		);
 		return { main, webhook: webhookProcessor, workers: runningWorkers, postgres, stop };
 	} catch (error) {
 		await stop();
@@ -111,16 +140,27 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 }
 
 /** Waits for services started together; those that came up are kept for stopping even when another failed. */
-async function whenAllUp<T extends Stoppable>(starting: Array<Promise<T>>, started: Stoppable[]): Promise<T[]> {
+async function whenAllUp<T extends Stoppable>(
+	starting: Array<Promise<T>>,
+	started: Stoppable[],
+): Promise<T[]> {
 	const results = await Promise.allSettled(starting);
-	const up = results.filter((result): result is PromiseFulfilledResult<Awaited<T>> => result.status === 'fulfilled').map((result) => result.value);
+	const up = results
+		.filter((result): result is PromiseFulfilledResult<Awaited<T>> => result.status === 'fulfilled')
+		.map((result) => result.value);
 	started.push(...up);
-	const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	const failed = results.find(
+		(result): result is PromiseRejectedResult => result.status === 'rejected',
+	);
 	if (failed) throw failed.reason;
 	return up;
 }
 
-function sharedEnv(postgres: PostgresServer, redis: RedisServer, webhookUrl: string): Record<string, string> {
+function sharedEnv(
+	postgres: PostgresServer,
+	redis: RedisServer,
+	webhookUrl: string,
+): Record<string, string> {
 	return {
 		...postgres.n8nEnv,
 		...redis.n8nEnv,

@@ -13,14 +13,28 @@ export interface RedisServer {
 	stop(): Promise<void>;
 }
 
-export async function startRedis(logDir: string, progress: (line: string) => void = () => {}): Promise<RedisServer> {
+export async function startRedis(
+	logDir: string,
+	progress: (line: string) => void = () => {},
+): Promise<RedisServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-queue-redis-'));
 	try {
 		const port = await freePort();
 		const server = await startService({
 			name: 'Redis',
 			command: 'redis-server',
-			args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+			args: [
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				dir,
+			],
 			cwd: dir,
 			logFile: join(logDir, 'redis.log'),
 			ready: /Ready to accept connections/,

@@ -20,7 +20,13 @@ export interface SampleProduct {
 	hasPhoto: boolean;
 }
 
-const product = (n: number, title: string, width: number, height: number, hasPhoto = true): SampleProduct => ({
+const product = (
+	n: number,
+	title: string,
+	width: number,
+	height: number,
+	hasPhoto = true,
+): SampleProduct => ({
 	productId: `sku-${n}`,
 	title,
 	file: `sku-${n}.jpg`,
@@ -57,7 +63,10 @@ export async function ensureSamplePhotos(dir = SAMPLES_DIR): Promise<string> {
 	if (complete && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return dir;
 	mkdirSync(dir, { recursive: true });
 	for (const p of SAMPLE_PRODUCTS.filter((s) => s.hasPhoto)) {
-		writeFileSync(join(dir, p.file), await makeProductPhoto({ width: p.width, height: p.height, seed: p.seed, format: 'jpeg' }));
+		writeFileSync(
+			join(dir, p.file),
+			await makeProductPhoto({ width: p.width, height: p.height, seed: p.seed, format: 'jpeg' }),
+		);
 	}
 	writeFileSync(stamp, wanted);
 	return dir;

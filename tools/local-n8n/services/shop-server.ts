@@ -55,12 +55,18 @@ export class ShopServer {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const path = new URL(req.url ?? '/', 'http://shop').pathname;
-		if (req.method === 'GET' && path === '/catalog/products.json') return send(res, 200, 'application/json', JSON.stringify(this.feed()));
+		if (req.method === 'GET' && path === '/catalog/products.json')
+			return send(res, 200, 'application/json', JSON.stringify(this.feed()));
 		const image = /^\/images\/([\w.-]+\.(?:jpg|png|webp))$/.exec(path);
 		if (req.method === 'GET' && image) {
 			try {
 				const bytes = await readFile(join(this.photosDir, basename(image[1])));
-				return send(res, 200, image[1].endsWith('.jpg') ? 'image/jpeg' : `image/${image[1].split('.').pop()}`, bytes);
+				return send(
+					res,
+					200,
+					image[1].endsWith('.jpg') ? 'image/jpeg' : `image/${image[1].split('.').pop()}`,
+					bytes,
+				);
 			} catch {
 				// Falls through to 404: a product whose photo is missing.
 			}
@@ -74,7 +80,11 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 	res.end(body);
 }
 
-export async function startShop(photosDir: string, catalog: string[], port = 0): Promise<ShopServer> {
+export async function startShop(
+	photosDir: string,
+	catalog: string[],
+	port = 0,
+): Promise<ShopServer> {
 	const shop = new ShopServer(photosDir, catalog);
 	await shop.listen(port);
 	return shop;

@@ -40,18 +40,32 @@ export async function startVendors(options: VendorOptions = {}): Promise<Vendors
 	const latency = { taskLatencyMs: options.taskLatencyMs ?? 300 };
 	const sellerPicKey = options.realKeys?.sellerPic;
 	const piApiKey = options.realKeys?.piApi;
-	const sellerPicFake = sellerPicKey ? undefined : await startSellerPicFake({ port: options.ports?.sellerPic, ...latency });
+	const sellerPicFake = sellerPicKey
+		? undefined
+		: await startSellerPicFake({ port: options.ports?.sellerPic, ...latency });
 	const piApiFake = piApiKey
 		? undefined
-		: await startPiApiFake({ port: options.ports?.piApi, allowExternalImageHosts: options.allowExternalImageHosts ?? false, ...latency });
+		: await startPiApiFake({
+				port: options.ports?.piApi,
+				allowExternalImageHosts: options.allowExternalImageHosts ?? false,
+				...latency,
+			});
 	const chatModel = await startOpenAiChatFake({ port: options.ports?.chatModel });
 
 	const sellerPicData: Record<string, string> = sellerPicFake
 		? { apiKey: sellerPicFake.config.apiKey, baseUrl: sellerPicFake.baseUrl }
 		: { apiKey: sellerPicKey!, baseUrl: 'https://api.sellerpic.ai' };
 	const piApiData: Record<string, string> = piApiFake
-		? { apiKey: piApiFake.config.apiKey, baseUrl: piApiFake.baseUrl, uploadBaseUrl: piApiFake.uploadBaseUrl }
-		: { apiKey: piApiKey!, baseUrl: 'https://api.piapi.ai', uploadBaseUrl: 'https://upload.theapi.app' };
+		? {
+				apiKey: piApiFake.config.apiKey,
+				baseUrl: piApiFake.baseUrl,
+				uploadBaseUrl: piApiFake.uploadBaseUrl,
+			}
+		: {
+				apiKey: piApiKey!,
+				baseUrl: 'https://api.piapi.ai',
+				uploadBaseUrl: 'https://upload.theapi.app',
+			};
 
 	return {
 		sellerPic: { mode: sellerPicFake ? 'fake' : 'real', fake: sellerPicFake },
@@ -60,7 +74,11 @@ export async function startVendors(options: VendorOptions = {}): Promise<Vendors
 		credentials: [
 			{ ...CREDENTIALS.sellerPic, type: 'sellerPicApi', data: sellerPicData },
 			{ ...CREDENTIALS.piApi, type: 'piApiApi', data: piApiData },
-			{ ...CREDENTIALS.openAi, type: 'openAiApi', data: { apiKey: chatModel.config.apiKey, url: chatModel.apiUrl } },
+			{
+				...CREDENTIALS.openAi,
+				type: 'openAiApi',
+				data: { apiKey: chatModel.config.apiKey, url: chatModel.apiUrl },
+			},
 		],
 		close: async () => {
 			await Promise.all([sellerPicFake?.close(), piApiFake?.close(), chatModel.close()]);

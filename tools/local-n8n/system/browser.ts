@@ -27,11 +27,18 @@ export interface HeadlessBrowser {
 	close(): Promise<void>;
 }
 
-export async function openHeadlessChromium(viewport = { width: 1280, height: 800 }): Promise<HeadlessBrowser> {
+export async function openHeadlessChromium(
+	viewport = { width: 1280, height: 800 },
+): Promise<HeadlessBrowser> {
 	await ensureDebianPackages(['chromium']);
 	const profile = mkdtempSync(join(tmpdir(), 'seg-chromium-'));
 	try {
-		const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport });
+		const context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			args: FLAGS,
+			viewport,
+		});
 		return {
 			context,
 			close: async () => {

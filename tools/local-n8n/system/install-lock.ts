@@ -5,7 +5,11 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-export async function withInstallLock<T>(target: string, work: () => Promise<T>, waitMs = 30 * 60_000): Promise<T> {
+export async function withInstallLock<T>(
+	target: string,
+	work: () => Promise<T>,
+	waitMs = 30 * 60_000,
+): Promise<T> {
 	const lock = `${target}.lock`;
 	const deadline = Date.now() + waitMs;
 	for (;;) {
@@ -19,7 +23,8 @@ export async function withInstallLock<T>(target: string, work: () => Promise<T>,
 				rmSync(lock, { recursive: true, force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`Gave up waiting for another install of ${target} (lock: ${lock})`);
+			if (Date.now() > deadline)
+				throw new Error(`Gave up waiting for another install of ${target} (lock: ${lock})`);
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
 	}

@@ -21,7 +21,11 @@ export interface RunResult {
 	stderr: string;
 }
 
-export async function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runCommand(
+	command: string,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const child = spawn(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
@@ -39,9 +43,15 @@ export async function runCommand(command: string, args: string[], options: RunOp
 		child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
 	});
 	if (log) await new Promise<void>((resolve) => log.end(() => resolve()));
-	const result = { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+	const result = {
+		code,
+		stdout: Buffer.concat(stdout).toString('utf8'),
+		stderr: Buffer.concat(stderr).toString('utf8'),
+	};
 	if (code !== 0 && !options.allowFailure) {
-		const where = options.logFile ? ` (log: ${options.logFile})` : `\n${tail(result.stderr || result.stdout, 40)}`;
+		const where = options.logFile
+			? ` (log: ${options.logFile})`
+			: `\n${tail(result.stderr || result.stdout, 40)}`;
 		throw new Error(`${command} ${args.join(' ')} exited with ${code}${where}`);
 	}
 	return result;

@@ -57,7 +57,9 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
 	}
 	const pid = child.pid;
 	runningGroups.add(pid);
-	const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+	const exited = new Promise<number>((resolve) =>
+		child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+	);
 	let output = '';
 	const ready = new Promise<void>((resolve, reject) => {
 		const onData = (chunk: Buffer): void => {
@@ -68,12 +70,31 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
 		};
 		child.stdout?.on('data', onData);
 		child.stderr?.on('data', onData);
-		void exited.then((code) => reject(new Error(`${options.name} exited with ${code} before it was ready (log: ${options.logFile})\n${output.slice(-3000)}`)));
+		void exited.then((code) =>
+			reject(
+				new Error(
+					`${options.name} exited with ${code} before it was ready (log: ${options.logFile})\n${output.slice(-3000)}`,
+				),
+			),
+		);
 		const timeout = options.readyTimeoutMs ?? 120_000;
-		setTimeout(() => reject(new Error(`${options.name} was not ready after ${timeout / 1000} s (log: ${options.logFile})`)), timeout).unref();
+		setTimeout(
+			() =>
+				reject(
+					new Error(
+						`${options.name} was not ready after ${timeout / 1000} s (log: ${options.logFile})`,
+					),
+				),
+			timeout,
+		).unref();
 	});
 	const stop = async (): Promise<void> => {
-		await stopGroup(child, exited, options.stopSignal ?? 'SIGTERM', options.stopTimeoutMs ?? 15_000);
+		await stopGroup(
+			child,
+			exited,
+			options.stopSignal ?? 'SIGTERM',
+			options.stopTimeoutMs ?? 15_000,
+		);
 		log.end();
 	};
 	try {
@@ -85,7 +106,12 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
 	return { pid, logFile: options.logFile, exited, stop };
 }
 
-async function stopGroup(child: ChildProcess, exited: Promise<number>, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+async function stopGroup(
+	child: ChildProcess,
+	exited: Promise<number>,
+	signal: NodeJS.Signals,
+	timeoutMs: number,
+): Promise<void> {
 	const pid = child.pid!;
 	if (child.exitCode === null && child.signalCode === null) {
 		child.kill(signal);

@@ -16,11 +16,16 @@ export function hasDebianPackage(name: string): boolean {
 let updated = false;
 
 /** Installs the packages that are missing; a no-op when all are there. */
-export async function ensureDebianPackages(names: string[], progress: (line: string) => void = () => {}): Promise<void> {
+export async function ensureDebianPackages(
+	names: string[],
+	progress: (line: string) => void = () => {},
+): Promise<void> {
 	const missing = names.filter((name) => !hasDebianPackage(name));
 	if (!missing.length) return;
 	if (process.getuid?.() !== 0) {
-		throw new Error(`Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install -y ${missing.join(' ')}) and run again.`);
+		throw new Error(
+			`Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install -y ${missing.join(' ')}) and run again.`,
+		);
 	}
 	progress(`Installing Debian packages: ${missing.join(' ')} ...`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -30,7 +35,11 @@ export async function ensureDebianPackages(names: string[], progress: (line: str
 		await runCommand('apt-get', [...waitForLock, 'update', '-qq'], { env });
 		updated = true;
 	}
-	await runCommand('apt-get', [...waitForLock, 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+	await runCommand(
+		'apt-get',
+		[...waitForLock, 'install', '-y', '-qq', '--no-install-recommends', ...missing],
+		{ env },
+	);
 	const stillMissing = missing.filter((name) => !hasDebianPackage(name));
 	if (stillMissing.length) throw new Error(`apt-get did not install: ${stillMissing.join(' ')}`);
 }
@@ -39,7 +48,9 @@ export async function ensureDebianPackages(names: string[], progress: (line: str
  * GraphicsMagick, which n8n's Edit Image node runs as `gm` (n8n's Docker image ships it): used
  * when it is on PATH already (any OS), else installed from Debian.
  */
-export async function ensureGraphicsMagick(progress: (line: string) => void = () => {}): Promise<void> {
+export async function ensureGraphicsMagick(
+	progress: (line: string) => void = () => {},
+): Promise<void> {
 	if (spawnSync('gm', ['version'], { stdio: 'ignore' }).status === 0) return;
 	await ensureDebianPackages(['graphicsmagick'], progress);
 }

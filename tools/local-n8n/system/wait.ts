@@ -12,7 +12,8 @@ export async function eventually<T>(
 	for (;;) {
 		const value = await check();
 		if (value !== undefined && value !== false) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${typeof what === 'function' ? what() : what}`);
+		if (Date.now() > deadline)
+			throw new Error(`Timed out waiting for ${typeof what === 'function' ? what() : what}`);
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}
 }
