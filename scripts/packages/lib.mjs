@@ -16,7 +16,9 @@ export const OUT = join(ROOT, '.packages');
  * @types/node from a tree's lockfile and install).
  */
 export const TREE_ENV = Object.fromEntries(
-	Object.entries(process.env).filter(([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key)),
+	Object.entries(process.env).filter(
+		([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key),
+	),
 );
 
 export const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -58,7 +60,8 @@ export function selectVendors(config, args) {
 }
 
 /**
- * `{{key}}` → values[key]; `{{section:name}}` → the vendor's readme/<name>.md. An unknown key is an
+ * `{{key}}` → values[key]; `{{section:name}}` → the vendor's readme/<name>.md, itself filled with
+ * the same values (`{{ $json.x }}`, with spaces, is n8n's and stays). An unknown key is an
  * error, so a template and its values cannot drift apart unnoticed.
  */
 export function fill(template, values, sectionDir) {
@@ -66,9 +69,22 @@ export function fill(template, values, sectionDir) {
 		if (section) {
 			const path = join(sectionDir, `${key}.md`);
 			if (!existsSync(path)) throw new Error(`Missing README section ${path}`);
-			return readText(path).trimEnd();
+			return fill(readText(path).trimEnd(), values);
 		}
 		if (!(key in values)) throw new Error(`Template placeholder {{${key}}} has no value`);
 		return String(values[key]);
 	});
+}
+
+/**
+ * The n8n versions of the end-to-end matrix (tools/local-n8n/n8n/n8n-versions.ts), newest first:
+ * the first is the one the per-vendor tarball suite runs on (the READMEs say so).
+ */
+export function matrixVersions() {
+	const text = readText(join(ROOT, 'tools', 'local-n8n', 'n8n', 'n8n-versions.ts'));
+	const list = /N8N_VERSIONS[^=]*=\s*\[([\s\S]*?)\];/.exec(text)?.[1] ?? '';
+	const versions = [...list.matchAll(/version: '([^']+)'/g)].map((match) => match[1]);
+	if (versions.length === 0)
+		throw new Error('No N8N_VERSIONS in tools/local-n8n/n8n/n8n-versions.ts');
+	return versions;
 }
