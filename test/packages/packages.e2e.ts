@@ -627,6 +627,21 @@ describe(`the combined package and both per-vendor packages in one n8n ${N8N.ver
 				);
 			}
 			expect(namesWith(types, `${COMBINED_PACKAGE}.`).length).toBeGreaterThanOrEqual(5);
+			// With both per-vendor packages, every node is told apart by its name and its icon.
+			const vendorNodes = types.filter(
+				(type) =>
+					[sellerPic.packageName, piApi.packageName].includes(type.name.split('.')[0]) &&
+					!type.name.endsWith('Tool'),
+			);
+			const displayNames = vendorNodes.map((type) => type.displayName);
+			expect(new Set(displayNames).size).toBe(displayNames.length);
+			for (const type of vendorNodes) {
+				const vendor = type.name.startsWith(`${sellerPic.packageName}.`) ? 'SellerPic' : 'PiAPI';
+				expect(type.displayName.startsWith(`${vendor} `)).toBe(true);
+				expect(JSON.stringify(type.iconUrl ?? type.icon)).toMatch(
+					vendor === 'SellerPic' ? /sellerpic(\.dark)?\.svg/ : /piapi(\.dark)?\.svg/,
+				);
+			}
 			// n8n lists a node once per version it has.
 			const ours = types.filter((type) =>
 				[COMBINED_PACKAGE, sellerPic.packageName, piApi.packageName].includes(
