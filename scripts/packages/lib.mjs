@@ -2,13 +2,22 @@
  * Shared by the per-vendor package scripts: where things are, the declaration in
  * packaging/vendors.json, and a strict template filler.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PACKAGING = join(ROOT, 'packaging');
 export const OUT = join(ROOT, '.packages');
+/** The tarballs check:packages packed and passed, for the real-n8n suite (test/packages/). */
+export const TARBALLS = join(OUT, 'tarballs');
+export const REPORT = join(OUT, 'check-report.json');
+/** Installs kept outside the clone across runs (as the n8n installs of tools/local-n8n). */
+export const CACHE = resolve(
+	process.env.N8N_E2E_CACHE || join(homedir(), '.cache', 'n8n-nodes-segmentation-e2e'),
+);
 
 /**
  * The environment of a fresh clone of a package's repository: without what `npm run` here passes
@@ -16,7 +25,9 @@ export const OUT = join(ROOT, '.packages');
  * @types/node from a tree's lockfile and install).
  */
 export const TREE_ENV = Object.fromEntries(
-	Object.entries(process.env).filter(([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key)),
+	Object.entries(process.env).filter(
+		([key]) => !/^(npm_config_|npm_package_|npm_lifecycle_|INIT_CWD$)/i.test(key),
+	),
 );
 
 export const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -58,7 +69,8 @@ export function selectVendors(config, args) {
 }
 
 /**
- * `{{key}}` → values[key]; `{{section:name}}` → the vendor's readme/<name>.md. An unknown key is an
+ * `{{key}}` → values[key]; `{{section:name}}` → the vendor's readme/<name>.md, itself filled with
+ * the same values (`{{ $json.x }}`, with spaces, is n8n's and stays). An unknown key is an
  * error, so a template and its values cannot drift apart unnoticed.
  */
 export function fill(template, values, sectionDir) {
@@ -66,9 +78,48 @@ export function fill(template, values, sectionDir) {
 		if (section) {
 			const path = join(sectionDir, `${key}.md`);
 			if (!existsSync(path)) throw new Error(`Missing README section ${path}`);
-			return readText(path).trimEnd();
+			return fill(readText(path).trimEnd(), values);
 		}
 		if (!(key in values)) throw new Error(`Template placeholder {{${key}}} has no value`);
 		return String(values[key]);
 	});
+}
+
+/**
+ * The n8n versions of the end-to-end matrix (tools/local-n8n/n8n/n8n-versions.ts), newest first:
+ * the first is the one the per-vendor tarball suite runs on (the READMEs say so).
+ */
+export function matrixVersions() {
+	const text = readText(join(ROOT, 'tools', 'local-n8n', 'n8n', 'n8n-versions.ts'));
+	const list = /N8N_VERSIONS[^=]*=\s*\[([\s\S]*?)\];/.exec(text)?.[1] ?? '';
+	const versions = [...list.matchAll(/version: '([^']+)'/g)].map((match) => match[1]);
+	if (versions.length === 0)
+		throw new Error('No N8N_VERSIONS in tools/local-n8n/n8n/n8n-versions.ts');
+	return versions;
+}
+
+export function listFiles(dir, base = dir) {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)];
+	});
+}
+
+/** A generated tree's content: what check:packages checked, to tell whether its tarball is current. */
+export function treeHash(dir) {
+	const hash = createHash('sha256');
+	for (const file of listFiles(dir).sort())
+		hash
+			.update(`${file}\0`)
+			.update(readFileSync(join(dir, file)))
+			.update('\0');
+	return hash.digest('hex').slice(0, 16);
+}
+
+/** The checks themselves (check.mjs and this file): a tarball checked by other checks is checked again. */
+export function checkerHash() {
+	const hash = createHash('sha256');
+	for (const file of ['check.mjs', 'lib.mjs'])
+		hash.update(readFileSync(join(ROOT, 'scripts', 'packages', file)));
+	return hash.digest('hex').slice(0, 16);
 }

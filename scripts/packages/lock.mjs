@@ -15,12 +15,26 @@ const base = readJson(join(PACKAGING, 'common', 'package.json'));
 const dir = mkdtempSync(join(tmpdir(), 'n8n-packages-lock-'));
 try {
 	const { license, engines, devDependencies, peerDependencies, allowScripts } = base;
-	const pkg = { name: 'n8n-nodes-packaging-lock', version: '0.0.0', license, engines, devDependencies, peerDependencies, allowScripts };
+	const pkg = {
+		name: 'n8n-nodes-packaging-lock',
+		version: '0.0.0',
+		license,
+		engines,
+		devDependencies,
+		peerDependencies,
+		allowScripts,
+	};
 	writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, '\t')}\n`);
-	execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env: TREE_ENV });
+	execFileSync(
+		'npm',
+		['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'],
+		{ cwd: dir, stdio: 'inherit', env: TREE_ENV },
+	);
 	copyFileSync(join(dir, 'package-lock.json'), join(PACKAGING, 'common', 'package-lock.json'));
 	const lock = readJson(join(PACKAGING, 'common', 'package-lock.json'));
-	console.log(`packaging/common/package-lock.json: ${Object.keys(lock.packages).length - 1} packages`);
+	console.log(
+		`packaging/common/package-lock.json: ${Object.keys(lock.packages).length - 1} packages`,
+	);
 } finally {
 	rmSync(dir, { recursive: true, force: true });
 }

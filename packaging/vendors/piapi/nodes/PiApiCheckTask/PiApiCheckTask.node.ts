@@ -21,7 +21,10 @@ export class PiApiCheckTask implements INodeType {
 		icon: { light: 'file:piapi.svg', dark: 'file:piapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: vendorSubtitle(VENDORS, '($parameter["waitForCompletion"] ? ", wait for completion" : "")'),
+		subtitle: vendorSubtitle(
+			VENDORS,
+			'($parameter["waitForCompletion"] ? ", wait for completion" : "")',
+		),
 		description: 'Get the status of a PiAPI segmentation task by its task ID',
 		defaults: { name: 'PiAPI Check Task' },
 		usableAsTool: true,

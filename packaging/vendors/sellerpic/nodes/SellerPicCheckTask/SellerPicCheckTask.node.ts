@@ -21,7 +21,10 @@ export class SellerPicCheckTask implements INodeType {
 		icon: { light: 'file:sellerpic.svg', dark: 'file:sellerpic.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: vendorSubtitle(VENDORS, '($parameter["waitForCompletion"] ? ", wait for completion" : "")'),
+		subtitle: vendorSubtitle(
+			VENDORS,
+			'($parameter["waitForCompletion"] ? ", wait for completion" : "")',
+		),
 		description: 'Get the status of a SellerPic segmentation task by its task ID',
 		defaults: { name: 'SellerPic Check Task' },
 		usableAsTool: true,

@@ -22,7 +22,8 @@ export class SellerPicDownloadUrl implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: vendorSubtitle(VENDORS, '($parameter["idType"] === "taskId" ? " task" : " result")'),
-		description: "Get the download link of a finished SellerPic segmentation's mask, and the file if asked",
+		description:
+			"Get the download link of a finished SellerPic segmentation's mask, and the file if asked",
 		defaults: { name: 'SellerPic Download URL' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
