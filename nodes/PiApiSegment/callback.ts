@@ -137,7 +137,7 @@ function timedOutItem(
 		`PiAPI had not reported every task of this node done within Max Wait \
 (${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task \
 ${waiting.taskId}`,
-		maxWaitDetails(piApiProfile.name, waiting.taskId),
+		maxWaitDetails(piApiProfile.name, waiting.taskId, piApiProfile.nodeNames.checkTask),
 	);
 	return errorItem(context, error, itemIndex);
 }

@@ -10,7 +10,7 @@ import {
 	maxWaitFor,
 	pollIntervalFor,
 	toolDescription,
-	waitForCompletion,
+	waitForCompletionFor,
 } from '../shared/parameters/common.descriptions';
 import { piApiProfile } from '../vendors/piapi/profile';
 
@@ -93,7 +93,7 @@ be reachable from the internet: not localhost or an intranet address.',
 			"Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own \
 examples use -15)",
 	},
-	waitForCompletion,
+	waitForCompletionFor(piApiProfile),
 	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
 		{
 			displayName: 'Wait Mode',

@@ -11,7 +11,7 @@ import { completedResult, createdItem, runItemTask, type Run } from './item-task
 export async function pollItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait ? readWaitOptions(context, itemIndex, piApiProfile.polling) : undefined;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex, piApiProfile) : undefined;
 	const output = readBinaryOutputOptions(
 		context.getNodeParameter('options', itemIndex, {}) as IDataObject,
 	);

@@ -10,7 +10,7 @@ import {
 	maxWaitFor,
 	pollIntervalFor,
 	toolDescription,
-	waitForCompletion,
+	waitForCompletionFor,
 } from '../shared/parameters/common.descriptions';
 import { sellerPicFormatOptions } from '../vendors/sellerpic/formats';
 import { sellerPicProfile } from '../vendors/sellerpic/profile';
@@ -149,7 +149,7 @@ uploads it to SellerPic, so n8n must be able to reach it.',
 			description: 'The fileKey SellerPic returned for an earlier upload',
 		},
 	]),
-	waitForCompletion,
+	waitForCompletionFor(sellerPicProfile),
 	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
 		pollIntervalFor(polling),
 		maxWaitFor(polling),

@@ -6,12 +6,14 @@ const PIAPI: WaitOptions = {
 	minPollIntervalMs: 1_000,
 	expectedDurationMs: 5_000,
 	maxWaitMs: 600_000,
+	checkNode: 'Check Segmentation Task',
 };
 /** SellerPic Segment's defaults: a minute between checks of a task, tasks guessed at 10 s. */
 const SELLERPIC: WaitOptions = {
 	pollIntervalMs: 60_000,
 	expectedDurationMs: 10_000,
 	maxWaitMs: 900_000,
+	checkNode: 'Check Segmentation Task',
 };
 
 /** The ages at which a task is checked while it stays unfinished (from `age`, its last check at `last`). */

@@ -13,10 +13,16 @@ export const waitForCompletion: INodeProperties = {
 	name: 'waitForCompletion',
 	type: 'boolean',
 	default: true,
-	description:
-		'Whether to wait until the task is done and return its result. Off: return the task ID at once \
-and get the result later with Check Segmentation Task.',
+	description: 'Whether to wait until the task is done and return its result',
 };
+
+/** Wait for Completion on a Segment node: without waiting, the vendor's task check gets the result later. */
+export function waitForCompletionFor({ nodeNames }: VendorProfile): INodeProperties {
+	return {
+		...waitForCompletion,
+		description: `Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with ${nodeNames.checkTask}.`,
+	};
+}
 
 /**
  * What an AI agent's model reads about the node as its tool: n8n's Tool Description field, shown

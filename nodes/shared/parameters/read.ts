@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../errors';
 import type { WaitOptions } from '../runtime/polling';
-import { vendorOfId, type PollingProfile, type VendorProfile } from '../task/vendor';
+import { vendorOfId, type VendorProfile } from '../task/vendor';
 
 /** Reads a required text parameter and trims it; empty means the user must fill it in. */
 export function requiredText(
@@ -33,7 +33,7 @@ export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number) {
 export function readWaitOptions(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	polling: PollingProfile,
+	{ polling, nodeNames }: VendorProfile,
 ): WaitOptions {
 	const pollInterval = context.getNodeParameter('pollInterval', itemIndex) as number;
 	if (!(pollInterval > 0))
@@ -46,6 +46,7 @@ export function readWaitOptions(
 		minPollIntervalMs: Math.min(polling.minGapMs ?? pollIntervalMs, pollIntervalMs),
 		expectedDurationMs: polling.expectedDurationMs,
 		maxWaitMs: readMaxWaitMs(context, itemIndex),
+		checkNode: nodeNames.checkTask,
 		signal: context.getExecutionCancelSignal(),
 	};
 }

@@ -10,6 +10,8 @@ export interface WaitOptions {
 	/** How long the vendor's tasks typically take: a guess, used while the run has learned nothing. */
 	expectedDurationMs?: number;
 	maxWaitMs: number;
+	/** The node that checks the vendor's tasks later, named in the Max Wait error. */
+	checkNode: string;
 	signal?: AbortSignal;
 }
 
@@ -80,22 +82,22 @@ function percentile(samples: number[], share: number) {
 }
 
 export class TaskTimeoutError extends VendorApiError {
-	constructor(readonly task: SegmentationTask, maxWaitMs: number) {
+	constructor(readonly task: SegmentationTask, maxWaitMs: number, checkNode: string) {
 		super(
 			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`,
-			maxWaitDetails(task.vendorName, task.taskId),
+			maxWaitDetails(task.vendorName, task.taskId, checkNode),
 		);
 		this.name = 'TaskTimeoutError';
 	}
 }
 
 /** What an error for a task not done within Max Wait carries: the task ID and how to get its result later. */
-export function maxWaitDetails(vendor: string, taskId: string): VendorApiError['details'] {
+export function maxWaitDetails(vendor: string, taskId: string, checkNode: string): VendorApiError['details'] {
 	return {
 		vendor,
 		vendorCode: 'MAX_WAIT_EXCEEDED',
 		taskId,
-		hint: `The task may still finish at ${vendor}. Get its result later with Check Segmentation Task (task id ${taskId}), or raise Max Wait.`,
+		hint: `The task may still finish at ${vendor}. Get its result later with ${checkNode} (task id ${taskId}), or raise Max Wait.`,
 	};
 }
 
@@ -197,7 +199,7 @@ export async function waitForTask(
 		if (remaining < delay) {
 			// The next check would fall after the deadline; checking sooner would break the interval.
 			await cancellableSleep(Math.max(0, remaining), options.signal);
-			throw new TaskTimeoutError(task, options.maxWaitMs);
+			throw new TaskTimeoutError(task, options.maxWaitMs, options.checkNode);
 		}
 		if (!(await sleepUnlessLearned(delay, options.signal, timings))) continue;
 		// The task's age when the check is sent: counting the reply time would push every later

@@ -32,7 +32,7 @@ export async function checkSegmentationTasks(
 		await processItems(context, CONCURRENT_ITEMS, async (itemIndex) => {
 			const taskId = readVendorId(context, 'taskId', itemIndex, vendor, 'Task ID', vendors);
 			const wait = context.getNodeParameter(waitSwitch, itemIndex, false) as boolean;
-			const waitOptions = wait ? readWaitOptions(context, itemIndex, vendor.polling) : undefined;
+			const waitOptions = wait ? readWaitOptions(context, itemIndex, vendor) : undefined;
 			const task = await getTask(taskId);
 			// A failed task is reported, not thrown: telling how the task went is this node's job.
 			const checked = waitOptions

@@ -34,13 +34,12 @@ export type Resolve = (
  * A task still running is the workflow's timing, a failed one the vendor's verdict: both say what
  * to do.
  */
-export function assertSucceeded(task: SegmentationTask) {
+export function assertSucceeded(task: SegmentationTask, checkNode: string) {
 	if (!task.done) {
 		throw new InputError(
 			`${task.vendorName} task ${task.taskId} is not done yet (status: ${task.status}), so it has \
 no result to download`,
-			'Wait for the task first: put Check Segmentation Task with Wait for Completion before this \
-node.',
+			`Wait for the task first: put ${checkNode} with Wait for Completion before this node.`,
 		);
 	}
 	if (task.status === 'failed') throw noResultError(task);

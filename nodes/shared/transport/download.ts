@@ -17,7 +17,9 @@ export interface DownloadedFile {
 export interface DownloadOptions {
 	timeoutMs?: number;
 	/** What to do about a link that has expired (HTTP 403/410), in the vendor's terms. */
-	expiredHint?: string;
+	expiredHint: string;
+	/** The node that checks the vendor's tasks, named when the file host has no such file. */
+	checkNode: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function downloadFile(
 	context: TransportContext,
 	vendor: string,
 	url: string,
-	options: DownloadOptions = {},
+	options: DownloadOptions,
 ): Promise<DownloadedFile> {
 	assertHttpUrl(url, `${vendor}'s result link`);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS * FILE_TIMEOUT_FACTOR;
@@ -45,7 +47,7 @@ export async function downloadFile(
 				throw new VendorApiError(`${vendor}'s result link has expired (HTTP ${reply.status})`, {
 					vendor,
 					httpStatus: reply.status,
-					hint: options.expiredHint ?? 'Ask for a fresh link with Get Segmentation Download URL.',
+					hint: options.expiredHint,
 				});
 			}
 			if (reply.status >= 400) {
@@ -57,7 +59,7 @@ export async function downloadFile(
 						hint:
 							reply.status === 404
 								? `${vendor}'s file host does not have this file (any more). Check the task with \
-Check Segmentation Task.`
+${options.checkNode}.`
 								: undefined,
 					},
 				);

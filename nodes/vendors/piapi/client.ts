@@ -212,6 +212,7 @@ export async function downloadPiApiResult(
 	return await downloadFile(context, VENDOR, url, {
 		timeoutMs,
 		expiredHint: `${PIAPI_RETENTION}: run the segmentation again to get a new mask.`,
+		checkNode: piApiProfile.nodeNames.checkTask,
 	});
 }
 

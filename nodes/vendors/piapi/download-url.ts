@@ -28,9 +28,9 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 	return async (context, itemIndex, download) => {
 		const id = readVendorId(context, 'id', itemIndex, piApiProfile, 'Task ID', vendors);
 		const task = await client.getTask(id);
-		assertSucceeded(task);
+		assertSucceeded(task, piApiProfile.nodeNames.checkTask);
 		const urls = resultUrls(task);
-		if (!urls.length) throw missingResultError(task, 'output URL');
+		if (!urls.length) throw missingResultError(task, 'output URL', piApiProfile.nodeNames.checkTask);
 		const files: ResultFile[] = [];
 		for (const [index, url] of urls.entries()) {
 			const fileName =

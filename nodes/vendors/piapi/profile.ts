@@ -1,6 +1,6 @@
 import type { ImageLimits } from '../../shared/image/limits';
 import type { VendorProfile } from '../../shared/task/vendor';
-import { PIAPI_CREDENTIAL_TYPE } from './identity';
+import { PIAPI_CREDENTIAL_TYPE, PIAPI_NODE_NAMES } from './identity';
 
 /** PiAPI's API and its file upload host, also the credential's defaults. */
 export const PIAPI_BASE_URL = 'https://api.piapi.ai';
@@ -20,6 +20,7 @@ export const piApiProfile: VendorProfile = {
 	id: 'piapi',
 	name: 'PiAPI',
 	credentialType: PIAPI_CREDENTIAL_TYPE,
+	nodeNames: PIAPI_NODE_NAMES,
 	isTaskId: (id) => UUID.test(id),
 	idExample: 'PiAPI task IDs are UUIDs such as 3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60',
 	polling: {

@@ -30,7 +30,7 @@ import {
 import type { SellerPicFormat } from './formats';
 import { SELLERPIC_BASE_URL, sellerPicProfile } from './profile';
 
-const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = sellerPicProfile;
+const { name: VENDOR, credentialType: CREDENTIAL_TYPE, nodeNames: NODES } = sellerPicProfile;
 
 const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the \
 credential (default ${SELLERPIC_BASE_URL}).`;
@@ -177,8 +177,7 @@ export class SellerPicClient {
 					: `the result is ${String(data.status || 'not ready')}`;
 			throw new VendorApiError(`SellerPic gave no download URL for result ${resultId}: ${why}`, {
 				vendor: VENDOR,
-				hint: 'Check that the id is a result id of a task that succeeded (Check Segmentation Task \
-shows them).',
+				hint: `Check that the id is a result id of a task that succeeded (${NODES.checkTask} shows them).`,
 			});
 		}
 		return { url, name: typeof data.name === 'string' ? data.name : undefined };
@@ -205,9 +204,8 @@ shows them).',
 	private async download(url: string) {
 		return await downloadFile(this.context, VENDOR, url, {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
-			expiredHint:
-				'SellerPic download links last 12 hours. Get a fresh one with Get Segmentation Download \
-URL (ID Type: Result ID).',
+			expiredHint: `SellerPic download links last ${sellerPicProfile.linkLifetime}. Get a fresh one with ${NODES.downloadUrl} (ID Type: Result ID).`,
+			checkNode: NODES.checkTask,
 		});
 	}
 

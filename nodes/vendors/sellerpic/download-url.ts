@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Result ID',
 				value: 'resultId',
-				description: 'One result of a task (from SellerPic Segment or Check Segmentation Task)',
+				description: `One result of a task (from SellerPic Segment or ${sellerPicProfile.nodeNames.checkTask})`,
 			},
 			{
 				name: 'Task ID',
@@ -116,9 +116,9 @@ async function taskResultIds(client: SellerPicClient, taskId: string) {
 	} catch (error) {
 		throw withHint(error, `If ${taskId} is a result ID, set ID Type to Result ID.`, true);
 	}
-	assertSucceeded(task);
+	assertSucceeded(task, sellerPicProfile.nodeNames.checkTask);
 	const ids = succeededResultIds(task);
-	if (!ids.length) throw missingResultError(task, 'result ID');
+	if (!ids.length) throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
 	return ids;
 }
 

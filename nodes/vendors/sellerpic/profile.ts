@@ -1,6 +1,6 @@
 import type { ImageLimits } from '../../shared/image/limits';
 import type { VendorProfile } from '../../shared/task/vendor';
-import { SELLERPIC_CREDENTIAL_TYPE } from './identity';
+import { SELLERPIC_CREDENTIAL_TYPE, SELLERPIC_NODE_NAMES } from './identity';
 
 /** SellerPic's API, also the credential's default Base URL. */
 export const SELLERPIC_BASE_URL = 'https://api.sellerpic.ai';
@@ -20,6 +20,7 @@ export const sellerPicProfile: VendorProfile = {
 	id: 'sellerpic',
 	name: 'SellerPic',
 	credentialType: SELLERPIC_CREDENTIAL_TYPE,
+	nodeNames: SELLERPIC_NODE_NAMES,
 	// Task and result IDs are int64 numbers (documented), sent as text.
 	isTaskId: (id) => SELLERPIC_ID.test(id) && BigInt(id) <= INT64_MAX,
 	idExample: 'SellerPic IDs are whole numbers such as 1946000000000000123',
