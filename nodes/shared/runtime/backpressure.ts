@@ -43,6 +43,8 @@ export interface AcceptedCreate<T> {
 
 /** One create waiting for its turn. */
 interface Ticket {
+	/** When it came, among the creates of this capacity: the line keeps this order. */
+	order: number;
 	/** Not sent before this time (the Retry-After of its last refusal). */
 	notBefore: number;
 }
@@ -73,7 +75,10 @@ export class AccountCapacity {
 	/** Creates sent, not yet answered. */
 	private sending = 0;
 
+	/** Creates waiting to be sent, in the order they came. */
 	private readonly line: Ticket[] = [];
+
+	private tickets = 0;
 
 	/** No create before this, when a refusal came while this process held no task. */
 	private holdingNoneUntil = 0;
@@ -123,7 +128,7 @@ export class AccountCapacity {
 	async create<T>(create: () => Promise<T>, options: CreateOptions): Promise<AcceptedCreate<T>> {
 		const startedAt = this.clock.now();
 		const deadline = startedAt + options.maxWaitMs;
-		const ticket: Ticket = { notBefore: 0 };
+		const ticket: Ticket = { order: this.tickets++, notBefore: 0 };
 		this.line.push(ticket);
 		let unreachable = 0;
 		let refusal: VendorApiError | undefined;
@@ -147,13 +152,13 @@ export class AccountCapacity {
 				const delay = retryDelayMs(failure, unreachable, IDEMPOTENT_RETRY);
 				if (unreachable >= IDEMPOTENT_RETRY.attempts || this.clock.now() + delay > deadline) throw failure;
 				await this.clock.sleep(delay, options.signal);
-				this.line.push(ticket);
+				this.rejoinLine(ticket);
 				continue;
 			}
 			refusal = failure;
 			this.refused(failure, ticket);
-			// The refused create keeps its place: it is sent first once there is room.
-			this.line.unshift(ticket);
+			// The refused create keeps its place: it goes before the creates that came after it.
+			this.rejoinLine(ticket);
 			this.changed();
 		}
 	}
@@ -193,6 +198,11 @@ export class AccountCapacity {
 		const times = this.line.map((waiting) => Math.max(waiting.notBefore, this.holdingNoneUntil));
 		if (this.holdingNoneUntil > now) times.push(this.holdingNoneUntil);
 		return times.filter((time) => time > now);
+	}
+
+	private rejoinLine(ticket: Ticket) {
+		const after = this.line.findIndex((waiting) => waiting.order > ticket.order);
+		this.line.splice(after < 0 ? this.line.length : after, 0, ticket);
 	}
 
 	private leaveLine(ticket: Ticket) {
