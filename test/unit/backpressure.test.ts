@@ -140,16 +140,43 @@ describe('AccountCapacity', () => {
 		expect(capacity.limit).toBe(Infinity);
 	});
 
-	it('after refusals, lowers its limit to the tasks the vendor accepted, and sends nothing on a timer while it holds some', async () => {
+	it('after a refusal, lowers its limit to the tasks the vendor accepted, and sends nothing on a timer while it holds some', async () => {
 		const account = new FakeAccount(3, clock);
 		const creates = Array.from({ length: 8 }, () => start(capacity, account));
 		await settle();
 		expect(creates.filter((create) => create.accepted)).toHaveLength(3);
-		expect(account.refused).toBe(5);
+		// Slow start: 2 creates, then as many as were accepted; the fourth was refused.
+		expect(account.sent).toHaveLength(4);
+		expect(account.refused).toBe(1);
 		expect(capacity.limit).toBe(3);
 		expect(capacity.tasksHeld).toBe(3);
 		await clock.advance(10 * 60_000);
-		expect(account.sent).toHaveLength(8);
+		expect(account.sent).toHaveLength(4);
+	});
+
+	it('slow start: sends at most as many creates at once as the vendor holds tasks, at least 2', async () => {
+		let inFlight = 0;
+		let peak = 0;
+		const answers: Array<() => void> = [];
+		let lastId = 0;
+		const create = async () => {
+			inFlight++;
+			peak = Math.max(peak, inFlight);
+			await new Promise<void>((resolve) => answers.push(resolve));
+			inFlight--;
+			return ++lastId;
+		};
+		const creates = Array.from({ length: 12 }, () => capacity.create(create, { maxWaitMs: 60_000, followed: true }));
+		const waves: number[] = [];
+		await settle();
+		while (answers.length) {
+			waves.push(answers.length);
+			for (const answer of answers.splice(0)) answer();
+			await settle();
+		}
+		await Promise.all(creates);
+		expect(waves).toEqual([2, 2, 4, 4]);
+		expect(peak).toBe(4);
 	});
 
 	it('sends a refused create as soon as one of its tasks is seen done, in the order the creates came', async () => {
@@ -157,17 +184,18 @@ describe('AccountCapacity', () => {
 		const creates = Array.from({ length: 5 }, () => start(capacity, account));
 		await settle();
 		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, false, false, false]);
+		expect(account.sent).toHaveLength(4);
 		finish(account, creates[0]);
 		await settle();
-		expect(account.sent).toHaveLength(6);
+		expect(account.sent).toHaveLength(5);
 		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, true, false, false]);
-		expect(account.refused).toBe(3);
+		expect(account.refused).toBe(2);
 		finish(account, creates[1]);
 		finish(account, creates[2]);
 		await settle();
 		expect(creates.every((create) => create.accepted)).toBe(true);
 		// No create was refused after the limit was learned.
-		expect(account.refused).toBe(3);
+		expect(account.refused).toBe(2);
 		expect(clock.now()).toBe(0);
 	});
 
@@ -218,15 +246,17 @@ describe('AccountCapacity', () => {
 		expect(waiting.accepted).toBeDefined();
 	});
 
-	it('holding no task and having learned nothing, waits 1 s, then 2 s, … (the Retry-After when longer), one create at a time', async () => {
+	it('holding no task and having learned nothing, waits 1 s, then 2 s, then 4 s (the Retry-After when longer), one create at a time', async () => {
 		const account = new FakeAccount(0, clock);
 		clock.nextRandom = 0.999;
 		const creates = Array.from({ length: 3 }, () => start(capacity, account));
 		await settle();
-		expect(account.sent).toHaveLength(3);
+		expect(account.sent).toHaveLength(2);
 		await clock.advance(1_000);
-		expect(account.sent).toHaveLength(4);
+		expect(account.sent).toHaveLength(3);
 		await clock.advance(1_999);
+		expect(account.sent).toHaveLength(4);
+		await clock.advance(4_000);
 		expect(account.sent).toHaveLength(5);
 		account.retryAfterSeconds = 30;
 		await clock.advance(4_000);
@@ -236,6 +266,18 @@ describe('AccountCapacity', () => {
 		await clock.advance(1_000);
 		expect(account.sent).toHaveLength(7);
 		expect(creates.some((create) => create.accepted || create.error)).toBe(false);
+	});
+
+	it('once a create refused while it held nothing is accepted, finds the free places again (the others may have finished)', async () => {
+		const account = new FakeAccount(5, clock);
+		account.others = 5;
+		const creates = Array.from({ length: 6 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(1);
+		account.others = 0;
+		await clock.advance(1_000);
+		expect(creates.filter((create) => create.accepted)).toHaveLength(5);
+		expect(capacity.limit).toBe(5);
 	});
 
 	it('gives up at Max Wait with the refusal named', async () => {
@@ -277,8 +319,8 @@ describe('AccountCapacity', () => {
 			if (account.refused > refusedBefore) refusalsAt.push(done + 1);
 			refusedBefore = account.refused;
 		}
-		// A probe after 4 completions at the limit (refused), then after 8, then 16.
-		expect(refusalsAt).toEqual([4, 12, 28]);
+		// A probe after a window of completions at the limit (2, refused), then after 4, then 8, then every 8.
+		expect(refusalsAt).toEqual([2, 6, 14, 22, 30]);
 		expect(Math.max(...limits)).toBe(2);
 	});
 
@@ -287,6 +329,7 @@ describe('AccountCapacity', () => {
 		const creates = Array.from({ length: 20 }, () => start(capacity, account));
 		await settle();
 		expect(capacity.limit).toBe(2);
+		expect(account.refused).toBe(2);
 		account.cap = 3;
 		for (let done = 0; done < 4; done++) {
 			finish(account, creates.find((create) => create.accepted && account.running.has(create.accepted.value))!);
@@ -294,7 +337,7 @@ describe('AccountCapacity', () => {
 		}
 		expect(capacity.limit).toBe(3);
 		expect(account.running.size).toBe(3);
-		expect(account.refused).toBe(18);
+		expect(account.refused).toBe(2);
 	});
 
 	it('sends a create whose outcome is unknown once: the error is thrown and the next create goes', async () => {
@@ -358,11 +401,8 @@ describe('joinAccount', () => {
 });
 
 describe('runTask', () => {
-	const doneTask = (taskId: string): SegmentationTask => ({ vendor: 'piapi', taskId, status: 'succeeded', done: true, results: [], error: null, raw: {} });
-
 	it('keeps at most Max Concurrent Tasks at the vendor however much the vendor would take', async () => {
-		const clock = new TestClock();
-		const capacity = new AccountCapacity(clock);
+		const capacity = new AccountCapacity(new TestClock());
 		const run = {
 			context: { getExecutionCancelSignal: () => undefined } as unknown as IExecuteFunctions,
 			client: undefined,
@@ -371,25 +411,30 @@ describe('runTask', () => {
 			capacity,
 			timings: new RunTimings(),
 		} satisfies SegmentRun<undefined>;
-		let atVendor = 0;
+		const atVendor = new Set<string>();
+		const ended = new Set<string>();
 		let peak = 0;
-		const ends: Array<() => void> = [];
-		const calls = (index: number) => ({
+		const task = (taskId: string, done: boolean): SegmentationTask => ({ vendor: 'piapi', taskId, status: done ? 'succeeded' : 'running', done, results: [], error: null, raw: {} });
+		const calls = (taskId: string) => ({
 			create: async () => {
-				atVendor++;
-				peak = Math.max(peak, atVendor);
-				await new Promise<void>((resolve) => ends.push(resolve));
-				atVendor--;
-				return doneTask(`t${index}`);
+				atVendor.add(taskId);
+				peak = Math.max(peak, atVendor.size);
+				return task(taskId, false);
 			},
-			getTask: async () => doneTask(`t${index}`),
+			getTask: async () => {
+				const done = ended.has(taskId);
+				if (done) atVendor.delete(taskId);
+				return task(taskId, done);
+			},
 		});
-		const tasks = Array.from({ length: 10 }, (_, index) => runTask(run, calls(index), { pollIntervalMs: 1_000, maxWaitMs: 60_000 }));
-		do {
-			await settle();
-			ends.shift()?.();
-		} while (ends.length || atVendor);
-		expect((await Promise.all(tasks)).map((task) => task.taskId)).toEqual(Array.from({ length: 10 }, (_, index) => `t${index}`));
+		const waitOptions = { pollIntervalMs: 1, minPollIntervalMs: 1, maxWaitMs: 60_000 };
+		const tasks = Array.from({ length: 10 }, (_, index) => runTask(run, calls(`t${index}`), waitOptions));
+		for (let round = 0; round < 200 && ended.size < 10; round++) {
+			await new Promise((resolve) => setTimeout(resolve, 2));
+			const running = [...atVendor].find((taskId) => !ended.has(taskId));
+			if (running) ended.add(running);
+		}
+		expect((await Promise.all(tasks)).map((done) => done.taskId)).toEqual(Array.from({ length: 10 }, (_, index) => `t${index}`));
 		expect(peak).toBe(3);
 		expect(capacity.limit).toBe(Infinity);
 		expect(capacity.tasksHeld).toBe(0);

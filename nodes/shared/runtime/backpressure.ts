@@ -3,14 +3,14 @@ import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
 import { cancellableSleep, cancellationError } from './sleep';
 import { createdNothing } from '../transport/outcome';
 
-/** While nothing is known about how long tasks take: 1 s, doubling up to 15 s. */
-const UNKNOWN_DURATION_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 15_000 };
+/** While nothing is known about how long tasks take: 1 s, doubling up to 4 s. */
+const UNKNOWN_DURATION_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
 
-/** Tasks seen done, with creates waiting at the limit, before one more is tried: twice the limit, at least this. */
-const MIN_COMPLETIONS_BEFORE_PROBE = 4;
+/** Creates sent at once, not yet answered: at most as many as the tasks the vendor already took, at least this. */
+const MIN_CREATES_IN_FLIGHT = 2;
 
-/** A probe refused at once doubles the completions before the next one, up to this many doublings. */
-const MAX_PROBE_DOUBLINGS = 4;
+/** A refused probe doubles the completions before the next one, up to this many doublings. */
+const MAX_PROBE_DOUBLINGS = 2;
 
 /** No single wait is longer: a waiter looks again then (it is woken by every change anyway). */
 const LONGEST_SLEEP_MS = 60_000;
@@ -60,9 +60,14 @@ interface Ticket {
  * - A refused create is sent again when a task of this process is seen done (a place it knows is
  *   free), never before the refusal's Retry-After. When the process holds no task (others hold
  *   the places), the next create waits about the typical task duration learned here, with jitter,
- *   or the Retry-After if longer; before any task was seen done, 1 s doubling up to 15 s.
- * - After some tasks are seen done while creates wait at the limit, the limit is raised by one (a
- *   probe); a probe refused at once doubles the wait before the next.
+ *   or the Retry-After if longer; before any task was seen done, 1 s doubling up to 4 s.
+ * - After a window of tasks (as many as the limit) is seen done while creates wait at the limit,
+ *   the limit is raised by one (a probe); a refused probe doubles the window before the next (up
+ *   to four times).
+ * - Slow start: creates in flight at once are at most the tasks the vendor holds (at least 2), so
+ *   when executions start together on a full account few creates are refused. A create accepted
+ *   after refusals while this process held nothing makes the limit unknown again (the others may
+ *   have finished): slow start then finds the places free.
  * Creates are sent in the order they came, a refused one keeping its place. Only refusals after
  * which the vendor surely created nothing (`createdNothing`) are retried, so no task is created twice.
  */
@@ -74,6 +79,9 @@ export class AccountCapacity {
 
 	/** Creates sent, not yet answered. */
 	private sending = 0;
+
+	/** Creates accepted whose tasks are not followed (they count for how many creates may be in flight). */
+	private acceptedUnfollowed = 0;
 
 	/** Creates waiting to be sent, in the order they came. */
 	private readonly line: Ticket[] = [];
@@ -90,6 +98,7 @@ export class AccountCapacity {
 	/** The limit before a probe raised it, while the probe is not yet known to have worked. */
 	private probedFrom?: number;
 
+	/** Probes refused in a row: each doubles the completions before the next. */
 	private failedProbes = 0;
 
 	private readonly durations: number[] = [];
@@ -171,7 +180,10 @@ export class AccountCapacity {
 				throw cancellationError(signal);
 			}
 			const now = this.clock.now();
-			const room = this.held + this.sending < this.limitValue && now >= this.holdingNoneUntil;
+			// Slow start: until the vendor has taken some tasks, a few creates at a time, so a full
+			// account refuses few of them.
+			const inFlightAllowed = Math.max(MIN_CREATES_IN_FLIGHT, this.held, this.acceptedUnfollowed);
+			const room = this.held + this.sending < this.limitValue && this.sending < inFlightAllowed && now >= this.holdingNoneUntil;
 			// The first in line that its Retry-After lets go; the others wait behind it.
 			const next = room ? this.line.find((waiting) => waiting.notBefore <= now) : undefined;
 			if (next === ticket) {
@@ -212,8 +224,16 @@ export class AccountCapacity {
 
 	private accepted<T>(value: T, followed: boolean): AcceptedCreate<T> {
 		this.sending--;
+		if (this.refusalsHoldingNone > 0 && this.held === 0) {
+			// Refused while it held nothing, this process learned only that others held every place;
+			// now one is free, and how many more is unknown: slow start finds out.
+			this.limitValue = Infinity;
+			this.probedFrom = undefined;
+			this.failedProbes = 0;
+		}
 		this.refusalsHoldingNone = 0;
 		if (!followed) {
+			this.acceptedUnfollowed++;
 			this.changed();
 			return { value, release: () => {} };
 		}
@@ -225,6 +245,8 @@ export class AccountCapacity {
 			this.probedFrom = undefined;
 			this.failedProbes = 0;
 		}
+		// One create fewer in flight: the next may go.
+		this.changed();
 		const acceptedAt = this.clock.now();
 		let released = false;
 		return {
@@ -247,7 +269,8 @@ export class AccountCapacity {
 			push(this.durations, durationMs);
 			if (atLimit && Number.isFinite(this.limitValue)) {
 				this.completionsAtLimit++;
-				const needed = Math.max(MIN_COMPLETIONS_BEFORE_PROBE, 2 * this.limitValue) * 2 ** this.failedProbes;
+				// One probe a window (as many completions as the limit).
+				const needed = this.limitValue * 2 ** this.failedProbes;
 				if (this.completionsAtLimit >= needed) {
 					this.completionsAtLimit = 0;
 					this.probedFrom = this.limitValue;
