@@ -26,6 +26,10 @@ export async function runInRealN8n<Case extends RealN8nCase>(cases: Case[]): Pro
 			const inFlight: number[] = [];
 			const sampler = setInterval(() => inFlight.push(fake.inFlight()), 50);
 			const execution = await stack.n8n.execute(workflowId).finally(() => clearInterval(sampler));
+			if (process.env.BENCH_TRACE) {
+				const start = fake.requests[0]?.at ?? 0;
+				for (const request of fake.requests) console.log(`  ${((request.at - start) / 1000).toFixed(2)} ${request.endpoint} ${request.path.replace(/^.*[?/]/, '')}`);
+			}
 			const node = NODE_NAME[run.vendor];
 			const items = nodeItems(execution, node);
 			if (execution.status !== 'success' || items.length !== run.images || items.some((item) => item.json.status !== 'succeeded')) {
