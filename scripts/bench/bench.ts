@@ -4,6 +4,9 @@
 //   npm run bench -- defaults node parameters at their defaults: L = 1.5 s and 10 s, N = 20 and 200,
 //                             SellerPic also with its minute between checks waived (what the rule
 //                             costs), and one configuration in a real n8n as well
+//   npm run bench -- overcap  Max Concurrent Tasks above what the vendor accepts (a small plan, a
+//                             raised setting), in the engine and in a real n8n
+// Every figure comes with the refused creates per task and the tasks at the vendor the run settled at.
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,16 +19,16 @@ import { makeLargePhoto } from '../../test/fake/images';
 import { startReceiver } from '../../test/fake/test-client';
 import { workflowFor } from '../../test/support/workflows';
 import { runInRealN8n } from './real-n8n';
-import { printDefaults, printTuned, type BenchResult } from './report';
+import { OVERCAP_CASES, printDefaults, printOvercap, printTuned, settledConcurrency, type BenchResult, type OvercapResult } from './report';
 
 type Vendor = 'sellerpic' | 'piapi';
 
 const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 
 const settings = {
-	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as 'tuned' | 'defaults',
+	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as 'tuned' | 'defaults' | 'overcap',
 	images: Number(process.env.BENCH_N ?? 200),
-	imageBytes: Number(process.env.BENCH_IMAGE_BYTES ?? (process.argv[2] === 'defaults' ? 1_000_000 : 4_000_000)),
+	imageBytes: Number(process.env.BENCH_IMAGE_BYTES ?? (process.argv[2] === 'defaults' || process.argv[2] === 'overcap' ? 1_000_000 : 4_000_000)),
 	distinctImages: 8,
 	latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 1000),
 	cap: Number(process.env.BENCH_CAP ?? 5),
@@ -36,6 +39,11 @@ const settings = {
 		latenciesMs: numbers(process.env.BENCH_LATENCIES_MS, [1_500, 10_000]),
 		sizes: numbers(process.env.BENCH_SIZES, [20, 200]),
 		realN8n: process.env.BENCH_REAL_N8N !== 'false',
+	},
+	overcap: {
+		/** Which of OVERCAP_CASES to run (their indices, 0-based); default all. */
+		cases: numbers(process.env.BENCH_OVERCAP_CASES, OVERCAP_CASES.map((_, index) => index)),
+		engine: process.env.BENCH_ENGINE !== 'false',
 	},
 };
 
@@ -51,6 +59,8 @@ interface RunSpec {
 	label: string;
 	/** The fake's minimum between checks (too-fast polls are counted against it). */
 	minPollMs: number;
+	/** The vendor's cap on tasks at once; default settings.cap. */
+	cap?: number;
 }
 
 interface ChildResult {
@@ -72,6 +82,7 @@ async function main() {
 		files.push(path);
 	}
 	if (settings.mode === 'defaults') await benchDefaults(files);
+	else if (settings.mode === 'overcap') await benchOvercap(files);
 	else await benchTuned(files);
 }
 
@@ -102,14 +113,38 @@ async function benchDefaults(files: string[]) {
 			}
 		}
 	}
-	const real = settings.defaults.realN8n ? await runInRealN8n({ images: Math.min(...settings.defaults.sizes), latencyMs: settings.defaults.latenciesMs[0], cap: settings.cap }) : undefined;
+	const realCase = { vendor: 'piapi' as const, images: Math.min(...settings.defaults.sizes), latencyMs: settings.defaults.latenciesMs[0], cap: settings.cap, label: 'defaults', minPollMs: 1_000 };
+	const real = settings.defaults.realN8n ? (await runInRealN8n([realCase]))[0] : undefined;
 	printDefaults(results, settings.cap, real);
 }
 
+/** Max Concurrent Tasks above the vendor's cap: the ideal is ⌈N/cap⌉·L, what the vendor allows. */
+async function benchOvercap(files: string[]) {
+	const cases = settings.overcap.cases.map((index) => OVERCAP_CASES[index]);
+	const results: OvercapResult[] = [];
+	if (settings.overcap.engine) {
+		for (const overcap of cases) {
+			const spec = { ...overcap, minPollMs: overcap.minPollMs, label: overcap.label };
+			results.push({ ...overcap, where: 'engine', result: await benchRun(files, spec, overcap.cap) });
+		}
+	}
+	if (settings.defaults.realN8n) {
+		for (const real of await runInRealN8n(cases)) results.push(real);
+	}
+	printOvercap(results);
+}
+
+/** The create endpoint of each fake: every request to it counts, refused ones too. */
+const CREATE_ENDPOINT: Record<Vendor, string> = { sellerpic: 'promptSegmentation', piapi: 'createTask' };
+
 async function benchRun(files: string[], spec: RunSpec, concurrency = settings.cap): Promise<BenchResult> {
-	console.log(`Running ${spec.vendor}, ${spec.label}, L = ${spec.latencyMs} ms, on ${spec.images} images…`);
-	const fakeOptions = { taskLatencyMs: spec.latencyMs, concurrencyCap: settings.cap, minPollIntervalMs: spec.minPollMs };
+	const cap = spec.cap ?? settings.cap;
+	console.log(`Running ${spec.vendor}, ${spec.label}, L = ${spec.latencyMs} ms, cap ${cap}, on ${spec.images} images…`);
+	const fakeOptions = { taskLatencyMs: spec.latencyMs, concurrencyCap: cap, minPollIntervalMs: spec.minPollMs };
 	const fake = spec.vendor === 'sellerpic' ? await startSellerPicFake(fakeOptions) : await startPiApiFake(fakeOptions);
+	// The tasks the vendor holds, sampled: what the run settled at.
+	const inFlight: number[] = [];
+	const sampler = setInterval(() => inFlight.push(fake.inFlight()), 50);
 	// PiAPI takes image URLs by default (it fetches them itself); SellerPic binary files.
 	const imageHost = spec.vendor === 'piapi' && !spec.parameters?.imageSource ? await startReceiver(await makeLargePhoto(settings.imageBytes, 1)) : undefined;
 	const credentials =
@@ -128,7 +163,8 @@ async function benchRun(files: string[], spec: RunSpec, concurrency = settings.c
 	writeFileSync(specPath, JSON.stringify({ workflow, credentials }));
 	const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', join(__dirname, 'engine-child.js'), specPath], {
 		maxBuffer: 64 * 2 ** 20,
-	});
+	}).finally(() => clearInterval(sampler));
+	if (process.env.BENCH_TRACE) printTrace(fake.requests);
 	await fake.close();
 	await imageHost?.close();
 	const line = stdout.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
@@ -149,10 +185,18 @@ async function benchRun(files: string[], spec: RunSpec, concurrency = settings.c
 		requestsPerImage: Object.fromEntries(Object.entries(fake.counters.calls).map(([endpoint, calls]) => [endpoint, calls / spec.images])),
 		checksPerImage: fake.counters.polls / spec.images,
 		peakInFlight: fake.counters.peakInFlight,
+		refusedPerImage: (fake.counters.calls[CREATE_ENDPOINT[spec.vendor]] - fake.counters.creates) / spec.images,
+		settledInFlight: settledConcurrency(inFlight),
 		tooFastPolls: fake.counters.tooFastPolls,
 		rssBaselineMb: run.baselineMb,
 		rssPeakMb: run.peakMb,
 	};
+}
+
+/** BENCH_TRACE=1: every request the fake saw, in seconds from the first. */
+function printTrace(requests: Array<{ endpoint: string; path: string; at: number }>) {
+	const start = requests[0]?.at ?? 0;
+	for (const request of requests) console.log(`  ${((request.at - start) / 1000).toFixed(2)} ${request.endpoint} ${request.path.replace(/^.*[?/]/, '')}`);
 }
 
 main().then(

@@ -30,14 +30,24 @@ export class RunTimings {
 
 	private stillRunningAt = 0;
 
+	/** The youngest age at which a bisection probe found a task done. */
+	private probedDoneAt = Infinity;
+
+	/** The first-check age last given to a bisection probe: one probe for each state of what the run knows. */
+	private grantedProbeAt?: number;
+
 	private readonly listeners = new Set<() => void>();
 
 	/** `earlyProbe`: one task may check early while nothing is known (worth it when later tasks gain from it). */
 	constructor(private earlyProbe = false) {}
 
-	/** A task was found done `ageMs` after it was created; `reportedMs`: how long the vendor says it took. */
-	recordDone(ageMs: number, reportedMs?: number) {
+	/**
+	 * A task was found done `ageMs` after it was created; `reportedMs`: how long the vendor says it
+	 * took; `probe`: at a first check a bisection probe placed (see takeBisectionProbe).
+	 */
+	recordDone(ageMs: number, reportedMs?: number, probe = false) {
 		push(reportedMs === undefined ? this.foundDone : this.reported, reportedMs ?? ageMs);
+		if (probe && reportedMs === undefined) this.probedDoneAt = Math.min(this.probedDoneAt, ageMs);
 		for (const listener of [...this.listeners]) listener();
 	}
 
@@ -49,12 +59,31 @@ export class RunTimings {
 	/**
 	 * When a task of this run is likely done: the 75th percentile of the durations the vendor
 	 * reported (exact, so a check then rarely comes too early), else the median age at which
-	 * checks found tasks done, never earlier than an age at which one was still running.
+	 * checks found tasks done (or the youngest age at which a bisection probe found one done, if
+	 * younger), never earlier than an age at which one was still running.
 	 */
 	estimate(): number | undefined {
 		if (this.reported.length) return percentile(this.reported, 0.75);
-		if (this.foundDone.length) return Math.max(percentile(this.foundDone, 0.5), this.stillRunningAt);
+		if (this.foundDone.length) return Math.max(Math.min(percentile(this.foundDone, 0.5), this.probedDoneAt), this.stillRunningAt);
 		return undefined;
+	}
+
+	/**
+	 * Without reported durations the run knows only that tasks were done by the estimate and still
+	 * running at some younger age. Where that span is wider than three quarters of what a miss
+	 * costs (the minimum gap between checks, `missCostMs`), one task checks first halfway, so the
+	 * next tasks learn whether they are done sooner; a miss costs that task little more than what a
+	 * hit saves each later task. Returns the
+	 * age of that first check, once for each state of what the run knows; else undefined.
+	 */
+	takeBisectionProbe(missCostMs: number, ageMs: number): number | undefined {
+		if (this.reported.length || !this.foundDone.length) return undefined;
+		const doneBy = this.estimate()!;
+		if (doneBy - this.stillRunningAt <= (missCostMs * 3) / 4) return undefined;
+		const probeAt = (doneBy + this.stillRunningAt) / 2;
+		if (probeAt <= ageMs || this.grantedProbeAt === probeAt) return undefined;
+		this.grantedProbeAt = probeAt;
+		return probeAt;
 	}
 
 	/** Whether this task may probe early while the run knows nothing: once per run. */
@@ -129,6 +158,9 @@ export class CheckSchedule {
 
 	private firstCheckAt?: number;
 
+	/** A bisection probe's first check, once asked for (null: none given). */
+	private probeAt?: number | null;
+
 	constructor(
 		private readonly options: WaitOptions,
 		private readonly timings?: RunTimings,
@@ -144,7 +176,7 @@ export class CheckSchedule {
 		const cheapRechecks = this.minGap < this.expected;
 		if (this.checks === 0) {
 			// No check yet, so no gap to keep: when the task is likely done, or as early as is cheap.
-			const firstAt = learned ?? (cheapRechecks ? this.minGap : this.plannedFirstCheck());
+			const firstAt = learned === undefined ? (cheapRechecks ? this.minGap : this.plannedFirstCheck()) : this.learnedFirstCheck(learned, ageMs);
 			return Math.max(0, firstAt - ageMs);
 		}
 		let gap: number;
@@ -153,6 +185,11 @@ export class CheckSchedule {
 		else gap = this.lateGap();
 		gap = Math.min(this.options.pollIntervalMs, Math.max(this.minGap, gap));
 		return Math.max(0, gap - sinceLastCheckMs);
+	}
+
+	/** Whether the next check is a bisection probe's first check. */
+	get probing(): boolean {
+		return this.checks === 0 && typeof this.probeAt === 'number';
 	}
 
 	/** Call after each check that found the task unfinished, with the task's age when it was sent. */
@@ -166,6 +203,11 @@ export class CheckSchedule {
 	private lateGap() {
 		this.lateGapUsed = true;
 		return this.lateGapMs;
+	}
+
+	private learnedFirstCheck(learned: number, ageMs: number) {
+		if (this.probeAt === undefined) this.probeAt = this.timings?.takeBisectionProbe(this.minGap, ageMs) ?? null;
+		return typeof this.probeAt === 'number' ? Math.min(this.probeAt, learned) : learned;
 	}
 
 	private plannedFirstCheck() {
@@ -208,7 +250,7 @@ export async function waitForTask(
 		const checkedAge = age();
 		task = await getTask();
 		lastCheckAt = Date.now();
-		if (task.done) timings?.recordDone(checkedAge, task.durationMs);
+		if (task.done) timings?.recordDone(checkedAge, task.durationMs, schedule.probing);
 		else schedule.checked(checkedAge);
 	}
 	return task;

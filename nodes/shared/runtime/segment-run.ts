@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createWhenCapacity } from './backpressure';
+import { AccountCapacity, joinAccount } from './backpressure';
 import { Semaphore } from './concurrency';
 import { processItems } from './items';
 import { RunTimings, waitForTask, type WaitOptions } from './polling';
@@ -12,6 +12,8 @@ export interface SegmentRun<Client> {
 	client: Client;
 	/** At most Max Concurrent Tasks tasks at the vendor, from create until done. */
 	taskSlots: Semaphore;
+	/** What this process has learned of the account's capacity, shared with its other runs on the account. */
+	capacity: AccountCapacity;
 	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
 	uploadSlots: Semaphore;
 	/** What the run learns about how long its tasks take. */
@@ -30,15 +32,28 @@ export async function runSegmentation<Client>(
 ): Promise<INodeExecutionData[][]> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? defaultConcurrency));
+	const account = joinAccount(accountKey(context));
 	const run: SegmentRun<Client> = {
 		context,
 		client,
 		taskSlots: new Semaphore(maxConcurrent),
+		capacity: account.capacity,
 		uploadSlots: new Semaphore(maxConcurrent),
 		// An early probe pays off only when later tasks of this run can use what it learns.
 		timings: new RunTimings(context.getInputData().length > maxConcurrent),
 	};
-	return [await processItems(context, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+	try {
+		return [await processItems(context, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+	} finally {
+		account.leave();
+	}
+}
+
+/** The vendor account a node run uses: its credential (type and id), the same in every run that uses it. */
+function accountKey(context: IExecuteFunctions): string {
+	const node = context.getNode();
+	const credentials = Object.entries(node.credentials ?? {}).map(([type, credential]) => `${type}:${credential.id ?? credential.name}`);
+	return credentials.length ? credentials.sort().join(',') : `${node.type}:no credential`;
 }
 
 /** How long a create may wait for vendor capacity when the node does not wait for results. */
@@ -50,15 +65,25 @@ export interface TaskCalls {
 }
 
 /**
- * Creates the item's task, waiting while the vendor is at capacity. With wait options, holds a
- * task slot from the create until the task is done and returns it done; without, returns the
- * task as created.
+ * Creates the item's task, waiting while the vendor is at capacity (the account's capacity, as
+ * this process has learned it). With wait options, holds a task slot from the create until the
+ * task is done and returns it done; without, returns the task as created.
  */
 export async function runTask<Client>(run: SegmentRun<Client>, calls: TaskCalls, waitOptions?: WaitOptions): Promise<SegmentationTask> {
 	const signal = run.context.getExecutionCancelSignal();
-	if (!waitOptions) return await createWhenCapacity(calls.create, CAPACITY_WAIT_WITHOUT_POLLING_MS, signal);
+	if (!waitOptions) {
+		return (await run.capacity.create(calls.create, { maxWaitMs: CAPACITY_WAIT_WITHOUT_POLLING_MS, signal, followed: false })).value;
+	}
 	return await run.taskSlots.use(async () => {
-		const created = await createWhenCapacity(calls.create, waitOptions.maxWaitMs, signal);
-		return await waitForTask(created, async () => await calls.getTask(created.taskId), waitOptions, run.timings);
+		const created = await run.capacity.create(calls.create, { maxWaitMs: waitOptions.maxWaitMs, signal, followed: true });
+		let finished = false;
+		try {
+			const task = await waitForTask(created.value, async () => await calls.getTask(created.value.taskId), waitOptions, run.timings);
+			finished = true;
+			return task;
+		} finally {
+			// A task that was not seen done (Max Wait, a failed check, cancelled) no longer counts as this process's.
+			created.release(finished);
+		}
 	});
 }

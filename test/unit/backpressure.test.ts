@@ -1,0 +1,442 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { VendorApiError } from '../../nodes/shared/errors';
+import { AccountCapacity, joinAccount, type AcceptedCreate, type Clock } from '../../nodes/shared/runtime/backpressure';
+import { Semaphore } from '../../nodes/shared/runtime/concurrency';
+import { RunTimings } from '../../nodes/shared/runtime/polling';
+import { runTask, type SegmentRun } from '../../nodes/shared/runtime/segment-run';
+import type { SegmentationTask } from '../../nodes/shared/task/model';
+
+/** Lets every pending promise callback and queued I/O callback run. */
+async function settle() {
+	for (let round = 0; round < 20; round++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Time moves only when the test says so; sleeps end in order of their end time. */
+class TestClock implements Clock {
+	time = 0;
+
+	nextRandom = 0.5;
+
+	private timers: Array<{ at: number; resolve: () => void }> = [];
+
+	now() {
+		return this.time;
+	}
+
+	random() {
+		return this.nextRandom;
+	}
+
+	async sleep(ms: number, signal?: AbortSignal) {
+		await new Promise<void>((resolve, reject) => {
+			if (signal?.aborted) return reject(new Error('aborted'));
+			const timer = { at: this.time + ms, resolve };
+			this.timers.push(timer);
+			signal?.addEventListener(
+				'abort',
+				() => {
+					this.timers = this.timers.filter((other) => other !== timer);
+					reject(new Error('aborted'));
+				},
+				{ once: true },
+			);
+		});
+	}
+
+	async advanceTo(end: number) {
+		for (;;) {
+			await settle();
+			const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
+			if (!due) break;
+			this.timers = this.timers.filter((timer) => timer !== due);
+			this.time = Math.max(this.time, due.at);
+			due.resolve();
+		}
+		this.time = end;
+		await settle();
+	}
+
+	async advance(ms: number) {
+		await this.advanceTo(this.time + ms);
+	}
+}
+
+const capacityRefusal = (retryAfterSeconds?: number) =>
+	new VendorApiError('PiAPI answered HTTP 429: concurrency limit reached', { vendor: 'PiAPI', httpStatus: 429, atCapacity: true, retryAfterSeconds });
+
+/** A vendor account with a cap on tasks at once; `others` are tasks of other executions on the account. */
+class FakeAccount {
+	cap: number;
+
+	others = 0;
+
+	retryAfterSeconds?: number;
+
+	readonly running = new Set<number>();
+
+	/** Every create request, with the time it was sent. */
+	readonly sent: number[] = [];
+
+	refused = 0;
+
+	private lastId = 0;
+
+	constructor(
+		cap: number,
+		private readonly clock: TestClock,
+	) {
+		this.cap = cap;
+	}
+
+	readonly create = async (): Promise<number> => {
+		this.sent.push(this.clock.now());
+		await Promise.resolve();
+		if (this.running.size + this.others >= this.cap) {
+			this.refused++;
+			throw capacityRefusal(this.retryAfterSeconds);
+		}
+		const id = ++this.lastId;
+		this.running.add(id);
+		return id;
+	};
+}
+
+/** Starts a create and keeps what came of it. */
+function start(capacity: AccountCapacity, account: FakeAccount, options: { maxWaitMs?: number; signal?: AbortSignal } = {}) {
+	const started = { accepted: undefined as AcceptedCreate<number> | undefined, error: undefined as unknown };
+	const promise = capacity.create(account.create, { maxWaitMs: options.maxWaitMs ?? 600_000, signal: options.signal, followed: true }).then(
+		(accepted) => {
+			started.accepted = accepted;
+		},
+		(error: unknown) => {
+			started.error = error;
+		},
+	);
+	return Object.assign(started, { promise });
+}
+
+/** The task ends at the vendor and is seen done by its run. */
+function finish(account: FakeAccount, started: { accepted?: AcceptedCreate<number> }) {
+	account.running.delete(started.accepted!.value);
+	started.accepted!.release(true);
+}
+
+describe('AccountCapacity', () => {
+	let clock: TestClock;
+	let capacity: AccountCapacity;
+
+	beforeEach(() => {
+		clock = new TestClock();
+		capacity = new AccountCapacity(clock);
+	});
+
+	it('sends every create at once while the vendor refuses none', async () => {
+		const account = new FakeAccount(10, clock);
+		const creates = Array.from({ length: 8 }, () => start(capacity, account));
+		await settle();
+		expect(creates.every((create) => create.accepted)).toBe(true);
+		expect(account.sent).toHaveLength(8);
+		expect(capacity.limit).toBe(Infinity);
+	});
+
+	it('after a refusal, lowers its limit to the tasks the vendor accepted, and sends nothing on a timer while it holds some', async () => {
+		const account = new FakeAccount(3, clock);
+		const creates = Array.from({ length: 8 }, () => start(capacity, account));
+		await settle();
+		expect(creates.filter((create) => create.accepted)).toHaveLength(3);
+		// Slow start: 2 creates, then as many as were accepted; the fourth was refused.
+		expect(account.sent).toHaveLength(4);
+		expect(account.refused).toBe(1);
+		expect(capacity.limit).toBe(3);
+		expect(capacity.tasksHeld).toBe(3);
+		await clock.advance(10 * 60_000);
+		expect(account.sent).toHaveLength(4);
+	});
+
+	it('slow start: sends at most as many creates at once as the vendor holds tasks, at least 2', async () => {
+		let inFlight = 0;
+		let peak = 0;
+		const answers: Array<() => void> = [];
+		let lastId = 0;
+		const create = async () => {
+			inFlight++;
+			peak = Math.max(peak, inFlight);
+			await new Promise<void>((resolve) => answers.push(resolve));
+			inFlight--;
+			return ++lastId;
+		};
+		const creates = Array.from({ length: 12 }, () => capacity.create(create, { maxWaitMs: 60_000, followed: true }));
+		const waves: number[] = [];
+		await settle();
+		while (answers.length) {
+			waves.push(answers.length);
+			for (const answer of answers.splice(0)) answer();
+			await settle();
+		}
+		await Promise.all(creates);
+		expect(waves).toEqual([2, 2, 4, 4]);
+		expect(peak).toBe(4);
+	});
+
+	it('sends a refused create as soon as one of its tasks is seen done, in the order the creates came', async () => {
+		const account = new FakeAccount(2, clock);
+		const creates = Array.from({ length: 5 }, () => start(capacity, account));
+		await settle();
+		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, false, false, false]);
+		expect(account.sent).toHaveLength(4);
+		finish(account, creates[0]);
+		await settle();
+		expect(account.sent).toHaveLength(5);
+		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, true, false, false]);
+		expect(account.refused).toBe(2);
+		finish(account, creates[1]);
+		finish(account, creates[2]);
+		await settle();
+		expect(creates.every((create) => create.accepted)).toBe(true);
+		// No create was refused after the limit was learned.
+		expect(account.refused).toBe(2);
+		expect(clock.now()).toBe(0);
+	});
+
+	it("never sends a refused create before the vendor's Retry-After", async () => {
+		const account = new FakeAccount(1, clock);
+		account.retryAfterSeconds = 5;
+		const first = start(capacity, account);
+		const second = start(capacity, account);
+		await settle();
+		expect(second.accepted).toBeUndefined();
+		await clock.advance(1_000);
+		finish(account, first);
+		await clock.advanceTo(4_999);
+		expect(account.sent).toHaveLength(2);
+		await clock.advanceTo(5_000);
+		expect(account.sent).toEqual([0, 0, 5_000]);
+		expect(second.accepted).toBeDefined();
+	});
+
+	it('holding no task (other executions hold the places), retries around the typical duration it learned, with jitter', async () => {
+		const account = new FakeAccount(5, clock);
+		// Two tasks of 2 s teach the typical duration.
+		for (let task = 0; task < 2; task++) {
+			const create = start(capacity, account);
+			await settle();
+			await clock.advance(2_000);
+			finish(account, create);
+		}
+		expect(capacity.typicalDurationMs()).toBe(2_000);
+		account.others = 5;
+		const sentBefore = account.sent.length;
+		clock.nextRandom = 0.25;
+		const waiting = start(capacity, account);
+		await settle();
+		const refusedAt = clock.now();
+		// 0.5 + 0.25 of the typical duration.
+		await clock.advanceTo(refusedAt + 1_499);
+		expect(account.sent).toHaveLength(sentBefore + 1);
+		clock.nextRandom = 0.9;
+		await clock.advanceTo(refusedAt + 1_500);
+		expect(account.sent).toHaveLength(sentBefore + 2);
+		// Refused again: now 1.4 × 2 s later.
+		account.others = 4;
+		await clock.advanceTo(refusedAt + 1_500 + 2_799);
+		expect(account.sent).toHaveLength(sentBefore + 2);
+		await clock.advanceTo(refusedAt + 1_500 + 2_800);
+		expect(account.sent).toHaveLength(sentBefore + 3);
+		expect(waiting.accepted).toBeDefined();
+	});
+
+	it('holding no task and having learned nothing, waits 1 s, then 2 s, then 4 s (the Retry-After when longer), one create at a time', async () => {
+		const account = new FakeAccount(0, clock);
+		clock.nextRandom = 0.999;
+		const creates = Array.from({ length: 3 }, () => start(capacity, account));
+		await settle();
+		expect(account.sent).toHaveLength(2);
+		await clock.advance(1_000);
+		expect(account.sent).toHaveLength(3);
+		await clock.advance(1_999);
+		expect(account.sent).toHaveLength(4);
+		await clock.advance(4_000);
+		expect(account.sent).toHaveLength(5);
+		account.retryAfterSeconds = 30;
+		await clock.advance(4_000);
+		expect(account.sent).toHaveLength(6);
+		await clock.advance(29_000);
+		expect(account.sent).toHaveLength(6);
+		await clock.advance(1_000);
+		expect(account.sent).toHaveLength(7);
+		expect(creates.some((create) => create.accepted || create.error)).toBe(false);
+	});
+
+	it('once a create refused while it held nothing is accepted, finds the free places again (the others may have finished)', async () => {
+		const account = new FakeAccount(5, clock);
+		account.others = 5;
+		const creates = Array.from({ length: 6 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(1);
+		account.others = 0;
+		await clock.advance(1_000);
+		expect(creates.filter((create) => create.accepted)).toHaveLength(5);
+		expect(capacity.limit).toBe(5);
+	});
+
+	it('gives up at Max Wait with the refusal named', async () => {
+		const account = new FakeAccount(0, clock);
+		const create = start(capacity, account, { maxWaitMs: 10_000 });
+		await clock.advance(20_000);
+		expect(create.error).toBeInstanceOf(VendorApiError);
+		const error = create.error as VendorApiError;
+		expect(error.message).toBe('PiAPI answered HTTP 429: concurrency limit reached');
+		expect(error.details.hint).toMatch(/^Gave up after waiting \d+(\.\d)? s for the vendor to accept the task\.$/);
+		expect(account.sent.length).toBeGreaterThan(1);
+		expect(account.sent.every((at) => at <= 10_000)).toBe(true);
+	});
+
+	it('gives up at Max Wait while waiting behind the limit, naming the refusal that set it', async () => {
+		const account = new FakeAccount(1, clock);
+		start(capacity, account);
+		const refused = start(capacity, account, { maxWaitMs: 600_000 });
+		await settle();
+		const behind = start(capacity, account, { maxWaitMs: 3_000 });
+		await clock.advance(3_000);
+		expect((behind.error as VendorApiError).message).toBe('PiAPI answered HTTP 429: concurrency limit reached');
+		expect(refused.error).toBeUndefined();
+		expect(account.sent).toHaveLength(2);
+	});
+
+	it('probes one more place only after tasks were seen done at the limit, and slower after a probe is refused', async () => {
+		const account = new FakeAccount(2, clock);
+		const creates = Array.from({ length: 40 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		const limits: number[] = [];
+		let refusedBefore = account.refused;
+		const refusalsAt: number[] = [];
+		for (let done = 0; done < 30; done++) {
+			finish(account, creates.find((create) => create.accepted && account.running.has(create.accepted.value))!);
+			await settle();
+			limits.push(capacity.limit);
+			if (account.refused > refusedBefore) refusalsAt.push(done + 1);
+			refusedBefore = account.refused;
+		}
+		// A probe after a window of completions at the limit (2, refused), then after 4, then 8, then every 8.
+		expect(refusalsAt).toEqual([2, 6, 14, 22, 30]);
+		expect(Math.max(...limits)).toBe(2);
+	});
+
+	it('keeps a probed place the vendor accepts, and takes creates accepted beyond its limit as the new limit', async () => {
+		const account = new FakeAccount(2, clock);
+		const creates = Array.from({ length: 20 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		expect(account.refused).toBe(2);
+		account.cap = 3;
+		for (let done = 0; done < 4; done++) {
+			finish(account, creates.find((create) => create.accepted && account.running.has(create.accepted.value))!);
+			await settle();
+		}
+		expect(capacity.limit).toBe(3);
+		expect(account.running.size).toBe(3);
+		expect(account.refused).toBe(2);
+	});
+
+	it('sends a create whose outcome is unknown once: the error is thrown and the next create goes', async () => {
+		const unknown = new VendorApiError('PiAPI answered HTTP 502: bad gateway', { vendor: 'PiAPI', httpStatus: 502 });
+		let calls = 0;
+		const failing = capacity.create(
+			async () => {
+				calls++;
+				throw unknown;
+			},
+			{ maxWaitMs: 60_000, followed: true },
+		);
+		await expect(failing).rejects.toBe(unknown);
+		await clock.advance(60_000);
+		expect(calls).toBe(1);
+		const account = new FakeAccount(1, clock);
+		expect((await capacity.create(account.create, { maxWaitMs: 1_000, followed: true })).value).toBe(1);
+	});
+
+	it('stops waiting when the execution is cancelled, and lets the next create go', async () => {
+		const account = new FakeAccount(1, clock);
+		const first = start(capacity, account);
+		const controller = new AbortController();
+		const cancelled = start(capacity, account, { signal: controller.signal });
+		const next = start(capacity, account);
+		await settle();
+		controller.abort(new Error('The execution was cancelled'));
+		await settle();
+		expect((cancelled.error as Error).message).toBe('The execution was cancelled');
+		finish(account, first);
+		await settle();
+		expect(next.accepted).toBeDefined();
+	});
+});
+
+describe('joinAccount', () => {
+	it('gives node runs on the same account in this process one capacity, forgotten once the last run leaves', () => {
+		const first = joinAccount('sellerPicApi:1');
+		const second = joinAccount('sellerPicApi:1');
+		const other = joinAccount('piApiApi:1');
+		expect(second.capacity).toBe(first.capacity);
+		expect(other.capacity).not.toBe(first.capacity);
+		first.leave();
+		first.leave();
+		expect(joinAccount('sellerPicApi:1').capacity).toBe(second.capacity);
+		second.leave();
+		second.leave();
+		other.leave();
+		// Still one run in: the one joined after first left.
+		const again = joinAccount('sellerPicApi:1');
+		expect(again.capacity).toBe(second.capacity);
+	});
+
+	it('starts afresh when no run uses the account', () => {
+		const first = joinAccount('piApiApi:fresh');
+		first.leave();
+		const later = joinAccount('piApiApi:fresh');
+		expect(later.capacity).not.toBe(first.capacity);
+		later.leave();
+	});
+});
+
+describe('runTask', () => {
+	it('keeps at most Max Concurrent Tasks at the vendor however much the vendor would take', async () => {
+		const capacity = new AccountCapacity(new TestClock());
+		const run = {
+			context: { getExecutionCancelSignal: () => undefined } as unknown as IExecuteFunctions,
+			client: undefined,
+			taskSlots: new Semaphore(3),
+			uploadSlots: new Semaphore(3),
+			capacity,
+			timings: new RunTimings(),
+		} satisfies SegmentRun<undefined>;
+		const atVendor = new Set<string>();
+		const ended = new Set<string>();
+		let peak = 0;
+		const task = (taskId: string, done: boolean): SegmentationTask => ({ vendor: 'piapi', vendorName: 'PiAPI', taskId, status: done ? 'succeeded' : 'running', done, results: [], error: null, raw: {} });
+		const calls = (taskId: string) => ({
+			create: async () => {
+				atVendor.add(taskId);
+				peak = Math.max(peak, atVendor.size);
+				return task(taskId, false);
+			},
+			getTask: async () => {
+				const done = ended.has(taskId);
+				if (done) atVendor.delete(taskId);
+				return task(taskId, done);
+			},
+		});
+		const waitOptions = { pollIntervalMs: 1, minPollIntervalMs: 1, maxWaitMs: 60_000, checkNode: 'Check Segmentation Task' };
+		const tasks = Array.from({ length: 10 }, (_, index) => runTask(run, calls(`t${index}`), waitOptions));
+		for (let round = 0; round < 200 && ended.size < 10; round++) {
+			await new Promise((resolve) => setTimeout(resolve, 2));
+			const running = [...atVendor].find((taskId) => !ended.has(taskId));
+			if (running) ended.add(running);
+		}
+		expect((await Promise.all(tasks)).map((done) => done.taskId)).toEqual(Array.from({ length: 10 }, (_, index) => `t${index}`));
+		expect(peak).toBe(3);
+		expect(capacity.limit).toBe(Infinity);
+		expect(capacity.tasksHeld).toBe(0);
+	});
+});
