@@ -18,9 +18,16 @@ function files(dir) {
 const wide = roots.flatMap(files).flatMap((file) =>
 	readFileSync(file, 'utf8')
 		.split('\n')
-		.map((line, index) => ({ file, line: index + 1, width: [...line.replace(/\t/g, ' '.repeat(tabWidth))].length }))
+		.map((line, index) => ({
+			file,
+			line: index + 1,
+			width: [...line.replace(/\t/g, ' '.repeat(tabWidth))].length,
+		}))
 		.filter(({ width }) => width > printWidth),
 );
-for (const { file, line, width } of wide) console.error(`${file}:${line}: ${width} columns (print width ${printWidth})`);
+for (const { file, line, width } of wide)
+	console.error(`${file}:${line}: ${width} columns (print width ${printWidth})`);
 if (wide.length) process.exit(1);
-console.log(`check-line-width: every line of ${roots.join('/ and ')}/ fits in ${printWidth} columns`);
+console.log(
+	`check-line-width: every line of ${roots.join('/ and ')}/ fits in ${printWidth} columns`,
+);

@@ -98,7 +98,8 @@ export async function completedResult(
 ) {
 	if (task.status === 'failed') throw taskFailedError(task, piApiProfile.hints.taskFailed);
 	const maskUrls = resultUrls(task);
-	if (!maskUrls.length) throw missingResultError(task, 'mask URL', piApiProfile.nodeNames.checkTask);
+	if (!maskUrls.length)
+		throw missingResultError(task, 'mask URL', piApiProfile.nodeNames.checkTask);
 	let mask: FileData | undefined;
 	if (downloadMask) {
 		mask = maskFromBytes((await client.downloadResult(maskUrls[0])).data, sourceName);

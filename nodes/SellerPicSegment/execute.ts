@@ -41,9 +41,7 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const waitOptions = wait
-		? readWaitOptions(context, itemIndex, sellerPicProfile)
-		: undefined;
+	const waitOptions = wait ? readWaitOptions(context, itemIndex, sellerPicProfile) : undefined;
 	const itemOptions = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = readBinaryOutputOptions(itemOptions);
 
@@ -73,7 +71,8 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 	if (task.status === 'failed') throw taskFailedError(task, sellerPicProfile.hints.taskFailed);
 
 	const resultIds = succeededResultIds(task);
-	if (!resultIds.length) throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
+	if (!resultIds.length)
+		throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
 	const format = readSellerPicFormat(itemOptions.maskFormat ?? 'png');
 	const uhd = itemOptions.uhd === true;
 	let mask: FileData | undefined;

@@ -19,16 +19,28 @@ import { makeLargePhoto } from '../../test/fake/images';
 import { startReceiver } from '../../test/fake/test-client';
 import { workflowFor } from '../../test/support/workflows';
 import { runInRealN8n } from './real-n8n';
-import { OVERCAP_CASES, printDefaults, printOvercap, printTuned, settledConcurrency, type BenchResult, type OvercapResult } from './report';
+import {
+	OVERCAP_CASES,
+	printDefaults,
+	printOvercap,
+	printTuned,
+	settledConcurrency,
+	type BenchResult,
+	type OvercapResult,
+} from './report';
 
 type Vendor = 'sellerpic' | 'piapi';
 
-const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
+const numbers = (value: string | undefined, fallback: number[]) =>
+	value ? value.split(',').map(Number) : fallback;
 
 const settings = {
 	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as 'tuned' | 'defaults' | 'overcap',
 	images: Number(process.env.BENCH_N ?? 200),
-	imageBytes: Number(process.env.BENCH_IMAGE_BYTES ?? (process.argv[2] === 'defaults' || process.argv[2] === 'overcap' ? 1_000_000 : 4_000_000)),
+	imageBytes: Number(
+		process.env.BENCH_IMAGE_BYTES ??
+			(process.argv[2] === 'defaults' || process.argv[2] === 'overcap' ? 1_000_000 : 4_000_000),
+	),
 	distinctImages: 8,
 	latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 1000),
 	cap: Number(process.env.BENCH_CAP ?? 5),
@@ -42,7 +54,10 @@ const settings = {
 	},
 	overcap: {
 		/** Which of OVERCAP_CASES to run (their indices, 0-based); default all. */
-		cases: numbers(process.env.BENCH_OVERCAP_CASES, OVERCAP_CASES.map((_, index) => index)),
+		cases: numbers(
+			process.env.BENCH_OVERCAP_CASES,
+			OVERCAP_CASES.map((_, index) => index),
+		),
 		engine: process.env.BENCH_ENGINE !== 'false',
 	},
 };
@@ -73,7 +88,9 @@ interface ChildResult {
 }
 
 async function main() {
-	console.log(`Generating ${settings.distinctImages} photos of ~${(settings.imageBytes / 1e6).toFixed(1)} MB…`);
+	console.log(
+		`Generating ${settings.distinctImages} photos of ~${(settings.imageBytes / 1e6).toFixed(1)} MB…`,
+	);
 	const dir = mkdtempSync(join(tmpdir(), 'seg-bench-'));
 	const files: string[] = [];
 	for (let seed = 1; seed <= settings.distinctImages; seed++) {
@@ -91,9 +108,27 @@ async function benchTuned(files: string[]) {
 	for (const vendor of settings.vendors) {
 		for (const concurrency of settings.sequentialImages > 0 ? [settings.cap, 1] : [settings.cap]) {
 			const images = concurrency === 1 ? settings.sequentialImages : settings.images;
-			const parameters = { imageSource: 'binary', pollInterval: settings.pollIntervalMs / 1000, maxWait: 600, options: { maxConcurrentTasks: concurrency, keepInputBinary: false } };
+			const parameters = {
+				imageSource: 'binary',
+				pollInterval: settings.pollIntervalMs / 1000,
+				maxWait: 600,
+				options: { maxConcurrentTasks: concurrency, keepInputBinary: false },
+			};
 			const label = `Max Concurrent Tasks ${concurrency}`;
-			results.push(await benchRun(files, { vendor, images, latencyMs: settings.latencyMs, parameters, label, minPollMs: settings.pollIntervalMs }, concurrency));
+			results.push(
+				await benchRun(
+					files,
+					{
+						vendor,
+						images,
+						latencyMs: settings.latencyMs,
+						parameters,
+						label,
+						minPollMs: settings.pollIntervalMs,
+					},
+					concurrency,
+				),
+			);
 		}
 	}
 	printTuned(results, settings);
@@ -104,16 +139,40 @@ async function benchDefaults(files: string[]) {
 	for (const vendor of settings.vendors) {
 		for (const latencyMs of settings.defaults.latenciesMs) {
 			for (const images of settings.defaults.sizes) {
-				results.push(await benchRun(files, { vendor, images, latencyMs, label: 'defaults', minPollMs: VENDOR_MIN_POLL_MS[vendor] }));
+				results.push(
+					await benchRun(files, {
+						vendor,
+						images,
+						latencyMs,
+						label: 'defaults',
+						minPollMs: VENDOR_MIN_POLL_MS[vendor],
+					}),
+				);
 			}
 			if (vendor === 'sellerpic') {
 				// What the minute between checks costs: the same run with the rule waived (Poll Interval 1 s).
 				const images = Math.min(...settings.defaults.sizes);
-				results.push(await benchRun(files, { vendor, images, latencyMs, parameters: { pollInterval: 1 }, label: 'Poll Interval 1 s', minPollMs: 1_000 }));
+				results.push(
+					await benchRun(files, {
+						vendor,
+						images,
+						latencyMs,
+						parameters: { pollInterval: 1 },
+						label: 'Poll Interval 1 s',
+						minPollMs: 1_000,
+					}),
+				);
 			}
 		}
 	}
-	const realCase = { vendor: 'piapi' as const, images: Math.min(...settings.defaults.sizes), latencyMs: settings.defaults.latenciesMs[0], cap: settings.cap, label: 'defaults', minPollMs: 1_000 };
+	const realCase = {
+		vendor: 'piapi' as const,
+		images: Math.min(...settings.defaults.sizes),
+		latencyMs: settings.defaults.latenciesMs[0],
+		cap: settings.cap,
+		label: 'defaults',
+		minPollMs: 1_000,
+	};
 	const real = settings.defaults.realN8n ? (await runInRealN8n([realCase]))[0] : undefined;
 	printDefaults(results, settings.cap, real);
 }
@@ -125,7 +184,11 @@ async function benchOvercap(files: string[]) {
 	if (settings.overcap.engine) {
 		for (const overcap of cases) {
 			const spec = { ...overcap, minPollMs: overcap.minPollMs, label: overcap.label };
-			results.push({ ...overcap, where: 'engine', result: await benchRun(files, spec, overcap.cap) });
+			results.push({
+				...overcap,
+				where: 'engine',
+				result: await benchRun(files, spec, overcap.cap),
+			});
 		}
 	}
 	if (settings.defaults.realN8n) {
@@ -135,35 +198,70 @@ async function benchOvercap(files: string[]) {
 }
 
 /** The create endpoint of each fake: every request to it counts, refused ones too. */
-const CREATE_ENDPOINT: Record<Vendor, string> = { sellerpic: 'promptSegmentation', piapi: 'createTask' };
+const CREATE_ENDPOINT: Record<Vendor, string> = {
+	sellerpic: 'promptSegmentation',
+	piapi: 'createTask',
+};
 
-async function benchRun(files: string[], spec: RunSpec, concurrency = settings.cap): Promise<BenchResult> {
+async function benchRun(
+	files: string[],
+	spec: RunSpec,
+	concurrency = settings.cap,
+): Promise<BenchResult> {
 	const cap = spec.cap ?? settings.cap;
-	console.log(`Running ${spec.vendor}, ${spec.label}, L = ${spec.latencyMs} ms, cap ${cap}, on ${spec.images} images…`);
-	const fakeOptions = { taskLatencyMs: spec.latencyMs, concurrencyCap: cap, minPollIntervalMs: spec.minPollMs };
-	const fake = spec.vendor === 'sellerpic' ? await startSellerPicFake(fakeOptions) : await startPiApiFake(fakeOptions);
+	console.log(
+		`Running ${spec.vendor}, ${spec.label}, L = ${spec.latencyMs} ms, cap ${cap}, on ${spec.images} images…`,
+	);
+	const fakeOptions = {
+		taskLatencyMs: spec.latencyMs,
+		concurrencyCap: cap,
+		minPollIntervalMs: spec.minPollMs,
+	};
+	const fake =
+		spec.vendor === 'sellerpic'
+			? await startSellerPicFake(fakeOptions)
+			: await startPiApiFake(fakeOptions);
 	// The tasks the vendor holds, sampled: what the run settled at.
 	const inFlight: number[] = [];
 	const sampler = setInterval(() => inFlight.push(fake.inFlight()), 50);
 	// PiAPI takes image URLs by default (it fetches them itself); SellerPic binary files.
-	const imageHost = spec.vendor === 'piapi' && !spec.parameters?.imageSource ? await startReceiver(await makeLargePhoto(settings.imageBytes, 1)) : undefined;
+	const imageHost =
+		spec.vendor === 'piapi' && !spec.parameters?.imageSource
+			? await startReceiver(await makeLargePhoto(settings.imageBytes, 1))
+			: undefined;
 	const credentials =
 		spec.vendor === 'sellerpic'
 			? { sellerPicApi: { apiKey: fake.config.apiKey, baseUrl: fake.baseUrl } }
-			: { piApiApi: { apiKey: fake.config.apiKey, baseUrl: fake.baseUrl, uploadBaseUrl: (fake as { uploadBaseUrl?: string }).uploadBaseUrl } };
+			: {
+					piApiApi: {
+						apiKey: fake.config.apiKey,
+						baseUrl: fake.baseUrl,
+						uploadBaseUrl: (fake as { uploadBaseUrl?: string }).uploadBaseUrl,
+					},
+				};
 	const items = Array.from({ length: spec.images }, (_, index) => ({
 		json: { productId: `P${index + 1}` },
 		files: { data: { path: files[index % files.length] } },
 	}));
-	const parameters = { prompt: 'product', ...(imageHost ? { imageUrl: `${imageHost.url}/image.png` } : {}), ...spec.parameters };
+	const parameters = {
+		prompt: 'product',
+		...(imageHost ? { imageUrl: `${imageHost.url}/image.png` } : {}),
+		...spec.parameters,
+	};
 	const nodeType = spec.vendor === 'sellerpic' ? 'sellerPicSegment' : 'piApiSegment';
-	const workflow = workflowFor(nodeType, parameters as never, items, { credentials: [Object.keys(credentials)[0]] });
+	const workflow = workflowFor(nodeType, parameters as never, items, {
+		credentials: [Object.keys(credentials)[0]],
+	});
 
 	const specPath = join(mkdtempSync(join(tmpdir(), 'seg-bench-run-')), 'spec.json');
 	writeFileSync(specPath, JSON.stringify({ workflow, credentials }));
-	const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', join(__dirname, 'engine-child.js'), specPath], {
-		maxBuffer: 64 * 2 ** 20,
-	}).finally(() => clearInterval(sampler));
+	const { stdout } = await promisify(execFile)(
+		process.execPath,
+		['--expose-gc', join(__dirname, 'engine-child.js'), specPath],
+		{
+			maxBuffer: 64 * 2 ** 20,
+		},
+	).finally(() => clearInterval(sampler));
 	if (process.env.BENCH_TRACE) printTrace(fake.requests);
 	await fake.close();
 	await imageHost?.close();
@@ -182,10 +280,16 @@ async function benchRun(files: string[], spec: RunSpec, concurrency = settings.c
 		minPollMs: spec.minPollMs,
 		wallSeconds: run.nodeSeconds,
 		idealSeconds: (Math.ceil(spec.images / concurrency) * spec.latencyMs) / 1000,
-		requestsPerImage: Object.fromEntries(Object.entries(fake.counters.calls).map(([endpoint, calls]) => [endpoint, calls / spec.images])),
+		requestsPerImage: Object.fromEntries(
+			Object.entries(fake.counters.calls).map(([endpoint, calls]) => [
+				endpoint,
+				calls / spec.images,
+			]),
+		),
 		checksPerImage: fake.counters.polls / spec.images,
 		peakInFlight: fake.counters.peakInFlight,
-		refusedPerImage: (fake.counters.calls[CREATE_ENDPOINT[spec.vendor]] - fake.counters.creates) / spec.images,
+		refusedPerImage:
+			(fake.counters.calls[CREATE_ENDPOINT[spec.vendor]] - fake.counters.creates) / spec.images,
 		settledInFlight: settledConcurrency(inFlight),
 		tooFastPolls: fake.counters.tooFastPolls,
 		rssBaselineMb: run.baselineMb,
@@ -196,7 +300,10 @@ async function benchRun(files: string[], spec: RunSpec, concurrency = settings.c
 /** BENCH_TRACE=1: every request the fake saw, in seconds from the first. */
 function printTrace(requests: Array<{ endpoint: string; path: string; at: number }>) {
 	const start = requests[0]?.at ?? 0;
-	for (const request of requests) console.log(`  ${((request.at - start) / 1000).toFixed(2)} ${request.endpoint} ${request.path.replace(/^.*[?/]/, '')}`);
+	for (const request of requests)
+		console.log(
+			`  ${((request.at - start) / 1000).toFixed(2)} ${request.endpoint} ${request.path.replace(/^.*[?/]/, '')}`,
+		);
 }
 
 main().then(

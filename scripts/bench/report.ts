@@ -63,11 +63,30 @@ export const OVERCAP_CASES: OvercapCase[] = [
 		minPollMs: 1_000,
 		target: 1.3,
 	},
-	{ vendor: 'piapi', images: 10, latencyMs: 1_500, cap: 1, label: 'defaults (Max Concurrent Tasks 5)', minPollMs: 1_000, target: 1.25 },
-	{ vendor: 'piapi', images: 200, latencyMs: 1_500, cap: 5, parameters: { options: { maxConcurrentTasks: 30 } }, label: 'Max Concurrent Tasks 30', minPollMs: 1_000, target: 1.15 },
+	{
+		vendor: 'piapi',
+		images: 10,
+		latencyMs: 1_500,
+		cap: 1,
+		label: 'defaults (Max Concurrent Tasks 5)',
+		minPollMs: 1_000,
+		target: 1.25,
+	},
+	{
+		vendor: 'piapi',
+		images: 200,
+		latencyMs: 1_500,
+		cap: 5,
+		parameters: { options: { maxConcurrentTasks: 30 } },
+		label: 'Max Concurrent Tasks 30',
+		minPollMs: 1_000,
+		target: 1.15,
+	},
 ];
 
-export type OvercapResult = (OvercapCase & { where: 'engine'; result: BenchResult }) | (RealN8nResult & OvercapCase);
+export type OvercapResult =
+	| (OvercapCase & { where: 'engine'; result: BenchResult })
+	| (RealN8nResult & OvercapCase);
 
 /**
  * The tasks the vendor held once the run had settled: the median of the samples taken while it
@@ -87,7 +106,8 @@ interface TunedSettings {
 	pollIntervalMs: number;
 }
 
-const ratio = (result: { wallSeconds: number; idealSeconds: number }) => (result.wallSeconds / result.idealSeconds).toFixed(3);
+const ratio = (result: { wallSeconds: number; idealSeconds: number }) =>
+	(result.wallSeconds / result.idealSeconds).toFixed(3);
 
 /** Status checks a task needs at most when checked every `minPollMs` from its creation: ⌈L / interval⌉ + 1. */
 const checkBound = (latencyMs: number, minPollMs: number) => Math.ceil(latencyMs / minPollMs) + 1;
@@ -135,8 +155,16 @@ export function printDefaults(results: BenchResult[], cap: number, real?: RealN8
 		})),
 	);
 	if (real) {
-		const engine = results.find((result) => result.vendor === 'piapi' && result.label === 'defaults' && result.images === real.images && result.latencyMs === real.latencyMs);
-		console.log(`Real n8n ${real.version} (n8n execute, the package installed as users install it), PiAPI Segment at defaults, N = ${real.images}, L = ${real.latencyMs / 1000} s:`);
+		const engine = results.find(
+			(result) =>
+				result.vendor === 'piapi' &&
+				result.label === 'defaults' &&
+				result.images === real.images &&
+				result.latencyMs === real.latencyMs,
+		);
+		console.log(
+			`Real n8n ${real.version} (n8n execute, the package installed as users install it), PiAPI Segment at defaults, N = ${real.images}, L = ${real.latencyMs / 1000} s:`,
+		);
 		console.table([
 			{
 				where: `real n8n ${real.version}`,
@@ -147,7 +175,16 @@ export function printDefaults(results: BenchResult[], cap: number, real?: RealN8
 				'refused/task': real.refusedPerImage.toFixed(2),
 			},
 			...(engine
-				? [{ where: 'n8n-core engine (above)', 'node s': engine.wallSeconds.toFixed(1), 'ideal s': engine.idealSeconds.toFixed(1), ratio: ratio(engine), 'settled at': engine.settledInFlight, 'refused/task': engine.refusedPerImage.toFixed(2) }]
+				? [
+						{
+							where: 'n8n-core engine (above)',
+							'node s': engine.wallSeconds.toFixed(1),
+							'ideal s': engine.idealSeconds.toFixed(1),
+							ratio: ratio(engine),
+							'settled at': engine.settledInFlight,
+							'refused/task': engine.refusedPerImage.toFixed(2),
+						},
+					]
 				: []),
 		]);
 	}
@@ -155,10 +192,13 @@ export function printDefaults(results: BenchResult[], cap: number, real?: RealN8
 }
 
 export function printOvercap(results: OvercapResult[]) {
-	console.log('\nMax Concurrent Tasks above the vendor cap C; ideal = ⌈N/C⌉·L (what the vendor allows)\n');
+	console.log(
+		'\nMax Concurrent Tasks above the vendor cap C; ideal = ⌈N/C⌉·L (what the vendor allows)\n',
+	);
 	console.table(
 		results.map((run) => {
-			const measured = 'result' in run ? { ...run.result, nodeSeconds: run.result.wallSeconds } : run;
+			const measured =
+				'result' in run ? { ...run.result, nodeSeconds: run.result.wallSeconds } : run;
 			const achieved = measured.nodeSeconds / measured.idealSeconds;
 			return {
 				where: run.where,
@@ -189,7 +229,12 @@ function printRequests(results: BenchResult[]) {
 			settings: result.label,
 			N: result.images,
 			'L s': result.latencyMs / 1000,
-			...Object.fromEntries(Object.entries(result.requestsPerImage).map(([endpoint, perImage]) => [endpoint, perImage.toFixed(2)])),
+			...Object.fromEntries(
+				Object.entries(result.requestsPerImage).map(([endpoint, perImage]) => [
+					endpoint,
+					perImage.toFixed(2),
+				]),
+			),
 		})),
 	);
 }

@@ -148,11 +148,9 @@ test(`the nodes panel describes each node in one sentence of at most ${MAX_DESCR
 async function lookUp(page: Page, displayName: string): Promise<PanelEntry> {
 	const creator = await openNodesPanel(page);
 	await creator.locator(tid('node-creator-search-bar')).fill(displayName);
-	const item = creator
-		.locator(tid('item-iterator-item'))
-		.filter({
-			has: page.locator(tid('node-creator-item-name')).getByText(displayName, { exact: true }),
-		});
+	const item = creator.locator(tid('item-iterator-item')).filter({
+		has: page.locator(tid('node-creator-item-name')).getByText(displayName, { exact: true }),
+	});
 	await item.first().waitFor({ timeout: 15_000 });
 	const description = normalize(
 		await item.first().locator(tid('node-creator-item-description')).textContent(),

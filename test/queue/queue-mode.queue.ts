@@ -9,22 +9,46 @@ import { join } from 'node:path';
 import { request } from 'undici';
 
 import type { PiApiFake, SellerPicFake } from '../fake';
-import { CREDENTIALS, EXAMPLE_IDS, loadExamples, prepareExample } from '../../tools/local-n8n/n8n/examples';
+import {
+	CREDENTIALS,
+	EXAMPLE_IDS,
+	loadExamples,
+	prepareExample,
+} from '../../tools/local-n8n/n8n/examples';
 import { nodeItems, type OutputItem } from '../../tools/local-n8n/n8n/execution';
 import { inspectMask } from '../support/mask-check';
 import { ensureN8n } from '../../tools/local-n8n/n8n/n8n-install';
 import { selectedN8nVersion } from '../../tools/local-n8n/n8n/n8n-versions';
 import { E2E_HOME } from '../../tools/local-n8n/paths';
-import { ensureSamplePhotos, sampleProduct, SAMPLE_PRODUCTS } from '../../tools/local-n8n/services/sample-photos';
+import {
+	ensureSamplePhotos,
+	sampleProduct,
+	SAMPLE_PRODUCTS,
+} from '../../tools/local-n8n/services/sample-photos';
 import { startShop, type ShopServer } from '../../tools/local-n8n/services/shop-server';
 import { startVendors, type Vendors } from '../../tools/local-n8n/services/vendors';
 import { eventually } from '../../tools/local-n8n/system/wait';
-import { lastExecutionId, readDatabaseBinary, readExecutions, waitForEndedExecutions } from '../../tools/local-n8n/n8n/queue-executions';
+import {
+	lastExecutionId,
+	readDatabaseBinary,
+	readExecutions,
+	waitForEndedExecutions,
+} from '../../tools/local-n8n/n8n/queue-executions';
 import { startQueueCluster, type QueueCluster } from '../../tools/local-n8n/services/queue-cluster';
-import { callbackWorkflow, PIAPI_ELSEWHERE, QUEUE_WORKFLOWS, segmentWorkflow, WEBHOOK_PATHS, type Vendor } from './workflows';
+import {
+	callbackWorkflow,
+	PIAPI_ELSEWHERE,
+	QUEUE_WORKFLOWS,
+	segmentWorkflow,
+	WEBHOOK_PATHS,
+	type Vendor,
+} from './workflows';
 
 /** The fakes' name for each vendor's create endpoint (every request to it counts, refused ones too). */
-const CREATE_ENDPOINT: Record<Vendor, string> = { piapi: 'createTask', sellerpic: 'promptSegmentation' };
+const CREATE_ENDPOINT: Record<Vendor, string> = {
+	piapi: 'createTask',
+	sellerpic: 'promptSegmentation',
+};
 const CONCURRENT = 30;
 const VENDOR_CAP = 5;
 const TASK_LATENCY_MS = 1_000;
@@ -41,16 +65,26 @@ const measurements: Record<string, unknown> = {};
 
 const piApi = (): PiApiFake => vendors.piApi.fake!;
 const sellerPic = (): SellerPicFake => vendors.sellerPic.fake!;
-const photoUrl = (index: number): string => `${shop.baseUrl}/images/${PHOTOS[index % PHOTOS.length].file}`;
+const photoUrl = (index: number): string =>
+	`${shop.baseUrl}/images/${PHOTOS[index % PHOTOS.length].file}`;
 const photoOf = (url: string) => sampleProduct(/(sku-\d+)\.jpg$/.exec(url)![1]);
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-	return { status: response.statusCode, type: String(response.headers['content-type'] ?? ''), bytes: Buffer.from(await response.body.arrayBuffer()) };
+	const response = await request(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+	});
+	return {
+		status: response.statusCode,
+		type: String(response.headers['content-type'] ?? ''),
+		bytes: Buffer.from(await response.body.arrayBuffer()),
+	};
 }
 
 /** Alternates between the webhook processor and main, as a load balancer in front of both would. */
-const intake = (index: number): string => (index % 2 === 0 ? cluster.webhook.url : cluster.main.url);
+const intake = (index: number): string =>
+	index % 2 === 0 ? cluster.webhook.url : cluster.main.url;
 
 /** The mask is a PNG of the photo's size, partly white. */
 async function expectMaskOf(bytes: Buffer, imageUrl: string): Promise<void> {
@@ -63,7 +97,10 @@ async function expectMaskOf(bytes: Buffer, imageUrl: string): Promise<void> {
 
 async function expectStoredMask(item: OutputItem): Promise<void> {
 	expect(item.binary?.mask).toMatchObject({ mimeType: 'image/png' });
-	await expectMaskOf(await readDatabaseBinary(cluster.postgres, item.binary!.mask), String(item.json.imageUrl));
+	await expectMaskOf(
+		await readDatabaseBinary(cluster.postgres, item.binary!.mask),
+		String(item.json.imageUrl),
+	);
 }
 
 function record(name: string, values: Record<string, unknown>): void {
@@ -76,12 +113,25 @@ beforeAll(async () => {
 	const install = await ensureN8n(selectedN8nVersion(), progress);
 	shop = await startShop(await ensureSamplePhotos(), []);
 	vendors = await startVendors({ taskLatencyMs: TASK_LATENCY_MS });
-	const trigger = prepareExample(loadExamples().find((example) => example.id === EXAMPLE_IDS.trigger)!, { shopBaseUrl: shop.baseUrl });
+	const trigger = prepareExample(
+		loadExamples().find((example) => example.id === EXAMPLE_IDS.trigger)!,
+		{ shopBaseUrl: shop.baseUrl },
+	);
 	const workflows = [
 		segmentWorkflow('piapi'),
 		segmentWorkflow('sellerpic'),
-		callbackWorkflow(QUEUE_WORKFLOWS.callback, WEBHOOK_PATHS.callback, '5e9a0103-0000-4000-8000-000000000001', CREDENTIALS.piApi),
-		callbackWorkflow(QUEUE_WORKFLOWS.unreachableCallback, WEBHOOK_PATHS.unreachableCallback, '5e9a0104-0000-4000-8000-000000000001', PIAPI_ELSEWHERE),
+		callbackWorkflow(
+			QUEUE_WORKFLOWS.callback,
+			WEBHOOK_PATHS.callback,
+			'5e9a0103-0000-4000-8000-000000000001',
+			CREDENTIALS.piApi,
+		),
+		callbackWorkflow(
+			QUEUE_WORKFLOWS.unreachableCallback,
+			WEBHOOK_PATHS.unreachableCallback,
+			'5e9a0104-0000-4000-8000-000000000001',
+			PIAPI_ELSEWHERE,
+		),
 		trigger,
 	];
 	cluster = await startQueueCluster({
@@ -92,7 +142,13 @@ beforeAll(async () => {
 		credentials: [...vendors.credentials, PIAPI_ELSEWHERE],
 		workflows,
 		activate: workflows.map((workflow) => workflow.id),
-		webhookPaths: [WEBHOOK_PATHS.segment.piapi, WEBHOOK_PATHS.segment.sellerpic, WEBHOOK_PATHS.callback, WEBHOOK_PATHS.unreachableCallback, TRIGGER_PATH],
+		webhookPaths: [
+			WEBHOOK_PATHS.segment.piapi,
+			WEBHOOK_PATHS.segment.sellerpic,
+			WEBHOOK_PATHS.callback,
+			WEBHOOK_PATHS.unreachableCallback,
+			TRIGGER_PATH,
+		],
 		// Everything n8n logs, down to debug (request and execution details), lands in each process's log file.
 		env: { N8N_LOG_LEVEL: 'debug' },
 		progress,
@@ -111,69 +167,114 @@ afterAll(async () => {
 const callbackSecrets = new Set<string>();
 
 beforeEach(() => {
-	for (const task of piApi().tasks.values()) if (task.config.webhook_config.secret) callbackSecrets.add(task.config.webhook_config.secret);
+	for (const task of piApi().tasks.values())
+		if (task.config.webhook_config.secret) callbackSecrets.add(task.config.webhook_config.secret);
 	piApi().reset();
 	sellerPic().reset();
 });
 
-describe.each(['piapi', 'sellerpic'] as const)(`${CONCURRENT} concurrent webhook executions through %s (poll), vendor cap ${VENDOR_CAP}`, (vendor: Vendor) => {
-	test('every execution answers with its mask; each task is created once, at most the cap in flight; both workers run them', async () => {
-		const fake = vendor === 'piapi' ? piApi() : sellerPic();
-		fake.configure({ concurrencyCap: VENDOR_CAP, taskLatencyMs: TASK_LATENCY_MS });
-		const since = await lastExecutionId(cluster.postgres);
-		const started = Date.now();
-		const answers = await Promise.all(
-			Array.from({ length: CONCURRENT }, async (_, index) => {
-				const imageUrl = photoUrl(index);
-				return { imageUrl, ...(await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.segment[vendor]}`, { imageUrl })) };
-			}),
-		);
-		const wallMs = Date.now() - started;
-		for (const answer of answers) {
-			expect({ status: answer.status, type: answer.type }).toEqual({ status: 200, type: expect.stringMatching(/^image\/png/) });
-			await expectMaskOf(answer.bytes, answer.imageUrl);
-		}
+describe.each(['piapi', 'sellerpic'] as const)(
+	`${CONCURRENT} concurrent webhook executions through %s (poll), vendor cap ${VENDOR_CAP}`,
+	(vendor: Vendor) => {
+		test('every execution answers with its mask; each task is created once, at most the cap in flight; both workers run them', async () => {
+			const fake = vendor === 'piapi' ? piApi() : sellerPic();
+			fake.configure({ concurrencyCap: VENDOR_CAP, taskLatencyMs: TASK_LATENCY_MS });
+			const since = await lastExecutionId(cluster.postgres);
+			const started = Date.now();
+			const answers = await Promise.all(
+				Array.from({ length: CONCURRENT }, async (_, index) => {
+					const imageUrl = photoUrl(index);
+					return {
+						imageUrl,
+						...(await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.segment[vendor]}`, {
+							imageUrl,
+						})),
+					};
+				}),
+			);
+			const wallMs = Date.now() - started;
+			for (const answer of answers) {
+				expect({ status: answer.status, type: answer.type }).toEqual({
+					status: 200,
+					type: expect.stringMatching(/^image\/png/),
+				});
+				await expectMaskOf(answer.bytes, answer.imageUrl);
+			}
 
-		const executions = await waitForEndedExecutions(cluster.postgres, QUEUE_WORKFLOWS.segment[vendor], CONCURRENT, 60_000, since);
-		expect(executions.map((execution) => execution.status)).toEqual(Array(CONCURRENT).fill('success'));
-		const workers = executions.map((execution) => nodeItems(execution, 'Worker')[0]?.json.worker);
-		expect(new Set(workers)).toEqual(new Set(cluster.workers.map((worker) => worker.name)));
+			const executions = await waitForEndedExecutions(
+				cluster.postgres,
+				QUEUE_WORKFLOWS.segment[vendor],
+				CONCURRENT,
+				60_000,
+				since,
+			);
+			expect(executions.map((execution) => execution.status)).toEqual(
+				Array(CONCURRENT).fill('success'),
+			);
+			const workers = executions.map((execution) => nodeItems(execution, 'Worker')[0]?.json.worker);
+			expect(new Set(workers)).toEqual(new Set(cluster.workers.map((worker) => worker.name)));
 
-		const createRequests = fake.counters.calls[CREATE_ENDPOINT[vendor]];
-		expect(fake.counters.creates).toBe(CONCURRENT);
-		expect(fake.counters.peakInFlight).toBeLessThanOrEqual(VENDOR_CAP);
-		record(`${vendor} poll`, {
-			executions: CONCURRENT,
-			vendorCap: VENDOR_CAP,
-			taskLatencyMs: TASK_LATENCY_MS,
-			wallSeconds: wallMs / 1000,
-			idealSeconds: (Math.ceil(CONCURRENT / VENDOR_CAP) * TASK_LATENCY_MS) / 1000,
-			createRequests,
-			extraCreatesPerTask: (createRequests - CONCURRENT) / CONCURRENT,
-			peakInFlight: fake.counters.peakInFlight,
-			executionsPerWorker: Object.fromEntries(cluster.workers.map((worker) => [worker.name, workers.filter((name) => name === worker.name).length])),
+			const createRequests = fake.counters.calls[CREATE_ENDPOINT[vendor]];
+			expect(fake.counters.creates).toBe(CONCURRENT);
+			expect(fake.counters.peakInFlight).toBeLessThanOrEqual(VENDOR_CAP);
+			record(`${vendor} poll`, {
+				executions: CONCURRENT,
+				vendorCap: VENDOR_CAP,
+				taskLatencyMs: TASK_LATENCY_MS,
+				wallSeconds: wallMs / 1000,
+				idealSeconds: (Math.ceil(CONCURRENT / VENDOR_CAP) * TASK_LATENCY_MS) / 1000,
+				createRequests,
+				extraCreatesPerTask: (createRequests - CONCURRENT) / CONCURRENT,
+				peakInFlight: fake.counters.peakInFlight,
+				executionsPerWorker: Object.fromEntries(
+					cluster.workers.map((worker) => [
+						worker.name,
+						workers.filter((name) => name === worker.name).length,
+					]),
+				),
+			});
 		});
-	});
-});
+	},
+);
 
 describe('PiAPI Segment in callback mode: every execution resumed with its masks, no callback lost', () => {
-	const images = (count: number, offset = 0): string[] => Array.from({ length: count }, (_, index) => photoUrl(index + offset));
+	const images = (count: number, offset = 0): string[] =>
+		Array.from({ length: count }, (_, index) => photoUrl(index + offset));
 
 	/** Starts `executions` executions of `items` images each, and returns them once all have ended. */
 	async function runCallbacks(executions: number, items: number) {
 		const since = await lastExecutionId(cluster.postgres);
 		const started = Date.now();
 		const answers = await Promise.all(
-			Array.from({ length: executions }, async (_, index) => await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.callback}`, { imageUrls: images(items, index) })),
+			Array.from(
+				{ length: executions },
+				async (_, index) =>
+					await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.callback}`, {
+						imageUrls: images(items, index),
+					}),
+			),
 		);
 		expect(answers.map((answer) => answer.status)).toEqual(Array(executions).fill(200));
-		const ended = await waitForEndedExecutions(cluster.postgres, QUEUE_WORKFLOWS.callback, executions, 120_000, since);
+		const ended = await waitForEndedExecutions(
+			cluster.postgres,
+			QUEUE_WORKFLOWS.callback,
+			executions,
+			120_000,
+			since,
+		);
 		return { ended, wallMs: Date.now() - started };
 	}
 
-	async function expectAllMasks(ended: Awaited<ReturnType<typeof runCallbacks>>['ended'], items: number): Promise<void> {
+	async function expectAllMasks(
+		ended: Awaited<ReturnType<typeof runCallbacks>>['ended'],
+		items: number,
+	): Promise<void> {
 		for (const execution of ended) {
-			expect({ id: execution.id, status: execution.status, failed: nodeItems(execution, 'Segmentation failed').map((item) => item.json.error) }).toEqual({
+			expect({
+				id: execution.id,
+				status: execution.status,
+				failed: nodeItems(execution, 'Segmentation failed').map((item) => item.json.error),
+			}).toEqual({
 				id: execution.id,
 				status: 'success',
 				failed: [],
@@ -192,8 +293,15 @@ describe('PiAPI Segment in callback mode: every execution resumed with its masks
 	 * running (409) while the execution had not been saved as waiting, and never retried.
 	 */
 	async function callbacksOnce(tasks: number) {
-		const log = await eventually(() => piApi().webhookLog.length === tasks && piApi().webhookLog, `${tasks} callbacks answered`, 60_000, 100);
-		expect(log.map((delivery) => [delivery.attempt, delivery.ok || delivery.status === 409])).toEqual(Array(tasks).fill([1, true]));
+		const log = await eventually(
+			() => piApi().webhookLog.length === tasks && piApi().webhookLog,
+			`${tasks} callbacks answered`,
+			60_000,
+			100,
+		);
+		expect(
+			log.map((delivery) => [delivery.attempt, delivery.ok || delivery.status === 409]),
+		).toEqual(Array(tasks).fill([1, true]));
 		const answerMs = log.map((delivery) => delivery.durationMs).sort((a, b) => a - b);
 		return {
 			accepted: log.filter((delivery) => delivery.ok).length,
@@ -219,7 +327,10 @@ describe('PiAPI Segment in callback mode: every execution resumed with its masks
 		const { ended, wallMs } = await runCallbacks(executions, items);
 		await expectAllMasks(ended, items);
 		expect(piApi().counters.creates).toBe(executions * items);
-		record(`callback ${executions}×${items}, tasks of ${latencyMs} ms`, { wallSeconds: wallMs / 1000, ...(await callbacksOnce(executions * items)) });
+		record(`callback ${executions}×${items}, tasks of ${latencyMs} ms`, {
+			wallSeconds: wallMs / 1000,
+			...(await callbacksOnce(executions * items)),
+		});
 	});
 
 	test('3 executions × 5 items whose tasks all finish before the execution is saved as waiting', async () => {
@@ -234,12 +345,29 @@ describe('PiAPI Segment in callback mode: every execution resumed with its masks
 
 	test('a resume URL PiAPI could not reach fails each item before a task is created, naming WEBHOOK_URL', async () => {
 		const since = await lastExecutionId(cluster.postgres);
-		const { status } = await post(`${cluster.webhook.url}/webhook/${WEBHOOK_PATHS.unreachableCallback}`, { imageUrls: images(2) });
+		const { status } = await post(
+			`${cluster.webhook.url}/webhook/${WEBHOOK_PATHS.unreachableCallback}`,
+			{ imageUrls: images(2) },
+		);
 		expect(status).toBe(200);
-		const [execution] = await waitForEndedExecutions(cluster.postgres, QUEUE_WORKFLOWS.unreachableCallback, 1, 60_000, since);
+		const [execution] = await waitForEndedExecutions(
+			cluster.postgres,
+			QUEUE_WORKFLOWS.unreachableCallback,
+			1,
+			60_000,
+			since,
+		);
 		expect(execution.status).toBe('success');
-		const failed = nodeItems(execution, 'Segmentation failed').map((item) => String(item.json.error));
-		expect(failed).toEqual([0, 1].map((index) => expect.stringMatching(new RegExp(`^PiAPI could not call this execution back: .*\\[item ${index}\\]$`))));
+		const failed = nodeItems(execution, 'Segmentation failed').map((item) =>
+			String(item.json.error),
+		);
+		expect(failed).toEqual(
+			[0, 1].map((index) =>
+				expect.stringMatching(
+					new RegExp(`^PiAPI could not call this execution back: .*\\[item ${index}\\]$`),
+				),
+			),
+		);
 		expect(JSON.stringify(execution.data)).toContain('Set WEBHOOK_URL');
 		expect(piApi().counters.creates).toBe(0);
 	});
@@ -252,16 +380,33 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 		const fake = piApi();
 		const created = await post(
 			`${fake.baseUrl}/api/v1/task`,
-			{ model: 'Qubico/image-toolkit', task_type: 'segment', input: { image: photoUrl(0), prompt: 'product', negative_prompt: '', segment_factor: 0 } },
+			{
+				model: 'Qubico/image-toolkit',
+				task_type: 'segment',
+				input: { image: photoUrl(0), prompt: 'product', negative_prompt: '', segment_factor: 0 },
+			},
 			{ 'x-api-key': fake.config.apiKey },
 		);
-		const taskId = String((JSON.parse(created.bytes.toString('utf8')) as { data: { task_id: string } }).data.task_id);
-		return { taskId, body: { timestamp: Math.floor(Date.now() / 1000), data: fake.taskData(fake.tasks.get(taskId)!) } };
+		const taskId = String(
+			(JSON.parse(created.bytes.toString('utf8')) as { data: { task_id: string } }).data.task_id,
+		);
+		return {
+			taskId,
+			body: {
+				timestamp: Math.floor(Date.now() / 1000),
+				data: fake.taskData(fake.tasks.get(taskId)!),
+			},
+		};
 	}
 
 	const deliver = async (base: string, body: unknown) => {
-		const answer = await post(`${base}/webhook/${TRIGGER_PATH}`, body, { 'x-webhook-secret': TRIGGER_SECRET });
-		return { status: answer.status, message: (JSON.parse(answer.bytes.toString('utf8')) as { message?: string }).message };
+		const answer = await post(`${base}/webhook/${TRIGGER_PATH}`, body, {
+			'x-webhook-secret': TRIGGER_SECRET,
+		});
+		return {
+			status: answer.status,
+			message: (JSON.parse(answer.bytes.toString('utf8')) as { message?: string }).message,
+		};
 	};
 
 	test.each([
@@ -271,12 +416,27 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 		const [first, second] = bases();
 		const { taskId, body } = await finishedTask();
 		const runsFor = async () =>
-			(await readExecutions(cluster.postgres, EXAMPLE_IDS.trigger)).filter((execution) => nodeItems(execution, 'PiAPI Trigger')[0]?.json.taskId === taskId);
+			(await readExecutions(cluster.postgres, EXAMPLE_IDS.trigger)).filter(
+				(execution) => nodeItems(execution, 'PiAPI Trigger')[0]?.json.taskId === taskId,
+			);
 		expect(await deliver(first, body)).toEqual({ status: 200, message: 'Received.' });
 		// PiAPI repeats a delivery seconds later; here once the first has started its execution.
-		await eventually(async () => (await runsFor()).length > 0, 'the execution the first delivery started', 60_000, 250);
-		expect(await deliver(second, body)).toEqual({ status: 200, message: 'Ignored: this task was already delivered.' });
-		await eventually(async () => (await runsFor()).every((run) => run.status === 'success'), 'the execution to end', 60_000, 250);
+		await eventually(
+			async () => (await runsFor()).length > 0,
+			'the execution the first delivery started',
+			60_000,
+			250,
+		);
+		expect(await deliver(second, body)).toEqual({
+			status: 200,
+			message: 'Ignored: this task was already delivered.',
+		});
+		await eventually(
+			async () => (await runsFor()).every((run) => run.status === 'success'),
+			'the execution to end',
+			60_000,
+			250,
+		);
 		const runs = await runsFor();
 		expect(runs.map((run) => run.status)).toEqual(['success']);
 		const [ready] = nodeItems(runs[0], 'Mask ready');
@@ -286,10 +446,18 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 });
 
 test('no API key or callback secret in any execution record or n8n log (debug level)', async () => {
-	const secrets = [vendors.piApi.fake!.config.apiKey, vendors.sellerPic.fake!.config.apiKey, ...callbackSecrets];
+	const secrets = [
+		vendors.piApi.fake!.config.apiKey,
+		vendors.sellerPic.fake!.config.apiKey,
+		...callbackSecrets,
+	];
 	expect(callbackSecrets.size).toBeGreaterThan(30);
-	const records = await cluster.postgres.query('SELECT coalesce(string_agg(data, E\'\\n\'), \'\') FROM execution_data');
-	const logs = [cluster.main, cluster.webhook, ...cluster.workers].map((n8n) => readFileSync(n8n.logFile, 'utf8'));
+	const records = await cluster.postgres.query(
+		"SELECT coalesce(string_agg(data, E'\\n'), '') FROM execution_data",
+	);
+	const logs = [cluster.main, cluster.webhook, ...cluster.workers].map((n8n) =>
+		readFileSync(n8n.logFile, 'utf8'),
+	);
 	// The logs are at debug level: n8n's debug line for each webhook call is in them.
 	expect(logs.join('\n')).toMatch(/Received webhook "POST" for path/);
 	expect(logs.join('\n')).toMatch(/Received waiting-webhook "POST" for execution/);
@@ -298,4 +466,3 @@ test('no API key or callback secret in any execution record or n8n log (debug le
 		for (const secret of secrets) expect(text.includes(secret)).toBe(false);
 	}
 });
-

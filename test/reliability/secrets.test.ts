@@ -72,20 +72,18 @@ describe('the key and other hosts', () => {
 	it('scrubs the key from a task PiAPI returns (Check Segmentation Task shows the raw reply)', async () => {
 		const api = await startStub((req, res) => {
 			const echoed = String(req.headers['x-api-key']);
-			res
-				.writeHead(200, { 'content-type': 'application/json' })
-				.end(
-					JSON.stringify({
-						code: 200,
-						message: 'success',
-						data: {
-							task_id: TASK_ID,
-							status: 'processing',
-							input: { note: `called with ${echoed}` },
-							output: null,
-						},
-					}),
-				);
+			res.writeHead(200, { 'content-type': 'application/json' }).end(
+				JSON.stringify({
+					code: 200,
+					message: 'success',
+					data: {
+						task_id: TASK_ID,
+						status: 'processing',
+						input: { note: `called with ${echoed}` },
+						output: null,
+					},
+				}),
+			);
 		});
 		try {
 			const result = await runVendorNode(
@@ -145,19 +143,17 @@ describe('the key and other hosts', () => {
 				.end(Buffer.from('89504e470d0a1a0a', 'hex')),
 		);
 		const api = await startStub((_req, res) =>
-			res
-				.writeHead(200, { 'content-type': 'application/json' })
-				.end(
-					JSON.stringify({
-						code: 200,
-						message: 'success',
-						data: {
-							task_id: TASK_ID,
-							status: 'completed',
-							output: { image_url: `${files.url}/mask.png` },
-						},
-					}),
-				),
+			res.writeHead(200, { 'content-type': 'application/json' }).end(
+				JSON.stringify({
+					code: 200,
+					message: 'success',
+					data: {
+						task_id: TASK_ID,
+						status: 'completed',
+						output: { image_url: `${files.url}/mask.png` },
+					},
+				}),
+			),
 		);
 		try {
 			const result = await runVendorNode(

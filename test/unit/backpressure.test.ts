@@ -1,7 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { VendorApiError } from '../../nodes/shared/errors';
-import { AccountCapacity, joinAccount, type AcceptedCreate, type Clock } from '../../nodes/shared/runtime/backpressure';
+import {
+	AccountCapacity,
+	joinAccount,
+	type AcceptedCreate,
+	type Clock,
+} from '../../nodes/shared/runtime/backpressure';
 import { Semaphore } from '../../nodes/shared/runtime/concurrency';
 import { RunTimings } from '../../nodes/shared/runtime/polling';
 import { runTask, type SegmentRun } from '../../nodes/shared/runtime/segment-run';
@@ -63,7 +68,12 @@ class TestClock implements Clock {
 }
 
 const capacityRefusal = (retryAfterSeconds?: number) =>
-	new VendorApiError('PiAPI answered HTTP 429: concurrency limit reached', { vendor: 'PiAPI', httpStatus: 429, atCapacity: true, retryAfterSeconds });
+	new VendorApiError('PiAPI answered HTTP 429: concurrency limit reached', {
+		vendor: 'PiAPI',
+		httpStatus: 429,
+		atCapacity: true,
+		retryAfterSeconds,
+	});
 
 /** A vendor account with a cap on tasks at once; `others` are tasks of other executions on the account. */
 class FakeAccount {
@@ -103,16 +113,29 @@ class FakeAccount {
 }
 
 /** Starts a create and keeps what came of it. */
-function start(capacity: AccountCapacity, account: FakeAccount, options: { maxWaitMs?: number; signal?: AbortSignal } = {}) {
-	const started = { accepted: undefined as AcceptedCreate<number> | undefined, error: undefined as unknown };
-	const promise = capacity.create(account.create, { maxWaitMs: options.maxWaitMs ?? 600_000, signal: options.signal, followed: true }).then(
-		(accepted) => {
-			started.accepted = accepted;
-		},
-		(error: unknown) => {
-			started.error = error;
-		},
-	);
+function start(
+	capacity: AccountCapacity,
+	account: FakeAccount,
+	options: { maxWaitMs?: number; signal?: AbortSignal } = {},
+) {
+	const started = {
+		accepted: undefined as AcceptedCreate<number> | undefined,
+		error: undefined as unknown,
+	};
+	const promise = capacity
+		.create(account.create, {
+			maxWaitMs: options.maxWaitMs ?? 600_000,
+			signal: options.signal,
+			followed: true,
+		})
+		.then(
+			(accepted) => {
+				started.accepted = accepted;
+			},
+			(error: unknown) => {
+				started.error = error;
+			},
+		);
 	return Object.assign(started, { promise });
 }
 
@@ -166,7 +189,9 @@ describe('AccountCapacity', () => {
 			inFlight--;
 			return ++lastId;
 		};
-		const creates = Array.from({ length: 12 }, () => capacity.create(create, { maxWaitMs: 60_000, followed: true }));
+		const creates = Array.from({ length: 12 }, () =>
+			capacity.create(create, { maxWaitMs: 60_000, followed: true }),
+		);
 		const waves: number[] = [];
 		await settle();
 		while (answers.length) {
@@ -183,12 +208,24 @@ describe('AccountCapacity', () => {
 		const account = new FakeAccount(2, clock);
 		const creates = Array.from({ length: 5 }, () => start(capacity, account));
 		await settle();
-		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, false, false, false]);
+		expect(creates.map((create) => Boolean(create.accepted))).toEqual([
+			true,
+			true,
+			false,
+			false,
+			false,
+		]);
 		expect(account.sent).toHaveLength(4);
 		finish(account, creates[0]);
 		await settle();
 		expect(account.sent).toHaveLength(5);
-		expect(creates.map((create) => Boolean(create.accepted))).toEqual([true, true, true, false, false]);
+		expect(creates.map((create) => Boolean(create.accepted))).toEqual([
+			true,
+			true,
+			true,
+			false,
+			false,
+		]);
 		expect(account.refused).toBe(2);
 		finish(account, creates[1]);
 		finish(account, creates[2]);
@@ -287,7 +324,9 @@ describe('AccountCapacity', () => {
 		expect(create.error).toBeInstanceOf(VendorApiError);
 		const error = create.error as VendorApiError;
 		expect(error.message).toBe('PiAPI answered HTTP 429: concurrency limit reached');
-		expect(error.details.hint).toMatch(/^Gave up after waiting \d+(\.\d)? s for the vendor to accept the task\.$/);
+		expect(error.details.hint).toMatch(
+			/^Gave up after waiting \d+(\.\d)? s for the vendor to accept the task\.$/,
+		);
 		expect(account.sent.length).toBeGreaterThan(1);
 		expect(account.sent.every((at) => at <= 10_000)).toBe(true);
 	});
@@ -299,7 +338,9 @@ describe('AccountCapacity', () => {
 		await settle();
 		const behind = start(capacity, account, { maxWaitMs: 3_000 });
 		await clock.advance(3_000);
-		expect((behind.error as VendorApiError).message).toBe('PiAPI answered HTTP 429: concurrency limit reached');
+		expect((behind.error as VendorApiError).message).toBe(
+			'PiAPI answered HTTP 429: concurrency limit reached',
+		);
 		expect(refused.error).toBeUndefined();
 		expect(account.sent).toHaveLength(2);
 	});
@@ -313,7 +354,10 @@ describe('AccountCapacity', () => {
 		let refusedBefore = account.refused;
 		const refusalsAt: number[] = [];
 		for (let done = 0; done < 30; done++) {
-			finish(account, creates.find((create) => create.accepted && account.running.has(create.accepted.value))!);
+			finish(
+				account,
+				creates.find((create) => create.accepted && account.running.has(create.accepted.value))!,
+			);
 			await settle();
 			limits.push(capacity.limit);
 			if (account.refused > refusedBefore) refusalsAt.push(done + 1);
@@ -332,7 +376,10 @@ describe('AccountCapacity', () => {
 		expect(account.refused).toBe(2);
 		account.cap = 3;
 		for (let done = 0; done < 4; done++) {
-			finish(account, creates.find((create) => create.accepted && account.running.has(create.accepted.value))!);
+			finish(
+				account,
+				creates.find((create) => create.accepted && account.running.has(create.accepted.value))!,
+			);
 			await settle();
 		}
 		expect(capacity.limit).toBe(3);
@@ -341,7 +388,10 @@ describe('AccountCapacity', () => {
 	});
 
 	it('sends a create whose outcome is unknown once: the error is thrown and the next create goes', async () => {
-		const unknown = new VendorApiError('PiAPI answered HTTP 502: bad gateway', { vendor: 'PiAPI', httpStatus: 502 });
+		const unknown = new VendorApiError('PiAPI answered HTTP 502: bad gateway', {
+			vendor: 'PiAPI',
+			httpStatus: 502,
+		});
 		let calls = 0;
 		const failing = capacity.create(
 			async () => {
@@ -354,7 +404,9 @@ describe('AccountCapacity', () => {
 		await clock.advance(60_000);
 		expect(calls).toBe(1);
 		const account = new FakeAccount(1, clock);
-		expect((await capacity.create(account.create, { maxWaitMs: 1_000, followed: true })).value).toBe(1);
+		expect(
+			(await capacity.create(account.create, { maxWaitMs: 1_000, followed: true })).value,
+		).toBe(1);
 	});
 
 	it('stops waiting when the execution is cancelled, and lets the next create go', async () => {
@@ -414,7 +466,16 @@ describe('runTask', () => {
 		const atVendor = new Set<string>();
 		const ended = new Set<string>();
 		let peak = 0;
-		const task = (taskId: string, done: boolean): SegmentationTask => ({ vendor: 'piapi', vendorName: 'PiAPI', taskId, status: done ? 'succeeded' : 'running', done, results: [], error: null, raw: {} });
+		const task = (taskId: string, done: boolean): SegmentationTask => ({
+			vendor: 'piapi',
+			vendorName: 'PiAPI',
+			taskId,
+			status: done ? 'succeeded' : 'running',
+			done,
+			results: [],
+			error: null,
+			raw: {},
+		});
 		const calls = (taskId: string) => ({
 			create: async () => {
 				atVendor.add(taskId);
@@ -427,14 +488,23 @@ describe('runTask', () => {
 				return task(taskId, done);
 			},
 		});
-		const waitOptions = { pollIntervalMs: 1, minPollIntervalMs: 1, maxWaitMs: 60_000, checkNode: 'Check Segmentation Task' };
-		const tasks = Array.from({ length: 10 }, (_, index) => runTask(run, calls(`t${index}`), waitOptions));
+		const waitOptions = {
+			pollIntervalMs: 1,
+			minPollIntervalMs: 1,
+			maxWaitMs: 60_000,
+			checkNode: 'Check Segmentation Task',
+		};
+		const tasks = Array.from({ length: 10 }, (_, index) =>
+			runTask(run, calls(`t${index}`), waitOptions),
+		);
 		for (let round = 0; round < 200 && ended.size < 10; round++) {
 			await new Promise((resolve) => setTimeout(resolve, 2));
 			const running = [...atVendor].find((taskId) => !ended.has(taskId));
 			if (running) ended.add(running);
 		}
-		expect((await Promise.all(tasks)).map((done) => done.taskId)).toEqual(Array.from({ length: 10 }, (_, index) => `t${index}`));
+		expect((await Promise.all(tasks)).map((done) => done.taskId)).toEqual(
+			Array.from({ length: 10 }, (_, index) => `t${index}`),
+		);
 		expect(peak).toBe(3);
 		expect(capacity.limit).toBe(Infinity);
 		expect(capacity.tasksHeld).toBe(0);

@@ -1,9 +1,19 @@
 import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/runtime/polling';
 
 /** SellerPic Segment with Poll Interval lowered to 1 s: a miss costs a second. */
-const LOWERED: WaitOptions = { pollIntervalMs: 1_000, expectedDurationMs: 10_000, maxWaitMs: 900_000, checkNode: 'Check Segmentation Task' };
+const LOWERED: WaitOptions = {
+	pollIntervalMs: 1_000,
+	expectedDurationMs: 10_000,
+	maxWaitMs: 900_000,
+	checkNode: 'Check Segmentation Task',
+};
 /** SellerPic Segment's defaults: a miss costs a minute. */
-const SELLERPIC: WaitOptions = { pollIntervalMs: 60_000, expectedDurationMs: 10_000, maxWaitMs: 900_000, checkNode: 'Check Segmentation Task' };
+const SELLERPIC: WaitOptions = {
+	pollIntervalMs: 60_000,
+	expectedDurationMs: 10_000,
+	maxWaitMs: 900_000,
+	checkNode: 'Check Segmentation Task',
+};
 
 /** A run whose first tasks were still running at 1 s and found done at 2 s (tasks of 1.5 s, checked every second). */
 function firstWave() {
@@ -52,7 +62,9 @@ describe('bisection probe (durations found only by checks)', () => {
 		const reported = new RunTimings();
 		reported.recordUnfinished(1_000);
 		reported.recordDone(2_000, 1_500);
-		expect(new CheckSchedule({ ...LOWERED, minPollIntervalMs: 1_000 }, reported).nextDelay(0)).toBe(1_500);
+		expect(new CheckSchedule({ ...LOWERED, minPollIntervalMs: 1_000 }, reported).nextDelay(0)).toBe(
+			1_500,
+		);
 		expect(reported.takeBisectionProbe(1_000, 0)).toBeUndefined();
 	});
 

@@ -16,11 +16,15 @@ export const waitForCompletion: INodeProperties = {
 	description: 'Whether to wait until the task is done and return its result',
 };
 
-/** Wait for Completion on a Segment node: without waiting, the vendor's task check gets the result later. */
+/**
+ * Wait for Completion on a Segment node: without waiting, the vendor's task check gets the result
+ * later.
+ */
 export function waitForCompletionFor({ nodeNames }: VendorProfile): INodeProperties {
 	return {
 		...waitForCompletion,
-		description: `Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with ${nodeNames.checkTask}.`,
+		description: `Whether to wait until the task is done and return its result. Off: return the \
+task ID at once and get the result later with ${nodeNames.checkTask}.`,
 	};
 }
 

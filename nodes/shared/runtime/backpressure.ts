@@ -6,7 +6,10 @@ import { createdNothing } from '../transport/outcome';
 /** While nothing is known about how long tasks take: 1 s, doubling up to 4 s. */
 const UNKNOWN_DURATION_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
 
-/** Creates sent at once, not yet answered: at most as many as the tasks the vendor already took, at least this. */
+/**
+ * Creates sent at once, not yet answered: at most as many as the tasks the vendor already took, at
+ * least this.
+ */
 const MIN_CREATES_IN_FLIGHT = 2;
 
 /** A refused probe doubles the completions before the next one, up to this many doublings. */
@@ -25,19 +28,29 @@ export interface Clock {
 	random(): number;
 }
 
-const systemClock: Clock = { now: () => Date.now(), sleep: cancellableSleep, random: () => Math.random() };
+const systemClock: Clock = {
+	now: () => Date.now(),
+	sleep: cancellableSleep,
+	random: () => Math.random(),
+};
 
 export interface CreateOptions {
 	/** How long the create may wait for the vendor to accept it, from the first try. */
 	maxWaitMs: number;
 	signal?: AbortSignal;
-	/** The task is followed until done: it holds one of the account's places until `release` is called. */
+	/**
+	 * The task is followed until done: it holds one of the account's places until `release` is
+	 * called.
+	 */
 	followed: boolean;
 }
 
 export interface AcceptedCreate<T> {
 	value: T;
-	/** The task is no longer at the vendor (`finished`: it was seen done), or no longer followed. Idempotent. */
+	/**
+	 * The task is no longer at the vendor (`finished`: it was seen done), or no longer followed.
+	 * Idempotent.
+	 */
 	release(finished: boolean): void;
 }
 
@@ -69,7 +82,8 @@ interface Ticket {
  *   after refusals while this process held nothing makes the limit unknown again (the others may
  *   have finished): slow start then finds the places free.
  * Creates are sent in the order they came, a refused one keeping its place. Only refusals after
- * which the vendor surely created nothing (`createdNothing`) are retried, so no task is created twice.
+ * which the vendor surely created nothing (`createdNothing`) are retried, so no task is created
+ * twice.
  */
 export class AccountCapacity {
 	private limitValue = Infinity;
@@ -80,7 +94,10 @@ export class AccountCapacity {
 	/** Creates sent, not yet answered. */
 	private sending = 0;
 
-	/** Creates accepted whose tasks are not followed (they count for how many creates may be in flight). */
+	/**
+	 * Creates accepted whose tasks are not followed (they count for how many creates may be in
+	 * flight).
+	 */
 	private acceptedUnfollowed = 0;
 
 	/** Creates waiting to be sent, in the order they came. */
@@ -151,7 +168,11 @@ export class AccountCapacity {
 				failure = error;
 			}
 			this.sending--;
-			if (!(failure instanceof VendorApiError) || !createdNothing(failure) || options.signal?.aborted) {
+			if (
+				!(failure instanceof VendorApiError) ||
+				!createdNothing(failure) ||
+				options.signal?.aborted
+			) {
 				this.changed();
 				throw failure;
 			}
@@ -159,7 +180,8 @@ export class AccountCapacity {
 				this.changed();
 				unreachable++;
 				const delay = retryDelayMs(failure, unreachable, IDEMPOTENT_RETRY);
-				if (unreachable >= IDEMPOTENT_RETRY.attempts || this.clock.now() + delay > deadline) throw failure;
+				if (unreachable >= IDEMPOTENT_RETRY.attempts || this.clock.now() + delay > deadline)
+					throw failure;
 				await this.clock.sleep(delay, options.signal);
 				this.rejoinLine(ticket);
 				continue;
@@ -173,7 +195,13 @@ export class AccountCapacity {
 	}
 
 	/** Waits until `ticket` may be sent, then takes it out of the line as sending. */
-	private async waitForTurn(ticket: Ticket, startedAt: number, deadline: number, signal: AbortSignal | undefined, refusal: VendorApiError | undefined) {
+	private async waitForTurn(
+		ticket: Ticket,
+		startedAt: number,
+		deadline: number,
+		signal: AbortSignal | undefined,
+		refusal: VendorApiError | undefined,
+	) {
 		for (;;) {
 			if (signal?.aborted) {
 				this.leaveLine(ticket);
@@ -183,7 +211,10 @@ export class AccountCapacity {
 			// Slow start: until the vendor has taken some tasks, a few creates at a time, so a full
 			// account refuses few of them.
 			const inFlightAllowed = Math.max(MIN_CREATES_IN_FLIGHT, this.held, this.acceptedUnfollowed);
-			const room = this.held + this.sending < this.limitValue && this.sending < inFlightAllowed && now >= this.holdingNoneUntil;
+			const room =
+				this.held + this.sending < this.limitValue &&
+				this.sending < inFlightAllowed &&
+				now >= this.holdingNoneUntil;
 			// The first in line that its Retry-After lets go; the others wait behind it.
 			const next = room ? this.line.find((waiting) => waiting.notBefore <= now) : undefined;
 			if (next === ticket) {
@@ -194,7 +225,8 @@ export class AccountCapacity {
 			}
 			// When the only thing in the way is time, and it lasts past the deadline, waiting is in vain.
 			const opensAt = Math.max(this.holdingNoneUntil, ticket.notBefore);
-			const blockedByTimeOnly = this.held + this.sending < this.limitValue && this.line[0] === ticket;
+			const blockedByTimeOnly =
+				this.held + this.sending < this.limitValue && this.line[0] === ticket;
 			if (now >= deadline || (blockedByTimeOnly && opensAt > deadline)) {
 				this.leaveLine(ticket);
 				this.changed();
@@ -300,11 +332,17 @@ export class AccountCapacity {
 		}
 	}
 
-	/** About the typical duration, jittered over half to one and a half of it, so processes do not retry in step. */
+	/**
+	 * About the typical duration, jittered over half to one and a half of it, so processes do not
+	 * retry in step.
+	 */
 	private waitHoldingNone() {
 		const typical = this.typicalDurationMs();
 		if (typical !== undefined) return typical * (0.5 + this.clock.random());
-		const backoff = Math.min(UNKNOWN_DURATION_BACKOFF.maxDelayMs, UNKNOWN_DURATION_BACKOFF.baseDelayMs * 2 ** (this.refusalsHoldingNone - 1));
+		const backoff = Math.min(
+			UNKNOWN_DURATION_BACKOFF.maxDelayMs,
+			UNKNOWN_DURATION_BACKOFF.baseDelayMs * 2 ** (this.refusalsHoldingNone - 1),
+		);
 		return backoff / 2 + this.clock.random() * (backoff / 2);
 	}
 
@@ -314,7 +352,10 @@ export class AccountCapacity {
 		const wake = () => changed.abort();
 		this.listeners.add(wake);
 		try {
-			await this.clock.sleep(Math.max(0, ms), signal ? AbortSignal.any([signal, changed.signal]) : changed.signal);
+			await this.clock.sleep(
+				Math.max(0, ms),
+				signal ? AbortSignal.any([signal, changed.signal]) : changed.signal,
+			);
 		} catch {
 			// Woken or cancelled: the caller looks again.
 		} finally {
@@ -333,12 +374,18 @@ function push(samples: number[], value: number) {
 }
 
 function gaveUp(failure: VendorApiError | undefined, waitedMs: number) {
-	const waited = `Gave up after waiting ${Math.round(waitedMs / 100) / 10} s for the vendor to accept the task.`;
+	const waited = `Gave up after waiting ${Math.round(waitedMs / 100) / 10} s for the vendor to \
+accept the task.`;
 	if (!failure) return new Error(`The vendor did not accept the task. ${waited}`);
-	return failure.with({ hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited });
+	return failure.with({
+		hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited,
+	});
 }
 
-/** The account's capacity for the node runs of this process using it at once; forgotten when the last one leaves. */
+/**
+ * The account's capacity for the node runs of this process using it at once; forgotten when the
+ * last one leaves.
+ */
 const accounts = new Map<string, { capacity: AccountCapacity; runs: number }>();
 
 /**
@@ -364,4 +411,3 @@ export function joinAccount(key: string): { capacity: AccountCapacity; leave: ()
 		},
 	};
 }
-

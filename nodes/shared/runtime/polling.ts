@@ -5,9 +5,14 @@ import type { SegmentationTask } from '../task/model';
 export interface WaitOptions {
 	/** The longest gap between two status checks of one task (the user's Poll Interval). */
 	pollIntervalMs: number;
-	/** The shortest gap between two checks of one task: the vendor's minimum. Defaults to pollIntervalMs. */
+	/**
+	 * The shortest gap between two checks of one task: the vendor's minimum. Defaults to
+	 * pollIntervalMs.
+	 */
 	minPollIntervalMs?: number;
-	/** How long the vendor's tasks typically take: a guess, used while the run has learned nothing. */
+	/**
+	 * How long the vendor's tasks typically take: a guess, used while the run has learned nothing.
+	 */
 	expectedDurationMs?: number;
 	maxWaitMs: number;
 	/** The node that checks the vendor's tasks later, named in the Max Wait error. */
@@ -33,12 +38,18 @@ export class RunTimings {
 	/** The youngest age at which a bisection probe found a task done. */
 	private probedDoneAt = Infinity;
 
-	/** The first-check age last given to a bisection probe: one probe for each state of what the run knows. */
+	/**
+	 * The first-check age last given to a bisection probe: one probe for each state of what the run
+	 * knows.
+	 */
 	private grantedProbeAt?: number;
 
 	private readonly listeners = new Set<() => void>();
 
-	/** `earlyProbe`: one task may check early while nothing is known (worth it when later tasks gain from it). */
+	/**
+	 * `earlyProbe`: one task may check early while nothing is known (worth it when later tasks gain
+	 * from it).
+	 */
 	constructor(private earlyProbe = false) {}
 
 	/**
@@ -64,7 +75,11 @@ export class RunTimings {
 	 */
 	estimate(): number | undefined {
 		if (this.reported.length) return percentile(this.reported, 0.75);
-		if (this.foundDone.length) return Math.max(Math.min(percentile(this.foundDone, 0.5), this.probedDoneAt), this.stillRunningAt);
+		if (this.foundDone.length)
+			return Math.max(
+				Math.min(percentile(this.foundDone, 0.5), this.probedDoneAt),
+				this.stillRunningAt,
+			);
 		return undefined;
 	}
 
@@ -93,7 +108,10 @@ export class RunTimings {
 		return granted;
 	}
 
-	/** Calls `listener` the next time the run learns when a task was done; returns a function that stops that. */
+	/**
+	 * Calls `listener` the next time the run learns when a task was done; returns a function that
+	 * stops that.
+	 */
 	onLearned(listener: () => void): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
@@ -111,22 +129,35 @@ function percentile(samples: number[], share: number) {
 }
 
 export class TaskTimeoutError extends VendorApiError {
-	constructor(readonly task: SegmentationTask, maxWaitMs: number, checkNode: string) {
+	constructor(
+		readonly task: SegmentationTask,
+		maxWaitMs: number,
+		checkNode: string,
+	) {
 		super(
-			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`,
+			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s \
+(status: ${task.status})`,
 			maxWaitDetails(task.vendorName, task.taskId, checkNode),
 		);
 		this.name = 'TaskTimeoutError';
 	}
 }
 
-/** What an error for a task not done within Max Wait carries: the task ID and how to get its result later. */
-export function maxWaitDetails(vendor: string, taskId: string, checkNode: string): VendorApiError['details'] {
+/**
+ * What an error for a task not done within Max Wait carries: the task ID and how to get its result
+ * later.
+ */
+export function maxWaitDetails(
+	vendor: string,
+	taskId: string,
+	checkNode: string,
+): VendorApiError['details'] {
 	return {
 		vendor,
 		vendorCode: 'MAX_WAIT_EXCEEDED',
 		taskId,
-		hint: `The task may still finish at ${vendor}. Get its result later with ${checkNode} (task id ${taskId}), or raise Max Wait.`,
+		hint: `The task may still finish at ${vendor}. Get its result later with ${checkNode} (task id \
+${taskId}), or raise Max Wait.`,
 	};
 }
 
@@ -151,7 +182,10 @@ export class CheckSchedule {
 
 	private checks = 0;
 
-	/** The gap once a task is late: from the minimum, doubling after each check, up to the poll interval. */
+	/**
+	 * The gap once a task is late: from the minimum, doubling after each check, up to the poll
+	 * interval.
+	 */
 	private lateGapMs: number;
 
 	private lateGapUsed = false;
@@ -165,18 +199,31 @@ export class CheckSchedule {
 		private readonly options: WaitOptions,
 		private readonly timings?: RunTimings,
 	) {
-		this.minGap = Math.min(options.minPollIntervalMs ?? options.pollIntervalMs, options.pollIntervalMs);
-		this.expected = Math.min(options.expectedDurationMs ?? options.pollIntervalMs, options.pollIntervalMs);
+		this.minGap = Math.min(
+			options.minPollIntervalMs ?? options.pollIntervalMs,
+			options.pollIntervalMs,
+		);
+		this.expected = Math.min(
+			options.expectedDurationMs ?? options.pollIntervalMs,
+			options.pollIntervalMs,
+		);
 		this.lateGapMs = this.minGap;
 	}
 
-	/** The wait before the next check of a task `ageMs` old, `sinceLastCheckMs` after its last check. */
+	/**
+	 * The wait before the next check of a task `ageMs` old, `sinceLastCheckMs` after its last check.
+	 */
 	nextDelay(ageMs: number, sinceLastCheckMs = ageMs): number {
 		const learned = this.timings?.estimate();
 		const cheapRechecks = this.minGap < this.expected;
 		if (this.checks === 0) {
 			// No check yet, so no gap to keep: when the task is likely done, or as early as is cheap.
-			const firstAt = learned === undefined ? (cheapRechecks ? this.minGap : this.plannedFirstCheck()) : this.learnedFirstCheck(learned, ageMs);
+			const firstAt =
+				learned === undefined
+					? cheapRechecks
+						? this.minGap
+						: this.plannedFirstCheck()
+					: this.learnedFirstCheck(learned, ageMs);
 			return Math.max(0, firstAt - ageMs);
 		}
 		let gap: number;
@@ -196,7 +243,8 @@ export class CheckSchedule {
 	checked(ageMs: number) {
 		this.timings?.recordUnfinished(ageMs);
 		this.checks++;
-		if (this.lateGapUsed) this.lateGapMs = Math.min(this.options.pollIntervalMs, this.lateGapMs * 2);
+		if (this.lateGapUsed)
+			this.lateGapMs = Math.min(this.options.pollIntervalMs, this.lateGapMs * 2);
 		this.lateGapUsed = false;
 	}
 
@@ -206,7 +254,8 @@ export class CheckSchedule {
 	}
 
 	private learnedFirstCheck(learned: number, ageMs: number) {
-		if (this.probeAt === undefined) this.probeAt = this.timings?.takeBisectionProbe(this.minGap, ageMs) ?? null;
+		if (this.probeAt === undefined)
+			this.probeAt = this.timings?.takeBisectionProbe(this.minGap, ageMs) ?? null;
 		return typeof this.probeAt === 'number' ? Math.min(this.probeAt, learned) : learned;
 	}
 
@@ -257,7 +306,11 @@ export async function waitForTask(
 }
 
 /** Sleeps `ms`; false when the run learned something first (the caller plans again). */
-async function sleepUnlessLearned(ms: number, signal: AbortSignal | undefined, timings: RunTimings | undefined): Promise<boolean> {
+async function sleepUnlessLearned(
+	ms: number,
+	signal: AbortSignal | undefined,
+	timings: RunTimings | undefined,
+): Promise<boolean> {
 	if (!timings) {
 		await cancellableSleep(ms, signal);
 		return true;
@@ -266,7 +319,10 @@ async function sleepUnlessLearned(ms: number, signal: AbortSignal | undefined, t
 	const stopListening = timings.onLearned(() => learned.abort());
 	// The sleep ends early for one of two reasons, told apart by the signals: the execution was
 	// cancelled, or the run learned something.
-	const elapsed = await cancellableSleep(ms, signal ? AbortSignal.any([signal, learned.signal]) : learned.signal).then(
+	const elapsed = await cancellableSleep(
+		ms,
+		signal ? AbortSignal.any([signal, learned.signal]) : learned.signal,
+	).then(
 		() => true,
 		() => false,
 	);

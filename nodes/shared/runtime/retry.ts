@@ -10,7 +10,12 @@ export interface RetryPolicy {
 	maxRetryAfterMs?: number;
 }
 
-export const IDEMPOTENT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const IDEMPOTENT_RETRY: RetryPolicy = {
+	attempts: 4,
+	baseDelayMs: 500,
+	maxDelayMs: 8_000,
+	maxRetryAfterMs: 60_000,
+};
 
 /**
  * Runs `call` again after errors `shouldRetry` accepts, with exponential backoff and full
@@ -32,18 +37,25 @@ export async function withRetries<T>(
 		}
 		if (attempt >= policy.attempts || !shouldRetry(failure) || signal?.aborted) throw failure;
 		const delay = retryDelayMs(failure, attempt, policy);
-		if (policy.maxRetryAfterMs !== undefined && delay > policy.maxRetryAfterMs) throw askedToWait(failure, delay);
+		if (policy.maxRetryAfterMs !== undefined && delay > policy.maxRetryAfterMs)
+			throw askedToWait(failure, delay);
 		await cancellableSleep(delay, signal);
 	}
 }
 
 function askedToWait(failure: unknown, delayMs: number) {
 	if (!(failure instanceof VendorApiError)) return failure;
-	const waited = `${failure.details.vendor} asked to wait ${Math.round(delayMs / 1000)} s before trying again: run the item again after that.`;
-	return failure.with({ hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited });
+	const waited = `${failure.details.vendor} asked to wait ${Math.round(delayMs / 1000)} s before \
+trying again: run the item again after that.`;
+	return failure.with({
+		hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited,
+	});
 }
 
-/** Backoff doubling from `baseDelayMs` up to `maxDelayMs`, jittered over its upper half; at least the vendor's Retry-After. */
+/**
+ * Backoff doubling from `baseDelayMs` up to `maxDelayMs`, jittered over its upper half; at least
+ * the vendor's Retry-After.
+ */
 export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolicy) {
 	const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	const jittered = backoff / 2 + Math.random() * (backoff / 2);
@@ -51,7 +63,10 @@ export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolic
 	return asked === undefined ? jittered : Math.max(asked * 1000, jittered);
 }
 
-/** Idempotent calls (status, download URL, file download) are safe to repeat on any transient failure. */
+/**
+ * Idempotent calls (status, download URL, file download) are safe to repeat on any transient
+ * failure.
+ */
 export function isTransient(error: unknown) {
 	return error instanceof VendorApiError && error.retryable;
 }

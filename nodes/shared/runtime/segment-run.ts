@@ -6,13 +6,18 @@ import { processItems } from './items';
 import { RunTimings, waitForTask, type WaitOptions } from './polling';
 import type { SegmentationTask } from '../task/model';
 
-/** What the items of one Segment node run share: the vendor client and the limits on work in flight. */
+/**
+ * What the items of one Segment node run share: the vendor client and the limits on work in flight.
+ */
 export interface SegmentRun<Client> {
 	context: IExecuteFunctions;
 	client: Client;
 	/** At most Max Concurrent Tasks tasks at the vendor, from create until done. */
 	taskSlots: Semaphore;
-	/** What this process has learned of the account's capacity, shared with its other runs on the account. */
+	/**
+	 * What this process has learned of the account's capacity, shared with its other runs on the
+	 * account.
+	 */
 	capacity: AccountCapacity;
 	/** Bounds the images held in memory: an image is read only once it may be uploaded. */
 	uploadSlots: Semaphore;
@@ -43,16 +48,25 @@ export async function runSegmentation<Client>(
 		timings: new RunTimings(context.getInputData().length > maxConcurrent),
 	};
 	try {
-		return [await processItems(context, maxConcurrent * 2, async (itemIndex) => [await segmentItem(run, itemIndex)])];
+		return [
+			await processItems(context, maxConcurrent * 2, async (itemIndex) => [
+				await segmentItem(run, itemIndex),
+			]),
+		];
 	} finally {
 		account.leave();
 	}
 }
 
-/** The vendor account a node run uses: its credential (type and id), the same in every run that uses it. */
+/**
+ * The vendor account a node run uses: its credential (type and id), the same in every run that uses
+ * it.
+ */
 function accountKey(context: IExecuteFunctions): string {
 	const node = context.getNode();
-	const credentials = Object.entries(node.credentials ?? {}).map(([type, credential]) => `${type}:${credential.id ?? credential.name}`);
+	const credentials = Object.entries(node.credentials ?? {}).map(
+		([type, credential]) => `${type}:${credential.id ?? credential.name}`,
+	);
 	return credentials.length ? credentials.sort().join(',') : `${node.type}:no credential`;
 }
 
@@ -69,20 +83,40 @@ export interface TaskCalls {
  * this process has learned it). With wait options, holds a task slot from the create until the
  * task is done and returns it done; without, returns the task as created.
  */
-export async function runTask<Client>(run: SegmentRun<Client>, calls: TaskCalls, waitOptions?: WaitOptions): Promise<SegmentationTask> {
+export async function runTask<Client>(
+	run: SegmentRun<Client>,
+	calls: TaskCalls,
+	waitOptions?: WaitOptions,
+): Promise<SegmentationTask> {
 	const signal = run.context.getExecutionCancelSignal();
 	if (!waitOptions) {
-		return (await run.capacity.create(calls.create, { maxWaitMs: CAPACITY_WAIT_WITHOUT_POLLING_MS, signal, followed: false })).value;
+		return (
+			await run.capacity.create(calls.create, {
+				maxWaitMs: CAPACITY_WAIT_WITHOUT_POLLING_MS,
+				signal,
+				followed: false,
+			})
+		).value;
 	}
 	return await run.taskSlots.use(async () => {
-		const created = await run.capacity.create(calls.create, { maxWaitMs: waitOptions.maxWaitMs, signal, followed: true });
+		const created = await run.capacity.create(calls.create, {
+			maxWaitMs: waitOptions.maxWaitMs,
+			signal,
+			followed: true,
+		});
 		let finished = false;
 		try {
-			const task = await waitForTask(created.value, async () => await calls.getTask(created.value.taskId), waitOptions, run.timings);
+			const task = await waitForTask(
+				created.value,
+				async () => await calls.getTask(created.value.taskId),
+				waitOptions,
+				run.timings,
+			);
 			finished = true;
 			return task;
 		} finally {
-			// A task that was not seen done (Max Wait, a failed check, cancelled) no longer counts as this process's.
+			// A task that was not seen done (Max Wait, a failed check, cancelled) no longer counts as
+			// this process's.
 			created.release(finished);
 		}
 	});

@@ -106,7 +106,11 @@ export function succeededResultIds(task: SegmentationTask): string[] {
 }
 
 /** A task reported done without what its result needs (a result id, a mask URL). */
-export function missingResultError(task: SegmentationTask, what: string, checkNode: string): VendorApiError {
+export function missingResultError(
+	task: SegmentationTask,
+	what: string,
+	checkNode: string,
+): VendorApiError {
 	const vendor = task.vendorName;
 	return new VendorApiError(`${vendor} reported task ${task.taskId} done but gave no ${what}`, {
 		vendor,

@@ -32,7 +32,10 @@ export interface VendorProfile {
 	/** How this vendor's IDs look, for error messages ("… IDs are whole numbers such as …"). */
 	idExample: string;
 	polling: PollingProfile;
-	/** The nodes that check this vendor's tasks and get their download URLs, as the package names them. */
+	/**
+	 * The nodes that check this vendor's tasks and get their download URLs, as the package names
+	 * them.
+	 */
 	nodeNames: { checkTask: string; downloadUrl?: string };
 	/** How long a result's download link lasts, e.g. "12 hours". */
 	linkLifetime: string;

@@ -30,7 +30,8 @@ const resolver: DownloadUrlSupport['resolver'] = async (context, vendors) => {
 		const task = await client.getTask(id);
 		assertSucceeded(task, piApiProfile.nodeNames.checkTask);
 		const urls = resultUrls(task);
-		if (!urls.length) throw missingResultError(task, 'output URL', piApiProfile.nodeNames.checkTask);
+		if (!urls.length)
+			throw missingResultError(task, 'output URL', piApiProfile.nodeNames.checkTask);
 		const files: ResultFile[] = [];
 		for (const [index, url] of urls.entries()) {
 			const fileName =

@@ -177,7 +177,8 @@ export class SellerPicClient {
 					: `the result is ${String(data.status || 'not ready')}`;
 			throw new VendorApiError(`SellerPic gave no download URL for result ${resultId}: ${why}`, {
 				vendor: VENDOR,
-				hint: `Check that the id is a result id of a task that succeeded (${NODES.checkTask} shows them).`,
+				hint: `Check that the id is a result id of a task that succeeded (${NODES.checkTask} shows \
+them).`,
 			});
 		}
 		return { url, name: typeof data.name === 'string' ? data.name : undefined };
@@ -204,7 +205,8 @@ export class SellerPicClient {
 	private async download(url: string) {
 		return await downloadFile(this.context, VENDOR, url, {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
-			expiredHint: `SellerPic download links last ${sellerPicProfile.linkLifetime}. Get a fresh one with ${NODES.downloadUrl} (ID Type: Result ID).`,
+			expiredHint: `SellerPic download links last ${sellerPicProfile.linkLifetime}. Get a fresh \
+one with ${NODES.downloadUrl} (ID Type: Result ID).`,
 			checkNode: NODES.checkTask,
 		});
 	}

@@ -23,7 +23,8 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Result ID',
 				value: 'resultId',
-				description: `One result of a task (from SellerPic Segment or ${sellerPicProfile.nodeNames.checkTask})`,
+				description: `One result of a task (from SellerPic Segment or \
+${sellerPicProfile.nodeNames.checkTask})`,
 			},
 			{
 				name: 'Task ID',
@@ -118,7 +119,8 @@ async function taskResultIds(client: SellerPicClient, taskId: string) {
 	}
 	assertSucceeded(task, sellerPicProfile.nodeNames.checkTask);
 	const ids = succeededResultIds(task);
-	if (!ids.length) throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
+	if (!ids.length)
+		throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
 	return ids;
 }
 

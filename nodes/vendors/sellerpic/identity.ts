@@ -4,7 +4,10 @@
  */
 export const SELLERPIC_CREDENTIAL_TYPE = 'sellerPicApi';
 
-/** The nodes that check a task and get its download URL, as this package names them (for advice in errors). */
+/**
+ * The nodes that check a task and get its download URL, as this package names them (for advice in
+ * errors).
+ */
 export const SELLERPIC_NODE_NAMES = {
 	checkTask: 'Check Segmentation Task',
 	downloadUrl: 'Get Segmentation Download URL',
