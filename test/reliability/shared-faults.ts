@@ -422,7 +422,8 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 
 	it(`gives up waiting for ${v.capacity.name} at Max Wait, having created nothing`, async () => {
 		fake().injectFault({ endpoint: create, ...v.capacity.fault, times: Infinity });
-		const error = itemError((await run({ maxWait: 1 })).output(NODE_UNDER_TEST)[0]);
+		// 3 s: room for a retry after the first wait (1 s while the run has learned nothing, then 2 s).
+		const error = itemError((await run({ maxWait: 3 })).output(NODE_UNDER_TEST)[0]);
 		expect(error.message).toBe(v.capacity.message);
 		expect(error.code).toBe(v.capacity.code);
 		expect(error.description).toMatch(v.capacity.hint);

@@ -230,6 +230,25 @@ export function timeoutFromCredential(value: unknown): number {
 }
 
 /**
+ * What a vendor client reads from its credential: its own fields (`Fields`), the request timeout,
+ * and the API key, only to scrub it from anything the vendor sends back.
+ */
+export async function readClientCredential<Fields extends object>(
+	context: TransportContext,
+	credentialType: string,
+) {
+	const fields = await context.getCredentials<
+		Fields & { apiKey?: string; requestTimeout?: number }
+	>(credentialType);
+	const { apiKey } = fields;
+	return {
+		fields,
+		timeoutMs: timeoutFromCredential(fields.requestTimeout),
+		secrets: typeof apiKey === 'string' && apiKey ? [apiKey] : [],
+	};
+}
+
+/**
  * File uploads and downloads carry more bytes than API calls: they get three times the request
  * timeout.
  */

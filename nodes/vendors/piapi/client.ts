@@ -10,7 +10,7 @@ import {
 	FILE_TIMEOUT_FACTOR,
 	joinUrl,
 	sendHttp,
-	timeoutFromCredential,
+	readClientCredential,
 	type HttpCall,
 	type HttpReply,
 	type TransportContext,
@@ -73,18 +73,17 @@ export class PiApiClient {
 	) {}
 
 	static async create(context: TransportContext) {
-		const credentials = await context.getCredentials<{
-			apiKey?: string;
+		const { fields, timeoutMs, secrets } = await readClientCredential<{
 			baseUrl?: string;
 			uploadBaseUrl?: string;
-			requestTimeout?: number;
-		}>(CREDENTIAL_TYPE);
+		}>(context, CREDENTIAL_TYPE);
+		const uploadBaseUrl = fields.uploadBaseUrl || PIAPI_UPLOAD_BASE_URL;
 		return new PiApiClient(
 			context,
-			credentials.baseUrl || PIAPI_BASE_URL,
-			credentials.uploadBaseUrl || PIAPI_UPLOAD_BASE_URL,
-			timeoutFromCredential(credentials.requestTimeout),
-			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
+			fields.baseUrl || PIAPI_BASE_URL,
+			uploadBaseUrl,
+			timeoutMs,
+			secrets,
 		);
 	}
 

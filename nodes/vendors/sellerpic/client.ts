@@ -15,7 +15,7 @@ import {
 	FILE_TIMEOUT_FACTOR,
 	joinUrl,
 	sendHttp,
-	timeoutFromCredential,
+	readClientCredential,
 	type HttpCall,
 	type HttpReply,
 } from '../../shared/transport/http';
@@ -62,17 +62,9 @@ export class SellerPicClient {
 	) {}
 
 	static async create(context: IExecuteFunctions) {
-		const credentials = await context.getCredentials<{
-			apiKey?: string;
-			baseUrl?: string;
-			requestTimeout?: number;
-		}>(CREDENTIAL_TYPE);
-		return new SellerPicClient(
-			context,
-			credentials.baseUrl || SELLERPIC_BASE_URL,
-			timeoutFromCredential(credentials.requestTimeout),
-			typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [],
-		);
+		const credential = await readClientCredential<{ baseUrl?: string }>(context, CREDENTIAL_TYPE);
+		const { fields, timeoutMs, secrets } = credential;
+		return new SellerPicClient(context, fields.baseUrl || SELLERPIC_BASE_URL, timeoutMs, secrets);
 	}
 
 	/** Uploads an image; an upload creates no task, so it is retried like a read. */
