@@ -313,13 +313,48 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 		return workflow;
 	};
 
+	/** Example 5 with the photo read as a file first (HTTP Request), to see binary files survive the wait. */
+	const CALLBACK_WITH_PHOTO_ID = 'segExample05WithPhoto';
+	const callbackWithPhoto = () => {
+		const example = stack.examples.find((workflow) => workflow.id === EXAMPLE_IDS.callback)!;
+		const text = JSON.stringify(example)
+			.replaceAll('5e9a0005-', '5e9a0205-')
+			.replace('"segment-on-callback"', '"segment-on-callback-with-photo"');
+		const workflow = JSON.parse(text) as typeof example;
+		workflow.id = CALLBACK_WITH_PHOTO_ID;
+		workflow.name = `${workflow.name} (photo as a file)`;
+		workflow.nodes.push({
+			id: '5e9a0205-0000-4000-8000-000000000009',
+			name: 'Photo file',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [120, 160],
+			parameters: {
+				url: '={{ $json.body.imageUrl }}',
+				options: {
+					response: { response: { responseFormat: 'file', outputPropertyName: 'photo' } },
+				},
+			},
+		});
+		const segment = workflow.nodes.find((node) => node.name === 'PiAPI Segment')!;
+		segment.parameters.imageUrl = "={{ $('Photo URL arrives').item.json.body.imageUrl }}";
+		workflow.connections['Photo URL arrives'] = {
+			main: [[{ node: 'Photo file', type: 'main', index: 0 }]],
+		};
+		workflow.connections['Photo file'] = {
+			main: [[{ node: 'PiAPI Segment', type: 'main', index: 0 }]],
+		};
+		return workflow;
+	};
+
 	beforeAll(async () => {
-		await stack.n8n.importWorkflows([callbackWithShortMaxWait()]);
+		await stack.n8n.importWorkflows([callbackWithShortMaxWait(), callbackWithPhoto()]);
 		for (const id of [
 			EXAMPLE_IDS.webhook,
 			EXAMPLE_IDS.callback,
 			EXAMPLE_IDS.trigger,
 			CALLBACK_TIMEOUT_ID,
+			CALLBACK_WITH_PHOTO_ID,
 		])
 			await stack.n8n.publishWorkflow(id);
 		server = await startN8n(stack.n8n);
@@ -327,6 +362,7 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			'segment-product-image',
 			'segment-on-callback',
 			'segment-on-callback-max-wait',
+			'segment-on-callback-with-photo',
 			TRIGGER_PATH,
 		]);
 	}, 3 * 60_000);
@@ -443,6 +479,35 @@ describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 			);
 			expect(after.data.resultData.runData['Mask ready']).toHaveLength(1);
 			expect(after.data.resultData.runData['PiAPI Segment']).toHaveLength(1);
+		});
+
+		test("keeps the input's binary file through the wait (Keep Input Binary): the resumed item has the photo and the mask", async () => {
+			// The task outlasts the node's run, so the execution is saved as waiting before PiAPI calls back.
+			piApi().configure({ taskLatencyMs: 3_000 });
+			const before = readExecutions(stack.n8n.userFolder, CALLBACK_WITH_PHOTO_ID).length;
+			const { status } = await post(`${server.url}/webhook/segment-on-callback-with-photo`, {
+				imageUrl: photoUrl('sku-1002'),
+			});
+			expect(status).toBe(200);
+			const waiting = await waitForExecutions(
+				stack.n8n.userFolder,
+				CALLBACK_WITH_PHOTO_ID,
+				(all) => (all.length > before && all.at(-1)!.status === 'waiting' ? all.at(-1) : undefined),
+			);
+			const execution = await waitForExecutions(
+				stack.n8n.userFolder,
+				CALLBACK_WITH_PHOTO_ID,
+				(all) => {
+					const run = all.find((candidate) => candidate.id === waiting.id);
+					return run && !['waiting', 'running', 'new'].includes(run.status) ? run : undefined;
+				},
+			);
+			expectSuccess(execution);
+			const [item] = nodeItems(execution, 'Mask ready');
+			expect(Object.keys(item.binary ?? {}).sort()).toEqual(['mask', 'photo']);
+			const photo = Buffer.from(await (await fetch(photoUrl('sku-1002'))).arrayBuffer());
+			expect(await readBinary(stack.n8n.userFolder, item.binary!.photo)).toEqual(photo);
+			await expectMask(item, 'sku-1002');
 		});
 
 		test('refuses callbacks with a wrong or missing secret and keeps waiting; the right one resumes it', async () => {
