@@ -29,6 +29,7 @@ import {
 	SAMPLES_DIR,
 	sampleProduct,
 } from '../../tools/local-n8n/services/sample-photos';
+import { postJson } from '../support/post-json';
 
 const SELLERPIC_ID = /^\d{1,19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -283,17 +284,7 @@ describe('cut-outs with Edit Image (GraphicsMagick)', () => {
 
 describe('webhook examples in `n8n start` (3, 5, 6)', () => {
 	let server: RunningN8n;
-	const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-		const response = await request(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...headers },
-			body: JSON.stringify(body),
-		});
-		return {
-			status: response.statusCode,
-			json: (await response.body.json()) as Record<string, unknown>,
-		};
-	};
+	const post = postJson;
 	const piApi = () => stack.vendors.piApi.fake!;
 	const deliveries = (taskId: string) =>
 		piApi().webhookLog.filter((delivery) => delivery.taskId === taskId);

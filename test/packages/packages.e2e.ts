@@ -56,6 +56,7 @@ import {
 import { startShop, type ShopServer } from '../../tools/local-n8n/services/shop-server';
 import { startVendors, type Vendors } from '../../tools/local-n8n/services/vendors';
 import { eventually } from '../../tools/local-n8n/system/wait';
+import { postJson } from '../support/post-json';
 
 /** The n8n the READMEs of the packages name ("Tested by CI on n8n …"): the newest of the matrix. */
 const N8N = N8N_VERSIONS[0];
@@ -203,6 +204,31 @@ const namesWith = (types: Array<{ name: string }>, prefix: string) =>
 		.filter((name) => name.startsWith(prefix))
 		.sort();
 
+/** The catalog example's output: a mask per product with a photo, an error item for each without one. */
+async function expectCatalogMasks(
+	stack: Parameters<typeof expectMask>[0],
+	run: Parameters<typeof nodeItems>[0],
+	vendor: string,
+	taskId: RegExp,
+) {
+	const items = nodeItems(run, 'Masks by product id');
+	expect(items.map((item) => item.json.productId).sort()).toEqual([...INITIAL_CATALOG].sort());
+	for (const item of items) {
+		const productId = String(item.json.productId);
+		if (sampleProduct(productId).hasPhoto) {
+			expect(item.json).toMatchObject({
+				vendor,
+				ok: true,
+				status: 'succeeded',
+				taskId: expect.stringMatching(taskId),
+			});
+			await expectMask(stack, item, productId);
+		} else {
+			expect(item.json).toMatchObject({ ok: false, error: expect.stringMatching(/\S/) });
+		}
+	}
+}
+
 describe(`n8n-nodes-sellerpic-segment alone in n8n ${N8N.version}`, () => {
 	const pkg = vendorPackage('sellerpic');
 	let stack: Awaited<ReturnType<typeof startPackageStack>>;
@@ -233,22 +259,7 @@ describe(`n8n-nodes-sellerpic-segment alone in n8n ${N8N.version}`, () => {
 		const catalog = id(/catalog/i);
 		const run = await stack.n8n.execute(catalog);
 		expectSuccess(run);
-		const items = nodeItems(run, 'Masks by product id');
-		expect(items.map((item) => item.json.productId).sort()).toEqual([...INITIAL_CATALOG].sort());
-		for (const item of items) {
-			const productId = String(item.json.productId);
-			if (sampleProduct(productId).hasPhoto) {
-				expect(item.json).toMatchObject({
-					vendor: 'sellerpic',
-					ok: true,
-					status: 'succeeded',
-					taskId: expect.stringMatching(SELLERPIC_ID),
-				});
-				await expectMask(stack, item, productId);
-			} else {
-				expect(item.json).toMatchObject({ ok: false, error: expect.stringMatching(/\S/) });
-			}
-		}
+		await expectCatalogMasks(stack, run, 'sellerpic', SELLERPIC_ID);
 		const again = await stack.n8n.execute(catalog);
 		expectSuccess(again);
 		expect(nodeRan(again, 'SellerPic: segment product')).toBe(false);
@@ -348,17 +359,7 @@ describe(`n8n-nodes-piapi-segment alone in n8n ${N8N.version}`, () => {
 	const id = (name: RegExp) => exampleId(stack.examples, name);
 	const piApi = () => stack.vendors.piApi.fake!;
 	const photoUrl = (productId: string) => `${stack.shop.baseUrl}/images/${productId}.jpg`;
-	const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-		const response = await request(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...headers },
-			body: JSON.stringify(body),
-		});
-		return {
-			status: response.statusCode,
-			json: (await response.body.json()) as Record<string, unknown>,
-		};
-	};
+	const post = postJson;
 
 	beforeAll(async () => {
 		stack = await startPackageStack(pkg);
@@ -372,22 +373,7 @@ describe(`n8n-nodes-piapi-segment alone in n8n ${N8N.version}`, () => {
 	test('2: catalog run: a mask per product with a photo, an error item for the missing one', async () => {
 		const run = await stack.n8n.execute(id(/catalog/i));
 		expectSuccess(run);
-		const items = nodeItems(run, 'Masks by product id');
-		expect(items.map((item) => item.json.productId).sort()).toEqual([...INITIAL_CATALOG].sort());
-		for (const item of items) {
-			const productId = String(item.json.productId);
-			if (sampleProduct(productId).hasPhoto) {
-				expect(item.json).toMatchObject({
-					vendor: 'piapi',
-					ok: true,
-					status: 'succeeded',
-					taskId: expect.stringMatching(UUID),
-				});
-				await expectMask(stack, item, productId);
-			} else {
-				expect(item.json).toMatchObject({ ok: false, error: expect.stringMatching(/\S/) });
-			}
-		}
+		await expectCatalogMasks(stack, run, 'piapi', UUID);
 	});
 
 	test('4: check later: PiAPI Segment without waiting → Wait → PiAPI Check Task → the mask file', async () => {
