@@ -10,12 +10,18 @@ import {
 	maxWaitFor,
 	pollIntervalFor,
 	toolDescription,
+	versionShows,
 	waitForCompletionFor,
 } from '../shared/parameters/common.descriptions';
 import { sellerPicFormatOptions } from '../vendors/sellerpic/formats';
 import { sellerPicProfile } from '../vendors/sellerpic/profile';
 
 const { polling } = sellerPicProfile;
+
+/** Version 1.1 turned Segment By (mode) into the Operation field. */
+export const SELLERPIC_SEGMENT_HISTORY = { renamedIn: 1.1 };
+
+const { current, old } = versionShows(SELLERPIC_SEGMENT_HISTORY);
 
 const promptField: INodeProperties = {
 	displayName: 'Prompt',
@@ -63,7 +69,7 @@ Mask is off. Takes from about 10 seconds to a few minutes.',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+		displayOptions: { show: current },
 		options: [
 			{
 				name: 'Segment by Prompt',
@@ -85,7 +91,7 @@ Mask is off. Takes from about 10 seconds to a few minutes.',
 		name: 'mode',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { '@version': [1] } },
+		displayOptions: { show: old },
 		options: [
 			{
 				name: 'Prompt',
@@ -102,8 +108,8 @@ Mask is off. Takes from about 10 seconds to a few minutes.',
 	},
 	...updateDisplayOptions({ show: { operation: ['prompt'] } }, [promptField]),
 	...updateDisplayOptions({ show: { operation: ['type'] } }, typeFields),
-	...updateDisplayOptions({ show: { '@version': [1], mode: ['prompt'] } }, [promptField]),
-	...updateDisplayOptions({ show: { '@version': [1], mode: ['type'] } }, typeFields),
+	...updateDisplayOptions({ show: { ...old, mode: ['prompt'] } }, [promptField]),
+	...updateDisplayOptions({ show: { ...old, mode: ['type'] } }, typeFields),
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',

@@ -16,11 +16,9 @@ import {
 import { SellerPicClient } from '../vendors/sellerpic/client';
 import { readSellerPicFormat, SELLERPIC_FORMATS } from '../vendors/sellerpic/formats';
 import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile';
+import { SELLERPIC_SEGMENT_HISTORY } from './description';
 
 type Run = SegmentRun<SellerPicClient>;
-
-/** Version 1.1 turned Segment By (mode) into the Operation field. */
-const HISTORY = { renamedIn: 1.1 };
 
 export async function executeSellerPicSegment(
 	this: IExecuteFunctions,
@@ -36,7 +34,7 @@ export async function executeSellerPicSegment(
 async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionData> {
 	const { context, client } = run;
 	const mode = context.getNodeParameter(
-		versionedName(context, HISTORY, 'operation', 'mode'),
+		versionedName(context, SELLERPIC_SEGMENT_HISTORY, 'operation', 'mode'),
 		itemIndex,
 	) as 'prompt' | 'type';
 	const request = readRequest(context, itemIndex, mode);

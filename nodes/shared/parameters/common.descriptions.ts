@@ -197,9 +197,9 @@ export function forVendor(
  */
 export function versionShows({ renamedIn }: NodeHistory): {
 	current?: IDisplayOptions['show'];
-	old: IDisplayOptions['show'];
+	old?: IDisplayOptions['show'];
 } {
-	if (renamedIn === undefined) return { current: undefined, old: { '@version': [-1] } };
+	if (renamedIn === undefined) return {};
 	return {
 		current: { '@version': [{ _cnd: { gte: renamedIn } }] },
 		old: { '@version': [{ _cnd: { lt: renamedIn } }] },
