@@ -6,6 +6,8 @@
 //                             costs), and one configuration in a real n8n as well
 //   npm run bench -- overcap  Max Concurrent Tasks above what the vendor accepts (a small plan, a
 //                             raised setting), in the engine and in a real n8n
+//   npm run bench -- queue-sim several processes sharing one account (queue mode), in simulated
+//                             time over many seeds (BENCH_SEEDS, default 100)
 // Every figure comes with the refused creates per task and the tasks at the vendor the run settled at.
 
 import { execFile } from 'node:child_process';
@@ -18,6 +20,7 @@ import { startPiApiFake, startSellerPicFake } from '../../test/fake';
 import { makeLargePhoto } from '../../test/fake/images';
 import { startReceiver } from '../../test/fake/test-client';
 import { workflowFor } from '../../test/support/workflows';
+import { benchQueueSim } from './queue-sim';
 import { runInRealN8n } from './real-n8n';
 import {
 	OVERCAP_CASES,
@@ -35,7 +38,11 @@ const numbers = (value: string | undefined, fallback: number[]) =>
 	value ? value.split(',').map(Number) : fallback;
 
 const settings = {
-	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as 'tuned' | 'defaults' | 'overcap',
+	mode: (process.argv[2] ?? process.env.BENCH_MODE ?? 'tuned') as
+		| 'tuned'
+		| 'defaults'
+		| 'overcap'
+		| 'queue-sim',
 	images: Number(process.env.BENCH_N ?? 200),
 	imageBytes: Number(
 		process.env.BENCH_IMAGE_BYTES ??
@@ -88,6 +95,8 @@ interface ChildResult {
 }
 
 async function main() {
+	if (settings.mode === 'queue-sim')
+		return await benchQueueSim(Number(process.env.BENCH_SEEDS ?? 100));
 	console.log(
 		`Generating ${settings.distinctImages} photos of ~${(settings.imageBytes / 1e6).toFixed(1)} MB…`,
 	);

@@ -51,6 +51,11 @@ export interface RequestLogEntry {
 	headers: string[];
 	hadApiKey: boolean;
 	at: number;
+	/** The reply's status, once sent (none for a connection the fake reset). */
+	status?: number;
+	/** The `code` of a JSON reply's envelope, where it has one. */
+	code?: number;
+	answeredAt?: number;
 }
 
 export interface Reply {
@@ -231,14 +236,15 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 		const endpoint = match?.route.endpoint ?? 'unknown';
 		const hadApiKey =
 			req.headers.authorization !== undefined || req.headers['x-api-key'] !== undefined;
-		this.requests.push({
+		const entry: RequestLogEntry = {
 			method: req.method ?? 'GET',
 			path: url.pathname + url.search,
 			endpoint,
 			headers: Object.keys(req.headers),
 			hadApiKey,
 			at: Date.now(),
-		});
+		};
+		this.requests.push(entry);
 		this.counters.calls[endpoint] = (this.counters.calls[endpoint] ?? 0) + 1;
 		if (match?.route.storage && hadApiKey) this.counters.storageRequestsWithApiKey++;
 
@@ -268,6 +274,10 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 						fault && fault.kind !== 'slow' ? this.faultReply(fault) : await match.route.handle(ctx);
 				}
 			}
+			entry.status = reply.status;
+			const code = (reply.json as { code?: unknown } | undefined)?.code;
+			if (typeof code === 'number') entry.code = code;
+			entry.answeredAt = Date.now();
 			send(res, reply);
 		} catch (error) {
 			send(res, this.httpError(500, `fake server error: ${(error as Error).message}`));

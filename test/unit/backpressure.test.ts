@@ -283,20 +283,23 @@ describe('AccountCapacity', () => {
 		expect(waiting.accepted).toBeDefined();
 	});
 
-	it('holding no task and having learned nothing, waits 1 s, then 2 s, then 4 s (the Retry-After when longer), one create at a time', async () => {
+	it('holding no task and having learned nothing, tries one create about every second (the Retry-After when longer)', async () => {
 		const account = new FakeAccount(0, clock);
+		// The longest jitter: 1.5 s less a millisecond.
 		clock.nextRandom = 0.999;
 		const creates = Array.from({ length: 3 }, () => start(capacity, account));
 		await settle();
 		expect(account.sent).toHaveLength(2);
-		await clock.advance(1_000);
+		await clock.advance(1_498);
+		expect(account.sent).toHaveLength(2);
+		await clock.advance(1);
 		expect(account.sent).toHaveLength(3);
-		await clock.advance(1_999);
+		await clock.advance(1_499);
 		expect(account.sent).toHaveLength(4);
-		await clock.advance(4_000);
+		await clock.advance(1_499);
 		expect(account.sent).toHaveLength(5);
 		account.retryAfterSeconds = 30;
-		await clock.advance(4_000);
+		await clock.advance(1_499);
 		expect(account.sent).toHaveLength(6);
 		await clock.advance(29_000);
 		expect(account.sent).toHaveLength(6);
@@ -345,27 +348,70 @@ describe('AccountCapacity', () => {
 		expect(account.sent).toHaveLength(2);
 	});
 
-	it('probes one more place only after tasks were seen done at the limit, and slower after a probe is refused', async () => {
-		const account = new FakeAccount(2, clock);
-		const creates = Array.from({ length: 40 }, () => start(capacity, account));
-		await settle();
-		expect(capacity.limit).toBe(2);
+	/**
+	 * Finishes `count` tasks one at a time (each replaced by a new create when `replace`), and
+	 * returns after which completions a create was refused, and the highest limit seen.
+	 */
+	async function completeTasks(
+		account: FakeAccount,
+		creates: Array<ReturnType<typeof start>>,
+		count: number,
+		replace: boolean,
+	) {
 		const limits: number[] = [];
-		let refusedBefore = account.refused;
 		const refusalsAt: number[] = [];
-		for (let done = 0; done < 30; done++) {
+		let refusedBefore = account.refused;
+		for (let done = 1; done <= count; done++) {
 			finish(
 				account,
 				creates.find((create) => create.accepted && account.running.has(create.accepted.value))!,
 			);
+			if (replace) creates.push(start(capacity, account));
 			await settle();
 			limits.push(capacity.limit);
-			if (account.refused > refusedBefore) refusalsAt.push(done + 1);
+			if (account.refused > refusedBefore) refusalsAt.push(done);
 			refusedBefore = account.refused;
 		}
-		// A probe after a window of completions at the limit (2, refused), then after 4, then 8, then every 8.
+		return { refusalsAt, highestLimit: Math.max(...limits) };
+	}
+
+	it('while its demand holds steady, probes one more place after a window of tasks seen done at the limit, and slower after each refused probe', async () => {
+		const account = new FakeAccount(2, clock);
+		const creates = Array.from({ length: 10 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		// Every task seen done is replaced by a new create: the burst goes on.
+		const { refusalsAt, highestLimit } = await completeTasks(account, creates, 30, true);
+		// A window is as many completions as the limit (2): a probe after 1 window (refused), then 2,
+		// then 4, then every 4.
 		expect(refusalsAt).toEqual([2, 6, 14, 22, 30]);
-		expect(Math.max(...limits)).toBe(2);
+		expect(highestLimit).toBe(2);
+	});
+
+	it('while its demand falls (the burst is draining, so others may leave places), probes every window', async () => {
+		const account = new FakeAccount(2, clock);
+		const creates = Array.from({ length: 40 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		const { refusalsAt, highestLimit } = await completeTasks(account, creates, 12, false);
+		expect(refusalsAt).toEqual([2, 4, 6, 8, 10, 12]);
+		expect(highestLimit).toBe(2);
+	});
+
+	it('while draining, takes every place another process left at once: an accepted probe is followed by the next until one is refused', async () => {
+		const account = new FakeAccount(4, clock);
+		account.others = 2;
+		const creates = Array.from({ length: 20 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		const refusedAtStart = account.refused;
+		// The other process's executions end.
+		account.others = 0;
+		await completeTasks(account, creates, 2, false);
+		expect(account.running.size).toBe(4);
+		expect(capacity.limit).toBe(4);
+		// Two probes accepted, the third refused.
+		expect(account.refused).toBe(refusedAtStart + 1);
 	});
 
 	it('keeps a probed place the vendor accepts, and takes creates accepted beyond its limit as the new limit', async () => {
@@ -384,7 +430,8 @@ describe('AccountCapacity', () => {
 		}
 		expect(capacity.limit).toBe(3);
 		expect(account.running.size).toBe(3);
-		expect(account.refused).toBe(2);
+		// The probe after the accepted one was refused.
+		expect(account.refused).toBe(3);
 	});
 
 	it('sends a create whose outcome is unknown once: the error is thrown and the next create goes', async () => {

@@ -3,8 +3,11 @@ import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
 import { cancellableSleep, cancellationError } from './sleep';
 import { createdNothing } from '../transport/outcome';
 
-/** While nothing is known about how long tasks take: 1 s, doubling up to 4 s. */
-const UNKNOWN_DURATION_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
+/**
+ * How long tasks are taken to last while this process has seen none done. Waiting longer between
+ * tries leaves places free that others' executions left (a refusal costs only the request).
+ */
+const UNKNOWN_TASK_DURATION_MS = 1_000;
 
 /**
  * Creates sent at once, not yet answered: at most as many as the tasks the vendor already took, at
@@ -12,7 +15,7 @@ const UNKNOWN_DURATION_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
  */
 const MIN_CREATES_IN_FLIGHT = 2;
 
-/** A refused probe doubles the completions before the next one, up to this many doublings. */
+/** Refused probes double the windows before the next, up to this many doublings. */
 const MAX_PROBE_DOUBLINGS = 2;
 
 /** No single wait is longer: a waiter looks again then (it is woken by every change anyway). */
@@ -68,15 +71,20 @@ interface Ticket {
  * differ, so the capacity is learned from the vendor's answers:
  * - Until the vendor refuses a create for capacity, creates go out as the runs ask (each run keeps
  *   to its own Max Concurrent Tasks).
- * - A capacity refusal sets the limit to the tasks of this process the vendor holds (at least 1):
- *   what it accepted. A create accepted beyond the limit raises it to what is held.
+ * - A capacity refusal sets the limit to the tasks of this process the vendor holds or may still
+ *   accept (creates sent and not yet answered), at least 1. A create accepted beyond the limit
+ *   raises it to what is held.
  * - A refused create is sent again when a task of this process is seen done (a place it knows is
  *   free), never before the refusal's Retry-After. When the process holds no task (others hold
  *   the places), the next create waits about the typical task duration learned here, with jitter,
- *   or the Retry-After if longer; before any task was seen done, 1 s doubling up to 4 s.
- * - After a window of tasks (as many as the limit) is seen done while creates wait at the limit,
- *   the limit is raised by one (a probe); a refused probe doubles the window before the next (up
- *   to four times).
+ *   or the Retry-After if longer (1 s taken as the duration before any task was seen done).
+ * - After a window of tasks (as many as the limit, about one task duration) is seen done while
+ *   creates wait at the limit, the limit is raised by one (a probe). A refused probe doubles the
+ *   windows before the next (up to four) while this process's own demand (creates waiting, sent
+ *   or held) holds steady: the account is as busy as before. When that demand has fallen since
+ *   the last probe, a burst is draining, and other processes' executions, which took places this
+ *   process cannot see, are likely draining too: it probes every window. An accepted probe is
+ *   followed by another at once while creates wait, until one is refused.
  * - Slow start: creates in flight at once are at most the tasks the vendor holds (at least 2), so
  *   when executions start together on a full account few creates are refused. A create accepted
  *   after refusals while this process held nothing makes the limit unknown again (the others may
@@ -115,8 +123,17 @@ export class AccountCapacity {
 	/** The limit before a probe raised it, while the probe is not yet known to have worked. */
 	private probedFrom?: number;
 
-	/** Probes refused in a row: each doubles the completions before the next. */
+	/** Probes refused in a row, unless demand fell: each doubles the windows before the next. */
 	private failedProbes = 0;
+
+	/** Windows of completions at the limit since the last probe. */
+	private windowsSinceProbe = 0;
+
+	/** This process's demand when it last probed. */
+	private demandAtProbe = Infinity;
+
+	/** The last probe came while this process's demand was falling. */
+	private draining = false;
 
 	private readonly durations: number[] = [];
 
@@ -273,9 +290,10 @@ export class AccountCapacity {
 		// The vendor took this many at once (answers of creates sent together come in any order).
 		if (this.held > this.limitValue) this.limitValue = this.held;
 		if (this.probedFrom !== undefined && this.held > this.probedFrom) {
-			// The probe's extra place was accepted.
+			// The probe's extra place was accepted: there may be more (another process left).
 			this.probedFrom = undefined;
 			this.failedProbes = 0;
+			if (this.draining && this.line.length > 0) this.probe();
 		}
 		// One create fewer in flight: the next may go.
 		this.changed();
@@ -301,27 +319,43 @@ export class AccountCapacity {
 			push(this.durations, durationMs);
 			if (atLimit && Number.isFinite(this.limitValue)) {
 				this.completionsAtLimit++;
-				// One probe a window (as many completions as the limit).
-				const needed = this.limitValue * 2 ** this.failedProbes;
-				if (this.completionsAtLimit >= needed) {
-					this.completionsAtLimit = 0;
-					this.probedFrom = this.limitValue;
-					this.limitValue++;
-				}
+				if (this.completionsAtLimit >= this.limitValue) this.windowEnded();
 			}
 		}
 		this.changed();
+	}
+
+	/** As many tasks as the limit were seen done while creates waited at it. */
+	private windowEnded() {
+		this.completionsAtLimit = 0;
+		this.windowsSinceProbe++;
+		this.draining = this.demand() < this.demandAtProbe;
+		if (this.draining || this.windowsSinceProbe >= 2 ** this.failedProbes) this.probe();
+	}
+
+	/** Lets one more create go than the limit: if the vendor accepts it, the limit is one higher. */
+	private probe() {
+		this.completionsAtLimit = 0;
+		this.windowsSinceProbe = 0;
+		this.demandAtProbe = this.demand();
+		this.probedFrom = this.limitValue;
+		this.limitValue++;
+	}
+
+	/** Creates this process wants at the vendor: waiting, sent, or accepted and not yet done. */
+	private demand() {
+		return this.line.length + this.sending + this.held;
 	}
 
 	private refused(refusal: VendorApiError, ticket: Ticket) {
 		this.refusals++;
 		this.lastRefusal = refusal;
 		const now = this.clock.now();
-		if (this.probedFrom !== undefined) {
-			this.probedFrom = undefined;
+		if (this.probedFrom !== undefined)
 			this.failedProbes = Math.min(MAX_PROBE_DOUBLINGS, this.failedProbes + 1);
-		}
-		this.limitValue = Math.max(1, this.held);
+		this.probedFrom = undefined;
+		// Creates sent before this answer may still be accepted: they count as places of this process.
+		this.limitValue = Math.max(1, this.held + this.sending);
 		this.completionsAtLimit = 0;
 		const retryAfterMs = (refusal.details.retryAfterSeconds ?? 0) * 1000;
 		ticket.notBefore = now + retryAfterMs;
@@ -337,13 +371,8 @@ export class AccountCapacity {
 	 * retry in step.
 	 */
 	private waitHoldingNone() {
-		const typical = this.typicalDurationMs();
-		if (typical !== undefined) return typical * (0.5 + this.clock.random());
-		const backoff = Math.min(
-			UNKNOWN_DURATION_BACKOFF.maxDelayMs,
-			UNKNOWN_DURATION_BACKOFF.baseDelayMs * 2 ** (this.refusalsHoldingNone - 1),
-		);
-		return backoff / 2 + this.clock.random() * (backoff / 2);
+		const typical = this.typicalDurationMs() ?? UNKNOWN_TASK_DURATION_MS;
+		return typical * (0.5 + this.clock.random());
 	}
 
 	/** Sleeps `ms`, or until something changes (a create answered, a task done, a waiter gone). */

@@ -9,6 +9,8 @@ export interface OutputItem {
 
 interface TaskRun {
 	executionStatus?: string;
+	/** Epoch milliseconds. */
+	startTime?: number;
 	executionTime?: number;
 	/** `main`, or `ai_tool` for a node an AI agent ran as its tool. */
 	data?: { main?: Array<OutputItem[] | null>; ai_tool?: Array<OutputItem[] | null> };
@@ -60,4 +62,14 @@ export function toolItems(run: ExecutionRun, node: string): OutputItem[] {
 /** How long a node's last run took, in milliseconds. */
 export function nodeTime(run: ExecutionRun, node: string): number | undefined {
 	return run.data.resultData.runData[node]?.at(-1)?.executionTime;
+}
+
+/** When a node's last run started and ended (epoch milliseconds). */
+export function nodeSpan(
+	run: ExecutionRun,
+	node: string,
+): { start: number; end: number } | undefined {
+	const last = run.data.resultData.runData[node]?.at(-1);
+	if (last?.startTime === undefined || last.executionTime === undefined) return undefined;
+	return { start: last.startTime, end: last.startTime + last.executionTime };
 }

@@ -1,0 +1,177 @@
+/*
+ * Queue mode in simulated time: several n8n workers, each its own process with its own
+ * AccountCapacity, pull one-item executions from a shared queue and create their tasks on one
+ * vendor account with a cap. Time is virtual (a run of minutes takes milliseconds) and chance is
+ * seeded, so a case gives the same figures every time.
+ */
+import { VendorApiError } from '../../nodes/shared/errors';
+import { AccountCapacity, type Clock } from '../../nodes/shared/runtime/backpressure';
+
+/** A deterministic generator of numbers in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Virtual time: it moves to the next timer once every callback that can run has run. */
+export class SimClock implements Clock {
+	time = 0;
+
+	private timers: Array<{ at: number; order: number; resolve: () => void }> = [];
+
+	private timerCount = 0;
+
+	constructor(readonly random: () => number) {}
+
+	now() {
+		return this.time;
+	}
+
+	async sleep(ms: number, signal?: AbortSignal) {
+		await new Promise<void>((resolve, reject) => {
+			if (signal?.aborted) return reject(new Error('aborted'));
+			const timer = { at: this.time + Math.max(0, ms), order: this.timerCount++, resolve };
+			this.timers.push(timer);
+			signal?.addEventListener(
+				'abort',
+				() => {
+					this.timers = this.timers.filter((other) => other !== timer);
+					reject(new Error('aborted'));
+				},
+				{ once: true },
+			);
+		});
+	}
+
+	/** Runs until `done` resolves. */
+	async runUntil(done: Promise<unknown>) {
+		let finished = false;
+		void done.finally(() => (finished = true));
+		for (;;) {
+			for (let round = 0; round < 3; round++) await new Promise((resolve) => setImmediate(resolve));
+			if (finished) return;
+			if (!this.timers.length) throw new Error('simulation stalled: nothing left to wake');
+			let next = this.timers[0];
+			for (const timer of this.timers)
+				if (timer.at < next.at || (timer.at === next.at && timer.order < next.order)) next = timer;
+			this.timers = this.timers.filter((timer) => timer !== next);
+			this.time = Math.max(this.time, next.at);
+			next.resolve();
+		}
+	}
+}
+
+export interface QueueCase {
+	executions: number;
+	workers: number;
+	/** Executions each worker runs at once (n8n's worker concurrency). */
+	workerConcurrency: number;
+	vendorCap: number;
+	taskMs: number;
+	/** Retry-After the vendor sends with a capacity refusal (none: undefined). */
+	retryAfterSeconds?: number;
+	/** Gap between two status checks of one task. */
+	pollMs: number;
+	/** From an execution's start to its create: n8n's own work and the node's before the create. */
+	startMs: [min: number, max: number];
+	/** One request's time there and back. */
+	requestMs: [min: number, max: number];
+	seed: number;
+}
+
+export interface QueueResult {
+	/** From the first execution's start to the last one's end. */
+	wallMs: number;
+	/** ⌈executions / cap⌉ · task duration. */
+	idealMs: number;
+	refusals: number;
+	peakAtVendor: number;
+	executionsPerWorker: number[];
+	/** Each create as the vendor answered it: worker, `+` accepted or `-` refused, seconds. */
+	creates: string[];
+}
+
+/** Runs one case to the end. */
+export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
+	const random = seededRandom(spec.seed);
+	const clock = new SimClock(random);
+	const between = ([min, max]: [number, number]) => min + random() * (max - min);
+	const endsAt = new Map<number, number>();
+	let refusals = 0;
+	let peakAtVendor = 0;
+	let lastId = 0;
+	const atVendor = () => [...endsAt.values()].filter((end) => end > clock.now()).length;
+
+	const creates: string[] = [];
+	const note = (worker: number, sign: string) =>
+		creates.push(`${worker}${sign}${(clock.now() / 1000).toFixed(2)}`);
+	const create = async (worker: number): Promise<number> => {
+		await clock.sleep(between(spec.requestMs) / 2);
+		if (atVendor() >= spec.vendorCap) {
+			refusals++;
+			note(worker, '-');
+			await clock.sleep(between(spec.requestMs) / 2);
+			throw new VendorApiError('HTTP 429: concurrency limit reached', {
+				vendor: 'Vendor',
+				httpStatus: 429,
+				atCapacity: true,
+				retryAfterSeconds: spec.retryAfterSeconds,
+			});
+		}
+		note(worker, '+');
+		const id = ++lastId;
+		endsAt.set(id, clock.now() + spec.taskMs);
+		peakAtVendor = Math.max(peakAtVendor, atVendor());
+		await clock.sleep(between(spec.requestMs) / 2);
+		return id;
+	};
+	const isDone = async (id: number) => {
+		await clock.sleep(between(spec.requestMs) / 2);
+		const done = endsAt.get(id)! <= clock.now();
+		await clock.sleep(between(spec.requestMs) / 2);
+		return done;
+	};
+
+	let waiting = spec.executions;
+	const perWorker = Array<number>(spec.workers).fill(0);
+	const runExecution = async (worker: number, capacity: AccountCapacity) => {
+		await clock.sleep(between(spec.startMs));
+		const created = await capacity.create(async () => await create(worker), {
+			maxWaitMs: 600_000,
+			followed: true,
+		});
+		do await clock.sleep(spec.pollMs);
+		while (!(await isDone(created.value)));
+		created.release(true);
+	};
+	const workerSlot = async (worker: number, capacity: AccountCapacity) => {
+		// n8n's workers take jobs from the queue in no fixed order.
+		await clock.sleep(random() * 50);
+		while (waiting > 0) {
+			waiting--;
+			perWorker[worker]++;
+			await runExecution(worker, capacity);
+		}
+	};
+	const all = Promise.all(
+		Array.from({ length: spec.workers }, (_, worker) => {
+			const capacity = new AccountCapacity(clock);
+			return Array.from({ length: spec.workerConcurrency }, () => workerSlot(worker, capacity));
+		}).flat(),
+	);
+	await clock.runUntil(all);
+	return {
+		wallMs: clock.now(),
+		idealMs: Math.ceil(spec.executions / spec.vendorCap) * spec.taskMs,
+		refusals,
+		peakAtVendor,
+		executionsPerWorker: perWorker,
+		creates,
+	};
+}
