@@ -50,7 +50,7 @@ const SELLERPIC: shared.FaultVendor = {
 		message:
 			'SellerPic error 30003: The number of running tasks has reached the concurrency limit (5) of your account [item 0]',
 		code: '30003',
-		hint: /lower Max Concurrent Tasks.*Gave up after waiting \d+(\.\d)? s/,
+		hint: /raise Max Wait, or run fewer executions.*Gave up after waiting \d+(\.\d)? s/,
 	},
 	stopsWith: {
 		fault: { kind: 'envelopeError', code: 40001, msg: 'prompt is not supported' },

@@ -265,7 +265,8 @@ ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
 				traceId,
 				atCapacity: capReached || undefined,
 				hint: capReached
-					? 'Too many SellerPic tasks are running for this account; lower Max Concurrent Tasks.'
+					? 'Every task place of this SellerPic account stayed taken (by this or other \
+executions); raise Max Wait, or run fewer executions on the account at once.'
 					: undefined,
 			},
 		);

@@ -1,0 +1,34 @@
+import { simulateQueue, type QueueCase } from '../support/capacity-sim';
+
+/*
+ * Queue mode's case in simulated time (test/support/capacity-sim.ts): two workers, each its own
+ * process with its own learned capacity, run 30 one-item executions on one account with a cap of
+ * 5. Time is virtual and chance seeded, so each seed gives the same run every time.
+ */
+const QUEUE: Omit<QueueCase, 'seed'> = {
+	executions: 30,
+	workers: 2,
+	workerConcurrency: 10,
+	vendorCap: 5,
+	taskMs: 1_000,
+	pollMs: 500,
+	startMs: [700, 1_100],
+	requestMs: [10, 60],
+};
+const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
+
+describe.each([
+	['PiAPI (429 with Retry-After 1 s)', 1],
+	['SellerPic (30003, no Retry-After)', undefined],
+])('two workers sharing one account, %s', (_name, retryAfterSeconds) => {
+	it.each(SEEDS)(
+		'seed %i: every execution done, never over the cap, at most one refused create per two tasks, and the places of a worker that ran out of work taken by the other (within 1.35× ⌈N/cap⌉·L of simulated time)',
+		async (seed) => {
+			const result = await simulateQueue({ ...QUEUE, retryAfterSeconds, seed });
+			expect(result.executionsPerWorker.reduce((sum, count) => sum + count, 0)).toBe(30);
+			expect(result.peakAtVendor).toBeLessThanOrEqual(QUEUE.vendorCap);
+			expect(result.refusals / QUEUE.executions).toBeLessThanOrEqual(0.5);
+			expect(result.wallMs / result.idealMs).toBeLessThanOrEqual(1.35);
+		},
+	);
+});
