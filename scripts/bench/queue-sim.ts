@@ -5,35 +5,27 @@
  * is seen over a hundred arrivals orders rather than a few real runs. Its figures are of the
  * model, not of n8n.
  */
-import { simulateQueue, type QueueCase, type QueueResult } from '../../test/support/capacity-sim';
-
-/** The queue suite's case: 30 one-item executions, two workers of 10, cap 5, tasks of 1 s. */
-const QUEUE_SUITE: Omit<QueueCase, 'seed'> = {
-	executions: 30,
-	workers: 2,
-	workerConcurrency: 10,
-	vendorCap: 5,
-	taskMs: 1_000,
-	pollMs: 500,
-	// Seen in the suite's traces: n8n's start to the create, and a request's round trip.
-	startMs: [700, 1_100],
-	requestMs: [10, 60],
-};
+import {
+	QUEUE_SUITE_CASE,
+	simulateQueue,
+	type QueueCase,
+	type QueueResult,
+} from '../../test/support/capacity-sim';
 
 const ONE_RUN = { workers: 1, startMs: [0, 100] as [number, number], taskMs: 1_500 };
 
 const CASES: Record<string, Omit<QueueCase, 'seed'>> = {
-	'queue suite, PiAPI (Retry-After 1 s)': { ...QUEUE_SUITE, retryAfterSeconds: 1 },
-	'queue suite, SellerPic (no Retry-After)': QUEUE_SUITE,
+	'queue suite, PiAPI (Retry-After 1 s)': { ...QUEUE_SUITE_CASE, retryAfterSeconds: 1 },
+	'queue suite, SellerPic (no Retry-After)': QUEUE_SUITE_CASE,
 	'one run, SellerPic N 20, Max Concurrent Tasks 10, cap 5': {
-		...QUEUE_SUITE,
+		...QUEUE_SUITE_CASE,
 		...ONE_RUN,
 		executions: 20,
 		workerConcurrency: 10,
 		pollMs: 1_000,
 	},
 	'one run, PiAPI N 10, Max Concurrent Tasks 5, cap 1': {
-		...QUEUE_SUITE,
+		...QUEUE_SUITE_CASE,
 		...ONE_RUN,
 		executions: 10,
 		workerConcurrency: 5,
@@ -41,7 +33,7 @@ const CASES: Record<string, Omit<QueueCase, 'seed'>> = {
 		retryAfterSeconds: 1,
 	},
 	'one run, PiAPI N 200, Max Concurrent Tasks 30, cap 5': {
-		...QUEUE_SUITE,
+		...QUEUE_SUITE_CASE,
 		...ONE_RUN,
 		executions: 200,
 		workerConcurrency: 30,

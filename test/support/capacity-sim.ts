@@ -5,7 +5,8 @@
  * seeded, so a case gives the same figures every time.
  */
 import { VendorApiError } from '../../nodes/shared/errors';
-import { AccountCapacity, type Clock } from '../../nodes/shared/runtime/backpressure';
+import { AccountCapacity } from '../../nodes/shared/runtime/backpressure';
+import { VirtualClock } from './virtual-clock';
 
 /** A deterministic generator of numbers in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -17,54 +18,6 @@ export function seededRandom(seed: number): () => number {
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
-}
-
-/** Virtual time: it moves to the next timer once every callback that can run has run. */
-export class SimClock implements Clock {
-	time = 0;
-
-	private timers: Array<{ at: number; order: number; resolve: () => void }> = [];
-
-	private timerCount = 0;
-
-	constructor(readonly random: () => number) {}
-
-	now() {
-		return this.time;
-	}
-
-	async sleep(ms: number, signal?: AbortSignal) {
-		await new Promise<void>((resolve, reject) => {
-			if (signal?.aborted) return reject(new Error('aborted'));
-			const timer = { at: this.time + Math.max(0, ms), order: this.timerCount++, resolve };
-			this.timers.push(timer);
-			signal?.addEventListener(
-				'abort',
-				() => {
-					this.timers = this.timers.filter((other) => other !== timer);
-					reject(new Error('aborted'));
-				},
-				{ once: true },
-			);
-		});
-	}
-
-	/** Runs until `done` resolves. */
-	async runUntil(done: Promise<unknown>) {
-		let finished = false;
-		void done.finally(() => (finished = true));
-		for (;;) {
-			for (let round = 0; round < 3; round++) await new Promise((resolve) => setImmediate(resolve));
-			if (finished) return;
-			if (!this.timers.length) throw new Error('simulation stalled: nothing left to wake');
-			let next = this.timers[0];
-			for (const timer of this.timers)
-				if (timer.at < next.at || (timer.at === next.at && timer.order < next.order)) next = timer;
-			this.timers = this.timers.filter((timer) => timer !== next);
-			this.time = Math.max(this.time, next.at);
-			next.resolve();
-		}
-	}
 }
 
 export interface QueueCase {
@@ -97,10 +50,25 @@ export interface QueueResult {
 	creates: string[];
 }
 
+/**
+ * The queue-mode suite's case: 30 one-item executions on two workers of 10, cap 5, tasks of 1 s,
+ * Poll Interval 0.5 s; n8n's start to the create and a request's round trip as its traces show.
+ */
+export const QUEUE_SUITE_CASE: Omit<QueueCase, 'seed'> = {
+	executions: 30,
+	workers: 2,
+	workerConcurrency: 10,
+	vendorCap: 5,
+	taskMs: 1_000,
+	pollMs: 500,
+	startMs: [700, 1_100],
+	requestMs: [10, 60],
+};
+
 /** Runs one case to the end. */
 export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 	const random = seededRandom(spec.seed);
-	const clock = new SimClock(random);
+	const clock = new VirtualClock(random);
 	const between = ([min, max]: [number, number]) => min + random() * (max - min);
 	const endsAt = new Map<number, number>();
 	let refusals = 0;

@@ -5,67 +5,12 @@ import {
 	AccountCapacity,
 	joinAccount,
 	type AcceptedCreate,
-	type Clock,
 } from '../../nodes/shared/runtime/backpressure';
 import { Semaphore } from '../../nodes/shared/runtime/concurrency';
 import { RunTimings } from '../../nodes/shared/runtime/polling';
 import { runTask, type SegmentRun } from '../../nodes/shared/runtime/segment-run';
 import type { SegmentationTask } from '../../nodes/shared/task/model';
-
-/** Lets every pending promise callback and queued I/O callback run. */
-async function settle() {
-	for (let round = 0; round < 20; round++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Time moves only when the test says so; sleeps end in order of their end time. */
-class TestClock implements Clock {
-	time = 0;
-
-	nextRandom = 0.5;
-
-	private timers: Array<{ at: number; resolve: () => void }> = [];
-
-	now() {
-		return this.time;
-	}
-
-	random() {
-		return this.nextRandom;
-	}
-
-	async sleep(ms: number, signal?: AbortSignal) {
-		await new Promise<void>((resolve, reject) => {
-			if (signal?.aborted) return reject(new Error('aborted'));
-			const timer = { at: this.time + ms, resolve };
-			this.timers.push(timer);
-			signal?.addEventListener(
-				'abort',
-				() => {
-					this.timers = this.timers.filter((other) => other !== timer);
-					reject(new Error('aborted'));
-				},
-				{ once: true },
-			);
-		});
-	}
-
-	async advanceTo(end: number) {
-		for (;;) {
-			await settle();
-			const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-			if (!due) break;
-			this.timers = this.timers.filter((timer) => timer !== due);
-			this.time = Math.max(this.time, due.at);
-			due.resolve();
-		}
-		this.time = end;
-		await settle();
-	}
-
-	async advance(ms: number) {
-		await this.advanceTo(this.time + ms);
-	}
-}
+import { settle, VirtualClock } from '../support/virtual-clock';
 
 const capacityRefusal = (retryAfterSeconds?: number) =>
 	new VendorApiError('PiAPI answered HTTP 429: concurrency limit reached', {
@@ -94,7 +39,7 @@ class FakeAccount {
 
 	constructor(
 		cap: number,
-		private readonly clock: TestClock,
+		private readonly clock: VirtualClock,
 	) {
 		this.cap = cap;
 	}
@@ -146,11 +91,11 @@ function finish(account: FakeAccount, started: { accepted?: AcceptedCreate<numbe
 }
 
 describe('AccountCapacity', () => {
-	let clock: TestClock;
+	let clock: VirtualClock;
 	let capacity: AccountCapacity;
 
 	beforeEach(() => {
-		clock = new TestClock();
+		clock = new VirtualClock();
 		capacity = new AccountCapacity(clock);
 	});
 
@@ -501,7 +446,7 @@ describe('joinAccount', () => {
 
 describe('runTask', () => {
 	it('keeps at most Max Concurrent Tasks at the vendor however much the vendor would take', async () => {
-		const capacity = new AccountCapacity(new TestClock());
+		const capacity = new AccountCapacity(new VirtualClock());
 		const run = {
 			context: { getExecutionCancelSignal: () => undefined } as unknown as IExecuteFunctions,
 			client: undefined,

@@ -1,20 +1,11 @@
-import { simulateQueue, type QueueCase } from '../support/capacity-sim';
+import { QUEUE_SUITE_CASE, simulateQueue } from '../support/capacity-sim';
 
 /*
  * Queue mode's case in simulated time (test/support/capacity-sim.ts): two workers, each its own
  * process with its own learned capacity, run 30 one-item executions on one account with a cap of
  * 5. Time is virtual and chance seeded, so each seed gives the same run every time.
  */
-const QUEUE: Omit<QueueCase, 'seed'> = {
-	executions: 30,
-	workers: 2,
-	workerConcurrency: 10,
-	vendorCap: 5,
-	taskMs: 1_000,
-	pollMs: 500,
-	startMs: [700, 1_100],
-	requestMs: [10, 60],
-};
+const QUEUE = QUEUE_SUITE_CASE;
 const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
 
 describe.each([
