@@ -83,7 +83,7 @@ interface Ticket {
  *   windows before the next (up to four) while this process's own demand (creates waiting, sent
  *   or held) holds steady: the account is as busy as before. When that demand has fallen since
  *   the last probe, a burst is draining, and other processes' executions, which took places this
- *   process cannot see, are likely draining too: it probes every window. An accepted probe is
+ *   process cannot see, are likely draining too: it probes every window, and an accepted probe is
  *   followed by another at once while creates wait, until one is refused.
  * - Slow start: creates in flight at once are at most the tasks the vendor holds (at least 2), so
  *   when executions start together on a full account few creates are refused. A create accepted
