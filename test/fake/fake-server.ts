@@ -55,7 +55,6 @@ export interface RequestLogEntry {
 	status?: number;
 	/** The `code` of a JSON reply's envelope, where it has one. */
 	code?: number;
-	answeredAt?: number;
 }
 
 export interface Reply {
@@ -277,7 +276,6 @@ export abstract class FakeServer<Config extends object, C extends Counters = Cou
 			entry.status = reply.status;
 			const code = (reply.json as { code?: unknown } | undefined)?.code;
 			if (typeof code === 'number') entry.code = code;
-			entry.answeredAt = Date.now();
 			send(res, reply);
 		} catch (error) {
 			send(res, this.httpError(500, `fake server error: ${(error as Error).message}`));

@@ -180,16 +180,23 @@ beforeEach(() => {
  * and the workflow for the first time (about 0.4 s more for the first burst of a new cluster).
  */
 async function warmUp(vendor: Vendor): Promise<void> {
-	const answers = await Promise.all(
-		Array.from(
-			{ length: WARM_UP_EXECUTIONS },
-			async (_, index) =>
-				await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.segment[vendor]}`, {
-					imageUrl: photoUrl(index),
-				}),
-		),
-	);
+	const answers = await segmentAtOnce(vendor, WARM_UP_EXECUTIONS);
 	expect(answers.map((answer) => answer.status)).toEqual(Array(WARM_UP_EXECUTIONS).fill(200));
+}
+
+/** Posts `count` photos at once to the vendor's segment workflow; the answers, with each photo's URL. */
+async function segmentAtOnce(vendor: Vendor, count: number) {
+	return await Promise.all(
+		Array.from({ length: count }, async (_, index) => {
+			const imageUrl = photoUrl(index);
+			return {
+				imageUrl,
+				...(await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.segment[vendor]}`, {
+					imageUrl,
+				})),
+			};
+		}),
+	);
 }
 
 /**
@@ -234,17 +241,7 @@ describe.each(['piapi', 'sellerpic'] as const)(
 			fake.configure({ concurrencyCap: VENDOR_CAP, taskLatencyMs: TASK_LATENCY_MS });
 			const since = await lastExecutionId(cluster.postgres);
 			const started = Date.now();
-			const answers = await Promise.all(
-				Array.from({ length: CONCURRENT }, async (_, index) => {
-					const imageUrl = photoUrl(index);
-					return {
-						imageUrl,
-						...(await post(`${intake(index)}/webhook/${WEBHOOK_PATHS.segment[vendor]}`, {
-							imageUrl,
-						})),
-					};
-				}),
-			);
+			const answers = await segmentAtOnce(vendor, CONCURRENT);
 			const wallMs = Date.now() - started;
 			for (const answer of answers) {
 				expect({ status: answer.status, type: answer.type }).toEqual({
