@@ -40,8 +40,7 @@ export class PiApiApi implements ICredentialType {
 			type: 'string',
 			default: PIAPI_UPLOAD_BASE_URL,
 			description:
-				"Host of PiAPI's file upload, used to turn a binary image into a URL. Change only for a \
-proxy or a test server.",
+				"Host of PiAPI's file upload, used to turn a binary image into a URL. Change only for a proxy or a test server.",
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -50,8 +49,7 @@ proxy or a test server.",
 			typeOptions: { minValue: 1 },
 			default: 60,
 			description:
-				'How long to wait for each answer from the API before giving up on the request. Image \
-uploads and mask downloads get three times as long.',
+				'How long to wait for each answer from the API before giving up on the request. Image uploads and mask downloads get three times as long.',
 		},
 	];
 

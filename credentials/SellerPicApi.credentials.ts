@@ -41,8 +41,7 @@ export class SellerPicApi implements ICredentialType {
 			typeOptions: { minValue: 1 },
 			default: 60,
 			description:
-				'How long to wait for each answer from the API before giving up on the request. Image \
-uploads and mask downloads get three times as long.',
+				'How long to wait for each answer from the API before giving up on the request. Image uploads and mask downloads get three times as long.',
 		},
 	];
 
@@ -70,8 +69,7 @@ uploads and mask downloads get three times as long.',
 				properties: {
 					value: 401,
 					message:
-						'SellerPic rejected the API key (HTTP 401). Copy the key again from your SellerPic \
-account.',
+						'SellerPic rejected the API key (HTTP 401). Copy the key again from your SellerPic account.',
 				},
 			},
 			{

@@ -24,8 +24,7 @@ export class CheckSegmentationTask implements INodeType {
 		defaultVersion: 1.1,
 		subtitle: vendorSubtitle(
 			VENDORS,
-			'($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : \
-"")',
+			'($parameter["waitForCompletion"] || $parameter["waitUntilDone"] ? ", wait for completion" : "")',
 		),
 		description: 'Get the status of a segmentation task by its task ID',
 		defaults: { name: 'Check Segmentation Task' },

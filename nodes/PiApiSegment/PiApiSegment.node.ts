@@ -22,8 +22,7 @@ export class PiApiSegment implements INodeType {
 		version: 1,
 		subtitle: '={{"segment: " + $parameter["prompt"]}}',
 		description:
-			'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white \
-mask',
+			'Cut the objects a prompt names out of an image with PiAPI and get their black-and-white mask',
 		defaults: { name: 'PiAPI Segment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -134,9 +134,7 @@ function timedOutItem(
 ) {
 	if (!waiting.taskId) return waiting.item;
 	const error = new VendorApiError(
-		`PiAPI had not reported every task of this node done within Max Wait \
-(${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task \
-${waiting.taskId}`,
+		`PiAPI had not reported every task of this node done within Max Wait (${formatSeconds(state.maxWaitMs)} s), so the execution went on without the result of task ${waiting.taskId}`,
 		maxWaitDetails(piApiProfile.name, waiting.taskId, piApiProfile.nodeNames.checkTask),
 	);
 	return errorItem(context, error, itemIndex);

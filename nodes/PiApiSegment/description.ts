@@ -18,10 +18,7 @@ const { polling } = piApiProfile;
 
 export const properties: INodeProperties[] = [
 	toolDescription(
-		'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) \
-and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a \
-black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost \
-PiAPI credits.',
+		'Cut objects out of an image with PiAPI. Needs a public image URL (PiAPI downloads it itself) and a short comma-separated list of objects, e.g. "sofa" or "shirt,shoes". Returns a black-and-white mask (white = the objects) at the URL in maskUrl. Takes a few seconds and may cost PiAPI credits.',
 	),
 	{
 		displayName: 'Operation',
@@ -49,8 +46,7 @@ PiAPI credits.',
 				name: 'Binary File',
 				value: 'binary',
 				description:
-					"An image in a binary field of the input item, turned into a URL with PiAPI's file \
-upload (paid plans)",
+					"An image in a binary field of the input item, turned into a URL with PiAPI's file upload (paid plans)",
 			},
 		],
 		default: 'url',
@@ -60,8 +56,7 @@ upload (paid plans)",
 			...imageUrl,
 			placeholder: 'https://shop.example/images/outfit.jpg',
 			description:
-				'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must \
-be reachable from the internet: not localhost or an intranet address.',
+				'Public http(s) URL of the image (JPG, PNG or WebP). PiAPI downloads it itself, so it must be reachable from the internet: not localhost or an intranet address.',
 		},
 	]),
 	...updateDisplayOptions({ show: { imageSource: ['binary'] } }, [inputBinaryField]),
@@ -90,8 +85,7 @@ be reachable from the internet: not localhost or an intranet address.',
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
 		description:
-			"Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own \
-examples use -15)",
+			"Pixels to move the mask's edge: positive grows it, negative shrinks it (PiAPI's own examples use -15)",
 	},
 	waitForCompletionFor(piApiProfile),
 	...updateDisplayOptions({ show: { waitForCompletion: [true] } }, [
@@ -110,8 +104,7 @@ examples use -15)",
 					name: 'Webhook Callback',
 					value: 'callback',
 					description:
-						"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI \
-works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
+						"Pause this execution and resume it when PiAPI calls back: nothing runs while PiAPI works. PiAPI must be able to reach this n8n. Not available when the node is an AI agent's tool.",
 				},
 			],
 			default: 'poll',
@@ -151,8 +144,7 @@ works. PiAPI must be able to reach this n8n. Not available when the node is an A
 				default: '',
 				placeholder: 'https://n8n.example/webhook/piapi',
 				description:
-					'PiAPI calls this URL when the task completes or fails (for example a PiAPI Trigger or \
-Webhook node)',
+					'PiAPI calls this URL when the task completes or fails (for example a PiAPI Trigger or Webhook node)',
 			},
 			{
 				displayName: 'Webhook Secret',

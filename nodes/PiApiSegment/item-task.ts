@@ -60,8 +60,7 @@ export async function runItemTask(
 		if (config.webhook) {
 			throw new InputError(
 				'The Webhook URL option cannot be used with Wait Mode "Webhook Callback"',
-				'In callback mode the node gives PiAPI this execution\'s own resume URL. Remove the \
-Webhook URL option, or use Wait Mode "Poll".',
+				'In callback mode the node gives PiAPI this execution\'s own resume URL. Remove the Webhook URL option, or use Wait Mode "Poll".',
 			);
 		}
 		config.webhook = waiting.callback;

@@ -27,9 +27,7 @@ export function assertPiApiCanCallBack(resumeUrl: string, piApiBaseUrl: string):
 	const resume = new URL(resumeUrl);
 	if (!isLoopbackHost(resume.hostname) || isLoopbackHost(new URL(piApiBaseUrl).hostname)) return;
 	throw new InputError(
-		`PiAPI could not call this execution back: n8n gave its resume URL on ${resume.origin}, an \
-address of this machine`,
-		'Set WEBHOOK_URL to the address where PiAPI reaches n8n (for example https://n8n.example.com/) \
-on every n8n process: main, workers and webhook processors. Or use Wait Mode "Poll".',
+		`PiAPI could not call this execution back: n8n gave its resume URL on ${resume.origin}, an address of this machine`,
+		'Set WEBHOOK_URL to the address where PiAPI reaches n8n (for example https://n8n.example.com/) on every n8n process: main, workers and webhook processors. Or use Wait Mode "Poll".',
 	);
 }

@@ -5,9 +5,7 @@ import { downloadMask, maskBinaryField } from '../shared/parameters/common.descr
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Give PiAPI this node's webhook URL (above) and the secret below in a task's \
-\"config.webhook_config\", for example with PiAPI Segment's Webhook URL and Webhook Secret \
-options.",
+			"Give PiAPI this node's webhook URL (above) and the secret below in a task's \"config.webhook_config\", for example with PiAPI Segment's Webhook URL and Webhook Secret options.",
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -20,8 +18,7 @@ options.",
 		default: '',
 		required: true,
 		description:
-			'The secret the tasks were created with. PiAPI sends it back in the x-webhook-secret header; \
-calls without it are refused.',
+			'The secret the tasks were created with. PiAPI sends it back in the x-webhook-secret header; calls without it are refused.',
 	},
 	{
 		displayName: 'Statuses',
@@ -41,8 +38,7 @@ calls without it are refused.',
 		default: 'segment',
 		placeholder: 'segment',
 		description:
-			'Comma-separated PiAPI task types that start the workflow (for example segment). Empty: \
-every task type.',
+			'Comma-separated PiAPI task types that start the workflow (for example segment). Empty: every task type.',
 	},
 	{
 		displayName: 'Options',
@@ -55,8 +51,7 @@ every task type.',
 				...downloadMask,
 				default: false,
 				description:
-					"Whether to add a completed task's mask to the item as a binary file (PiAPI is answered \
-first)",
+					"Whether to add a completed task's mask to the item as a binary file (PiAPI is answered first)",
 			},
 			maskBinaryField,
 		],

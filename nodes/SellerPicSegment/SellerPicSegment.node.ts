@@ -19,8 +19,7 @@ export class SellerPicSegment implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by \
-prompt: " + $parameter["prompt"]}}',
+			'={{$parameter["operation"] === "type" || $parameter["mode"] === "type" ? "by type" : "by prompt: " + $parameter["prompt"]}}',
 		description:
 			'Cut an object out of a product photo with SellerPic and get its black-and-white mask',
 		defaults: { name: 'SellerPic Segment' },

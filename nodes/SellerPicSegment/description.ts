@@ -42,8 +42,7 @@ const typeFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. product',
 		description:
-			'The kind of object to segment. SellerPic does not publish the list of types; the value is \
-passed as given.',
+			'The kind of object to segment. SellerPic does not publish the list of types; the value is passed as given.',
 	},
 	{
 		displayName: 'Expand Pixels',
@@ -57,10 +56,7 @@ passed as given.',
 
 export const properties: INodeProperties[] = [
 	toolDescription(
-		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a \
-binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a \
-black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download \
-Mask is off. Takes from about 10 seconds to a few minutes.',
+		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
 	),
 	// Version 1.1 turned Segment By (mode) into the Operation field, which n8n's nodes panel lists as
 	// actions.
@@ -140,8 +136,7 @@ Mask is off. Takes from about 10 seconds to a few minutes.',
 			...imageUrl,
 			placeholder: 'https://shop.example/images/sofa.jpg',
 			description:
-				'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and \
-uploads it to SellerPic, so n8n must be able to reach it.',
+				'The http(s) URL of the image (JPG, PNG or WebP, at most 10 MB). n8n downloads it and uploads it to SellerPic, so n8n must be able to reach it.',
 		},
 	]),
 	...updateDisplayOptions({ show: { imageSource: ['fileKey'] } }, [

@@ -36,16 +36,14 @@ export function checkImage(bytes: Buffer, limits: ImageLimits): ImageInfo {
 	}
 	if (bytes.length > limits.maxBytes) {
 		throw new InputError(
-			`The image is ${(bytes.length / MB).toFixed(1)} MB; ${vendor} accepts at most \
-${limits.maxBytes / MB} MB`,
+			`The image is ${(bytes.length / MB).toFixed(1)} MB; ${vendor} accepts at most ${limits.maxBytes / MB} MB`,
 			'Compress or scale the image down first (for example with the Edit Image node).',
 		);
 	}
 	const longest = Math.max(info.width ?? 0, info.height ?? 0);
 	if (limits.maxSide && longest > limits.maxSide) {
 		throw new InputError(
-			`The image is ${info.width}×${info.height} px; ${vendor} accepts at most ${limits.maxSide} \
-px on the longest side here`,
+			`The image is ${info.width}×${info.height} px; ${vendor} accepts at most ${limits.maxSide} px on the longest side here`,
 			'Scale the image down first (for example with the Edit Image node).',
 		);
 	}

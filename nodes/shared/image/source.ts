@@ -27,8 +27,7 @@ export async function readBinaryImage(
 			`The item has no binary field "${property}"`,
 			present.length
 				? `Set Input Binary Field to one of the item's binary fields: ${present.join(', ')}.`
-				: 'The item carries no binary data: read the image first (for example with HTTP Request or \
-Read Files), or use Image Source "URL".',
+				: 'The item carries no binary data: read the image first (for example with HTTP Request or Read Files), or use Image Source "URL".',
 		);
 	}
 	const meta = context.helpers.assertBinaryData(itemIndex, property);

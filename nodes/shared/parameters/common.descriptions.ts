@@ -23,8 +23,7 @@ export const waitForCompletion: INodeProperties = {
 export function waitForCompletionFor({ nodeNames }: VendorProfile): INodeProperties {
 	return {
 		...waitForCompletion,
-		description: `Whether to wait until the task is done and return its result. Off: return the \
-task ID at once and get the result later with ${nodeNames.checkTask}.`,
+		description: `Whether to wait until the task is done and return its result. Off: return the task ID at once and get the result later with ${nodeNames.checkTask}.`,
 	};
 }
 
@@ -43,8 +42,7 @@ export function toolDescription(text: string): INodeProperties {
 		typeOptions: { rows: 4 },
 		displayOptions: { show: { '@tool': [true] } },
 		description:
-			"What the AI agent's model reads about this tool: what to give it, what it returns, how long \
-it takes",
+			"What the AI agent's model reads about this tool: what to give it, what it returns, how long it takes",
 	};
 }
 
@@ -64,8 +62,7 @@ export const maxWait: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 900,
 	description:
-		'How long to wait for a task before failing the item with its task ID, so it can be checked \
-later',
+		'How long to wait for a task before failing the item with its task ID, so it can be checked later',
 };
 
 export const maxConcurrentTasks: INodeProperties = {
@@ -83,8 +80,7 @@ export const downloadMask: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to download the mask and add it to the item as a binary file (the URL is returned \
-either way). Turn it off when an AI agent uses the node: the model sees only the URL.',
+		'Whether to download the mask and add it to the item as a binary file (the URL is returned either way). Turn it off when an AI agent uses the node: the model sees only the URL.',
 };
 
 export const maskBinaryField: INodeProperties = {

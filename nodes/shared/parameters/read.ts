@@ -85,8 +85,7 @@ export function readVendorId(
 	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
 		throw new InputError(
 			`${label} arrived as the number ${value}, too large to be exact`,
-			'Pass the ID as text, for example {{ String($json.taskId) }}, or keep it a string where it \
-is produced.',
+			'Pass the ID as text, for example {{ String($json.taskId) }}, or keep it a string where it is produced.',
 		);
 	}
 	const id = String(value ?? '').trim();

@@ -403,8 +403,7 @@ function push(samples: number[], value: number) {
 }
 
 function gaveUp(failure: VendorApiError | undefined, waitedMs: number) {
-	const waited = `Gave up after waiting ${Math.round(waitedMs / 100) / 10} s for the vendor to \
-accept the task.`;
+	const waited = `Gave up after waiting ${Math.round(waitedMs / 100) / 10} s for the vendor to accept the task.`;
 	if (!failure) return new Error(`The vendor did not accept the task. ${waited}`);
 	return failure.with({
 		hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited,

@@ -135,8 +135,7 @@ export class TaskTimeoutError extends VendorApiError {
 		checkNode: string,
 	) {
 		super(
-			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s \
-(status: ${task.status})`,
+			`${task.vendorName} task ${task.taskId} was not done after ${formatSeconds(maxWaitMs)} s (status: ${task.status})`,
 			maxWaitDetails(task.vendorName, task.taskId, checkNode),
 		);
 		this.name = 'TaskTimeoutError';
@@ -156,8 +155,7 @@ export function maxWaitDetails(
 		vendor,
 		vendorCode: 'MAX_WAIT_EXCEEDED',
 		taskId,
-		hint: `The task may still finish at ${vendor}. Get its result later with ${checkNode} (task id \
-${taskId}), or raise Max Wait.`,
+		hint: `The task may still finish at ${vendor}. Get its result later with ${checkNode} (task id ${taskId}), or raise Max Wait.`,
 	};
 }
 

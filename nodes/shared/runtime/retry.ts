@@ -45,8 +45,7 @@ export async function withRetries<T>(
 
 function askedToWait(failure: unknown, delayMs: number) {
 	if (!(failure instanceof VendorApiError)) return failure;
-	const waited = `${failure.details.vendor} asked to wait ${Math.round(delayMs / 1000)} s before \
-trying again: run the item again after that.`;
+	const waited = `${failure.details.vendor} asked to wait ${Math.round(delayMs / 1000)} s before trying again: run the item again after that.`;
 	return failure.with({
 		hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited,
 	});

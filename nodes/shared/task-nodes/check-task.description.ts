@@ -13,8 +13,7 @@ import type { NodeHistory } from '../parameters/read';
 import { vendorNames, type TaskVendor } from '../task/vendor';
 
 const WAIT_SWITCH_DESCRIPTION =
-	'Whether to keep checking until the task has succeeded or failed. Off: report the status as it \
-is now.';
+	'Whether to keep checking until the task has succeeded or failed. Off: report the status as it is now.';
 
 /**
  * Check Segmentation Task's parameters for the vendors it serves. Poll Interval and Max Wait
@@ -65,8 +64,7 @@ export function checkTaskProperties(
 			default: '',
 			required: true,
 			placeholder: 'e.g. {{ $json.taskId }}',
-			description: `The ID of the task as its Segment node returned it: \
-${vendors.map(({ idExample }) => idExample).join('; ')}`,
+			description: `The ID of the task as its Segment node returned it: ${vendors.map(({ idExample }) => idExample).join('; ')}`,
 		},
 		current ? { ...waitSwitch, displayOptions: { show: current } } : waitSwitch,
 		...vendors.flatMap((vendor) => waitFields(vendor, 'waitForCompletion', current)),
@@ -92,8 +90,5 @@ ${vendors.map(({ idExample }) => idExample).join('; ')}`,
  */
 function checkTaskToolText(vendors: readonly TaskVendor[]): string {
 	const ids = vendors.map(({ idExample }) => idExample).join('; ');
-	return `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). \
-Returns status (queued, running, succeeded or failed), done, and error when the task \
-failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or \
-until the task is done with Wait for Completion.`;
+	return `Get the status of a ${vendorNames(vendors)} segmentation task by its task ID (${ids}). Returns status (queued, running, succeeded or failed), done, and error when the task failed${vendors.length > 1 ? ', in one shape for every vendor' : ''}. Takes about a second, or until the task is done with Wait for Completion.`;
 }

@@ -12,8 +12,7 @@ import type { NodeHistory } from '../parameters/read';
 import { vendorNames, type TaskVendor } from '../task/vendor';
 
 const MASK_FIELD_DESCRIPTION =
-	'Name of the binary field for the file. When a task has several results, the second goes to this \
-name plus "_2", the third plus "_3", and so on.';
+	'Name of the binary field for the file. When a task has several results, the second goes to this name plus "_2", the third plus "_3", and so on.';
 
 /**
  * Get Segmentation Download URL's parameters for the vendors it serves: each vendor's own way to
@@ -30,8 +29,7 @@ export function downloadUrlProperties(
 		...downloadMask,
 		default: false,
 		description:
-			'Whether to download the file and add it to the item as binary data (the URL is returned \
-either way)',
+			'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
 	};
 	return [
 		toolDescription(downloadUrlToolText(vendors)),
@@ -67,8 +65,7 @@ either way)',
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to download the file and add it to the item as binary data (the URL is \
-returned either way)',
+							'Whether to download the file and add it to the item as binary data (the URL is returned either way)',
 						displayOptions: { show: old },
 					} satisfies INodeProperties,
 					...updateDisplayOptions({ show: { ...old, download: [true] } }, [
@@ -90,7 +87,5 @@ function downloadUrlToolText(vendors: readonly TaskVendor[]): string {
 	const lifetimes = vendors
 		.map(({ name, linkLifetime }) => `${linkLifetime} at ${name}`)
 		.join(', ');
-	return `Get the download URL of a finished ${vendorNames(vendors)} segmentation by task ID or \
-result ID, and optionally the file itself. Returns the mask URL in url (every result in files); \
-the link needs no API key and lasts ${lifetimes}. Takes about a second.`;
+	return `Get the download URL of a finished ${vendorNames(vendors)} segmentation by task ID or result ID, and optionally the file itself. Returns the mask URL in url (every result in files); the link needs no API key and lasts ${lifetimes}. Takes about a second.`;
 }

@@ -37,8 +37,7 @@ export type Resolve = (
 export function assertSucceeded(task: SegmentationTask, checkNode: string) {
 	if (!task.done) {
 		throw new InputError(
-			`${task.vendorName} task ${task.taskId} is not done yet (status: ${task.status}), so it has \
-no result to download`,
+			`${task.vendorName} task ${task.taskId} is not done yet (status: ${task.status}), so it has no result to download`,
 			`Wait for the task first: put ${checkNode} with Wait for Completion before this node.`,
 		);
 	}

@@ -58,8 +58,7 @@ export async function downloadFile(
 						httpStatus: reply.status,
 						hint:
 							reply.status === 404
-								? `${vendor}'s file host does not have this file (any more). Check the task with \
-${options.checkNode}.`
+								? `${vendor}'s file host does not have this file (any more). Check the task with ${options.checkNode}.`
 								: undefined,
 					},
 				);

@@ -113,8 +113,7 @@ function redirected(vendor: string, reply: HttpReply) {
 		{
 			vendor,
 			httpStatus: reply.status,
-			hint: 'Redirects are not followed so that the API key is not sent to another address. Check \
-the base URL in the credential: use the address the API answers on directly (https).',
+			hint: 'Redirects are not followed so that the API key is not sent to another address. Check the base URL in the credential: use the address the API answers on directly (https).',
 		},
 	);
 }
@@ -148,8 +147,7 @@ function toNetworkError(
 		vendorCode: code,
 		notSent: NOT_SENT_ERROR_CODES.has(code),
 		hint: timedOut
-			? 'The service is slow or unreachable. Try again later, or raise Request Timeout in the \
-credential.'
+			? 'The service is slow or unreachable. Try again later, or raise Request Timeout in the credential.'
 			: 'Check the base URL in the credential and the network between n8n and the service.',
 	});
 }

@@ -38,8 +38,7 @@ export function httpStatusError(
 	details: RefusalDetails,
 ): VendorApiError {
 	return new VendorApiError(
-		`${vendor} answered HTTP \
-${reply.status}${details.vendorMessage ? `: ${details.vendorMessage}` : ''}`,
+		`${vendor} answered HTTP ${reply.status}${details.vendorMessage ? `: ${details.vendorMessage}` : ''}`,
 		{
 			vendor,
 			httpStatus: reply.status,

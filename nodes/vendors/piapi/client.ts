@@ -37,8 +37,7 @@ const BASE_URL_HINT =
 	'PiAPI has no such endpoint at this address: check the base URLs in the credential.';
 
 const CREATE_OUTCOME_UNKNOWN =
-	'PiAPI may have created the task even so. It was not sent again, so that it is not created \
-twice: check the task list in your PiAPI workspace before running this item again.';
+	'PiAPI may have created the task even so. It was not sent again, so that it is not created twice: check the task list in your PiAPI workspace before running this item again.';
 
 export interface PiApiSegmentInput {
 	image: string;
@@ -114,8 +113,7 @@ export class PiApiClient {
 				{
 					vendor: VENDOR,
 					httpStatus: 403,
-					hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) \
-instead of a binary file.',
+					hint: 'Upgrade the PiAPI plan, or give the image as a public URL (Image Source: URL) instead of a binary file.',
 				},
 			);
 		}
@@ -308,8 +306,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 			reply.status === 404
 				? notFoundHint
 				: reply.status === 403
-					? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this \
-service.'
+					? 'Check the API key in the PiAPI credential and that your PiAPI plan includes this service.'
 					: undefined;
 		throw httpStatusError(VENDOR, reply, { vendorMessage, vendorCode, hint });
 	}

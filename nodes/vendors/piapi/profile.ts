@@ -31,15 +31,12 @@ export const piApiProfile: VendorProfile = {
 		expectedDurationMs: 5_000,
 		pollIntervalSeconds: 5,
 		pollIntervalDescription:
-			"Longest time between two status checks of one task. Checks start every second, come when \
-this run's tasks are usually done, and slow down to this while a task takes longer. PiAPI \
-documents no minimum.",
+			"Longest time between two status checks of one task. Checks start every second, come when this run's tasks are usually done, and slow down to this while a task takes longer. PiAPI documents no minimum.",
 		maxWaitSeconds: 600,
 		// PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan.
 		maxConcurrentTasks: 5,
 		maxConcurrentTasksDescription:
-			'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; \
-plans are said to allow 1 (free), 5 or 30.',
+			'How many tasks this node keeps running at the vendor at once. PiAPI documents no limit; plans are said to allow 1 (free), 5 or 30.',
 	},
 	linkLifetime: 'about 3 days',
 	hints: {

@@ -32,14 +32,12 @@ import { SELLERPIC_BASE_URL, sellerPicProfile } from './profile';
 
 const { name: VENDOR, credentialType: CREDENTIAL_TYPE, nodeNames: NODES } = sellerPicProfile;
 
-const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the \
-credential (default ${SELLERPIC_BASE_URL}).`;
+const BASE_URL_HINT = `SellerPic has no such endpoint at this address: check the base URL in the credential (default ${SELLERPIC_BASE_URL}).`;
 
 const RESULT_NOT_FOUND_HINT = 'Check the result ID: SellerPic does not know it.';
 
 const CREATE_OUTCOME_UNKNOWN =
-	'SellerPic may have created the task even so. It was not sent again, so that it is not created \
-twice: check your SellerPic account for a new task before running this item again.';
+	'SellerPic may have created the task even so. It was not sent again, so that it is not created twice: check your SellerPic account for a new task before running this item again.';
 
 /** SellerPic's code for "too many tasks in flight for this account" (documented). */
 const CAP_REACHED = '30003';
@@ -169,8 +167,7 @@ export class SellerPicClient {
 					: `the result is ${String(data.status || 'not ready')}`;
 			throw new VendorApiError(`SellerPic gave no download URL for result ${resultId}: ${why}`, {
 				vendor: VENDOR,
-				hint: `Check that the id is a result id of a task that succeeded (${NODES.checkTask} shows \
-them).`,
+				hint: `Check that the id is a result id of a task that succeeded (${NODES.checkTask} shows them).`,
 			});
 		}
 		return { url, name: typeof data.name === 'string' ? data.name : undefined };
@@ -197,8 +194,7 @@ them).`,
 	private async download(url: string) {
 		return await downloadFile(this.context, VENDOR, url, {
 			timeoutMs: this.timeoutMs * FILE_TIMEOUT_FACTOR,
-			expiredHint: `SellerPic download links last ${sellerPicProfile.linkLifetime}. Get a fresh \
-one with ${NODES.downloadUrl} (ID Type: Result ID).`,
+			expiredHint: `SellerPic download links last ${sellerPicProfile.linkLifetime}. Get a fresh one with ${NODES.downloadUrl} (ID Type: Result ID).`,
 			checkNode: NODES.checkTask,
 		});
 	}
@@ -234,8 +230,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 
 	if (reply.status === 401 || reply.status === 403) {
 		throw new VendorApiError(
-			`SellerPic refused the request (HTTP \
-${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
+			`SellerPic refused the request (HTTP ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
 			{
 				vendor: VENDOR,
 				httpStatus: reply.status,
@@ -265,8 +260,7 @@ ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
 				traceId,
 				atCapacity: capReached || undefined,
 				hint: capReached
-					? 'Every task place of this SellerPic account stayed taken (by this or other \
-executions); raise Max Wait, or run fewer executions on the account at once.'
+					? 'Every task place of this SellerPic account stayed taken (by this or other executions); raise Max Wait, or run fewer executions on the account at once.'
 					: undefined,
 			},
 		);
@@ -280,7 +274,6 @@ function toTaskStatus(value: unknown): TaskStatus {
 
 function multipartFile(boundary: string, file: FileData) {
 	const safeName = file.fileName.replace(/["\r\n]/g, '_');
-	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; \
-filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
+	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
 	return Buffer.concat([Buffer.from(head), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
 }

@@ -23,8 +23,7 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Result ID',
 				value: 'resultId',
-				description: `One result of a task (from SellerPic Segment or \
-${sellerPicProfile.nodeNames.checkTask})`,
+				description: `One result of a task (from SellerPic Segment or ${sellerPicProfile.nodeNames.checkTask})`,
 			},
 			{
 				name: 'Task ID',

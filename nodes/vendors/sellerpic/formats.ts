@@ -24,7 +24,6 @@ export function readSellerPicFormat(value: unknown): SellerPicFormat {
 	if (format in SELLERPIC_FORMATS) return format as SellerPicFormat;
 	const names = Object.keys(SELLERPIC_FORMATS);
 	throw new InputError(
-		`Format must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]} (got \
-"${format}")`,
+		`Format must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]} (got "${format}")`,
 	);
 }

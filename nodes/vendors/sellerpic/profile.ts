@@ -32,20 +32,17 @@ export const sellerPicProfile: VendorProfile = {
 		expectedDurationMs: 10_000,
 		pollIntervalSeconds: 60,
 		pollIntervalDescription:
-			'Least time between two status checks of one task. SellerPic asks for at least 60 seconds \
-between checks; lower it only if your account allows it.',
+			'Least time between two status checks of one task. SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
 		maxWaitSeconds: 900,
 		// SellerPic's documented limit of segmentation tasks per account at once.
 		maxConcurrentTasks: 5,
 		maxConcurrentTasksDescription:
-			'How many tasks this node keeps running at the vendor at once. SellerPic allows 5 \
-segmentation tasks per account at once.',
+			'How many tasks this node keeps running at the vendor at once. SellerPic allows 5 segmentation tasks per account at once.',
 	},
 	linkLifetime: '12 hours',
 	hints: {
 		taskNotFound:
-			'Check the task ID: SellerPic does not know it. Use the taskId SellerPic Segment returned \
-(not a result ID).',
+			'Check the task ID: SellerPic does not know it. Use the taskId SellerPic Segment returned (not a result ID).',
 		taskFailed: 'Try a clearer prompt, or check the image. Failed tasks are refunded by SellerPic.',
 	},
 };
