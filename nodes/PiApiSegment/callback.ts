@@ -8,7 +8,7 @@ import type {
 
 import { InputError, VendorApiError } from '../shared/errors';
 import { errorItem } from '../shared/runtime/items';
-import { inputBinary, readBinaryOutputOptions } from '../shared/image/output';
+import { addMasks, inputBinary, readBinaryOutputOptions } from '../shared/image/output';
 import { readMaxWaitMs } from '../shared/parameters/read';
 import {
 	NO_TASK_IN_BODY,
@@ -261,13 +261,12 @@ async function resumedItem(
 	try {
 		const result = await completedResult(client, task, waiting.sourceName, state.downloadMask);
 		const json = { ...waiting.item.json, ...result.fields };
-		const binary = { ...waiting.item.binary };
-		if (result.mask)
-			binary[state.maskBinaryField] = await context.helpers.prepareBinaryData(
-				result.mask.data,
-				result.mask.fileName,
-				result.mask.mimeType,
-			);
+		const binary = await addMasks(
+			context,
+			{ ...waiting.item.binary },
+			result.masks,
+			state.maskBinaryField,
+		);
 		return Object.keys(binary).length ? { json, binary, pairedItem } : { json, pairedItem };
 	} catch (error) {
 		return errorItem(context, error, itemIndex);

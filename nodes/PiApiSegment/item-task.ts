@@ -86,8 +86,8 @@ export function createdItem({ task, baseJson }: ItemTask): INodeExecutionData {
 }
 
 /**
- * The output of a finished task: its mask URLs, and the mask itself when asked for. A failed task
- * throws.
+ * The output of a finished task: every mask URL, and every mask itself when asked for (PiAPI may
+ * return one mask per thing named in the prompt). A failed task throws.
  */
 export async function completedResult(
 	client: PiApiClient,
@@ -99,9 +99,10 @@ export async function completedResult(
 	const maskUrls = resultUrls(task);
 	if (!maskUrls.length)
 		throw missingResultError(task, 'mask URL', piApiProfile.nodeNames.checkTask);
-	let mask: FileData | undefined;
+	const masks: FileData[] = [];
 	if (downloadMask) {
-		mask = maskFromBytes((await client.downloadResult(maskUrls[0])).data, sourceName);
+		for (const [index, url] of maskUrls.entries())
+			masks.push(maskFromBytes((await client.downloadResult(url)).data, sourceName, index));
 	}
 	const fields: IDataObject = {
 		taskId: task.taskId,
@@ -110,7 +111,7 @@ export async function completedResult(
 		maskUrl: maskUrls[0],
 		maskUrls,
 	};
-	return { fields, mask };
+	return { fields, masks };
 }
 
 function readRequest(context: IExecuteFunctions, itemIndex: number) {

@@ -23,7 +23,7 @@ export async function pollItem(run: Run, itemIndex: number): Promise<INodeExecut
 		context,
 		itemIndex,
 		{ ...done.baseJson, ...result.fields },
-		result.mask,
+		result.masks,
 		output,
 	);
 }

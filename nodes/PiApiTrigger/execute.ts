@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { maskFromBytes } from '../shared/image/output';
+import type { FileData } from '../shared/image/files';
+import { addMasks, maskFromBytes } from '../shared/image/output';
 import { downloadPiApiResult } from '../vendors/piapi/client';
 
 /**
@@ -27,15 +28,16 @@ async function withMask(
 	options: IDataObject,
 ): Promise<INodeExecutionData> {
 	const { json } = item;
-	const maskUrl = (json.results as Array<{ url?: string }> | undefined)?.find(
-		(result) => result.url,
-	)?.url;
-	if (!options.downloadMask || json.status !== 'succeeded' || !maskUrl) return { json };
+	const maskUrls = Array.isArray(json.maskUrls) ? json.maskUrls.map(String) : [];
+	if (!options.downloadMask || json.status !== 'succeeded' || !maskUrls.length) return { json };
 	try {
-		const file = await downloadPiApiResult(context, maskUrl);
-		const mask = maskFromBytes(file.data, String(json.taskId));
-		const binary = await context.helpers.prepareBinaryData(mask.data, mask.fileName, mask.mimeType);
-		return { json, binary: { [String(options.maskBinaryField || 'mask')]: binary } };
+		const masks: FileData[] = [];
+		for (const [index, url] of maskUrls.entries())
+			masks.push(
+				maskFromBytes((await downloadPiApiResult(context, url)).data, String(json.taskId), index),
+			);
+		const binary = await addMasks(context, {}, masks, String(options.maskBinaryField || 'mask'));
+		return { json, binary };
 	} catch (error) {
 		// The task is still worth a run: say why the mask is missing instead of dropping it.
 		return {

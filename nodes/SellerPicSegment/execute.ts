@@ -94,7 +94,7 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		resultIds,
 		maskUrl,
 	};
-	return await segmentationItem(context, itemIndex, json, mask, options);
+	return await segmentationItem(context, itemIndex, json, mask ? [mask] : [], options);
 }
 
 type SegmentRequest =

@@ -60,6 +60,7 @@ describe('Check Segmentation Task: SellerPic', () => {
 			taskId: task.id,
 			status: state,
 			done,
+			maskUrls: [],
 			results: [{ id: task.resultId, status: state }],
 			error: failed
 				? { code: '50001', message: 'segmentation failed: no object matched the prompt' }
@@ -200,6 +201,7 @@ describe('Check Segmentation Task: PiAPI', () => {
 			taskId: task.id,
 			status: state,
 			done,
+			maskUrls: state === 'succeeded' ? [maskUrl] : [],
 			results: state === 'succeeded' ? [{ url: maskUrl, status: 'succeeded' }] : [],
 			error: state === 'failed' ? { code: '10000', message: 'segmentation failed' } : null,
 			raw: expect.objectContaining({

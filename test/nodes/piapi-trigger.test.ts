@@ -122,6 +122,7 @@ describe('PiAPI Trigger', () => {
 		expect(Object.keys(item.json).sort()).toEqual([
 			'done',
 			'error',
+			'maskUrls',
 			'raw',
 			'results',
 			'status',

@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { readVendor, requiredText, versionedName, type NodeHistory } from '../parameters/read';
+import { maskField } from '../image/output';
 import { processItems } from '../runtime/items';
 import type { Resolved } from '../task/download-url';
 import type { TaskVendor } from '../task/vendor';
@@ -63,7 +64,7 @@ async function outputItem(
 	const binary: IBinaryKeyData = {};
 	for (const [index, file] of described.entries()) {
 		if (!file.data) continue;
-		binary[index ? `${field}_${index + 1}` : field] = await context.helpers.prepareBinaryData(
+		binary[maskField(field, index)] = await context.helpers.prepareBinaryData(
 			file.data,
 			file.fileName,
 			file.mimeType,

@@ -49,13 +49,18 @@ export function combineResultStatuses(statuses: TaskStatus[]): TaskStatus {
 	return statuses.every((status) => status === 'failed') ? 'failed' : 'succeeded';
 }
 
-/** The SegmentationTask as output JSON: `{ vendor, taskId, status, done, results, error, raw }`. */
+/**
+ * The SegmentationTask as output JSON: `{ vendor, taskId, status, done, maskUrls, results, error,
+ * raw }`; `maskUrls` lists every mask URL the vendor gave with the task (none where it gives them
+ * only through a download URL).
+ */
 export function taskJson(task: SegmentationTask): IDataObject {
 	return {
 		vendor: task.vendor,
 		taskId: task.taskId,
 		status: task.status,
 		done: task.done,
+		maskUrls: resultUrls(task),
 		results: task.results.map(({ id, url, status }) => ({
 			...(id === undefined ? {} : { id }),
 			...(url === undefined ? {} : { url }),
