@@ -121,7 +121,11 @@ export interface PiApiConfig {
 	/** false: input.image on any host but loopback fails the task without a network call. */
 	allowExternalImageHosts: boolean;
 	imageFetchTimeoutMs: number;
-	account: { account_id: string; account_name: string; credits: number; equivalent_in_usd: number };
+	/**
+	 * The `data` of GET /account/info, sent as it is: the docs give no shape; a published spec adds
+	 * `max_concurrent_task_count` (the plan's tasks at once) among others.
+	 */
+	account: Record<string, unknown>;
 }
 
 export const PIAPI_DEFAULTS: PiApiConfig = {
