@@ -56,7 +56,7 @@ const typeFields: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	toolDescription(
-		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl, and the mask file unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
+		'Cut objects out of a product photo with SellerPic. Needs the image (a URL n8n can download, a binary file or a SellerPic file key) and what to cut out in a few words, e.g. "sofa". Returns a black-and-white mask (white = the object) at the URL in maskUrl (every mask in maskUrls when SellerPic returns several), and the mask files unless Download Mask is off. Takes from about 10 seconds to a few minutes.',
 	),
 	// Version 1.1 turned Segment By (mode) into the Operation field, which n8n's nodes panel lists as
 	// actions.

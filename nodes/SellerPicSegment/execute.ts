@@ -4,7 +4,7 @@ import { InputError } from '../shared/errors';
 import { maskFileName, type FileData } from '../shared/image/files';
 import { checkImage, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, readBinaryImage } from '../shared/image/source';
-import { readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
+import { maskField, readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
 import { readWaitOptions, requiredText, versionedName } from '../shared/parameters/read';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/runtime/segment-run';
 import {
@@ -14,7 +14,11 @@ import {
 	type SegmentationTask,
 } from '../shared/task/model';
 import { SellerPicClient } from '../vendors/sellerpic/client';
-import { readSellerPicFormat, SELLERPIC_FORMATS } from '../vendors/sellerpic/formats';
+import {
+	readSellerPicFormat,
+	SELLERPIC_FORMATS,
+	type SellerPicFormat,
+} from '../vendors/sellerpic/formats';
 import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile';
 import { SELLERPIC_SEGMENT_HISTORY } from './description';
 
@@ -73,18 +77,17 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		throw missingResultError(task, 'result ID', sellerPicProfile.nodeNames.checkTask);
 	const format = readSellerPicFormat(itemOptions.maskFormat ?? 'png');
 	const uhd = itemOptions.uhd === true;
-	let mask: FileData | undefined;
-	let maskUrl: string;
-	if (options.downloadMask) {
-		const file = await client.downloadResult(resultIds[0], format, uhd);
-		maskUrl = file.url;
-		mask = {
-			data: file.data,
-			fileName: maskFileName(image.sourceName, format),
-			mimeType: SELLERPIC_FORMATS[format].mimeType,
-		};
-	} else {
-		maskUrl = (await client.getDownloadUrl(resultIds[0], format, uhd)).url;
+	// Every result that succeeded, in SellerPic's order: its URL, and its mask when asked for.
+	const maskUrls: string[] = [];
+	const masks: FileData[] = [];
+	for (const [index, resultId] of resultIds.entries()) {
+		if (options.downloadMask) {
+			const file = await client.downloadResult(resultId, format, uhd);
+			maskUrls.push(file.url);
+			masks.push(sellerPicMask(file.data, image.sourceName, format, index));
+		} else {
+			maskUrls.push((await client.getDownloadUrl(resultId, format, uhd)).url);
+		}
 	}
 	const json = {
 		...baseJson,
@@ -92,9 +95,24 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		status: task.status,
 		done: task.done,
 		resultIds,
-		maskUrl,
+		maskUrl: maskUrls[0],
+		maskUrls,
 	};
-	return await segmentationItem(context, itemIndex, json, mask ? [mask] : [], options);
+	return await segmentationItem(context, itemIndex, json, masks, options);
+}
+
+/** A result file in the format asked for: "sofa_mask.png", then "sofa_mask_2.png", … */
+function sellerPicMask(
+	data: Buffer,
+	sourceName: string | undefined,
+	format: SellerPicFormat,
+	index: number,
+): FileData {
+	return {
+		data,
+		fileName: maskFileName(sourceName, format, maskField('mask', index)),
+		mimeType: SELLERPIC_FORMATS[format].mimeType,
+	};
 }
 
 type SegmentRequest =

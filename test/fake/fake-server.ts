@@ -362,12 +362,26 @@ function send(res: ServerResponse, reply: Reply): void {
 	const headers: Record<string, string | number> = { ...reply.headers };
 	let body: Buffer | string = reply.body ?? '';
 	if (reply.json !== undefined) {
-		body = JSON.stringify(reply.json);
+		body = stringifyJson(reply.json);
 		headers['content-type'] ??= 'application/json; charset=utf-8';
 	}
 	headers['content-length'] = Buffer.byteLength(body);
 	res.writeHead(reply.status, headers);
 	res.end(body);
+}
+
+/**
+ * JSON text of a reply; a BigInt is written as a bare JSON number with every digit (what an API
+ * that types its ids int64 may send), which JSON.stringify refuses.
+ */
+export function stringifyJson(value: unknown): string {
+	const marker = `bigint-${randomBytes(8).toString('hex')}:`;
+	// The holder's own value: a BigInt.prototype.toJSON (some libraries add one) has already made
+	// `item` a string.
+	return JSON.stringify(value, function (this: Record<string, unknown>, key, item: unknown) {
+		const own = this[key];
+		return typeof own === 'bigint' ? `${marker}${own.toString()}` : item;
+	}).replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
 }
 
 export function parseJson(buf: Buffer): unknown {

@@ -405,6 +405,87 @@ describe('SellerPic fake: download', () => {
 	});
 });
 
+describe('SellerPic fake: reply shapes of public clients (switches)', () => {
+	it('sends the 30003 refusal with the HTTP status it is told, the same envelope', async () => {
+		fake.configure({ concurrencyCap: 1, taskLatencyMs: 5_000, capacityRefusalStatus: 400 });
+		expect((await createTask(SELLERPIC_SAMPLE_KEY)).status).toBe(200);
+		const over = await createTask(SELLERPIC_SAMPLE_KEY);
+		expect(over.status).toBe(400);
+		expect(over.json).toMatchObject({ code: 30003, success: false, data: null });
+		expect(fake.requests.at(-1)).toMatchObject({ status: 400, code: 30003 });
+	});
+
+	it('sends task and result ids as bare 19-digit JSON numbers', async () => {
+		fake.configure({ idsAsNumbers: true, taskLatencyMs: 0 });
+		const created = await createTask(SELLERPIC_SAMPLE_KEY);
+		const [task] = fake.tasks.values();
+		expect(created.text).toContain(`"data":{"id":${task.id}}`);
+		expect(task.id).toMatch(/^\d{19}$/);
+		const status = await api(`/v1/api/generate?id=${task.id}`);
+		expect(status.text).toContain(`"id":${task.resultId},`);
+		// The exact id still finds the result.
+		const link = await api(`/v1/api/download?downloadFormat=png&id=${task.resultId}`);
+		expect(link.json.data.status).toBe('SUCCESS');
+	});
+
+	it('answers the upload with msg "SUCCESS" and a request_id', async () => {
+		fake.configure({ uploadReplyWithRequestId: true });
+		const res = await upload(photo);
+		expect(res.json).toMatchObject({ code: 0, success: true, msg: 'SUCCESS' });
+		expect(res.json.request_id).toMatch(/^[0-9a-f]{32}$/);
+		expect(res.json.data.fileKey).toMatch(/^UPLOAD\//);
+	});
+
+	it('refuses an upload whose extension or part type does not match the bytes', async () => {
+		fake.configure({ uploadNameMustMatchBytes: true });
+		const send = async (name: string, type: string) => {
+			const form = new FormData();
+			form.append('file', new Blob([new Uint8Array(photo)], { type }), name);
+			return (await api('/v1/api/upload', { method: 'POST', body: form })).json;
+		};
+		expect((await send('photo.png', 'image/png')).success).toBe(true);
+		for (const [name, type] of [
+			['photo.jpg', 'image/png'],
+			['photo', 'image/png'],
+			['PHOTO.PNG', 'image/png'],
+			['photo.png', 'image/jpeg'],
+		]) {
+			expect([name, type, await send(name, type)]).toEqual([
+				name,
+				type,
+				expect.objectContaining({ code: SELLERPIC_CODES.unsupportedFormat, success: false }),
+			]);
+		}
+		expect(fake.counters.uploads).toBe(1);
+	});
+
+	it('gives a task several results, each with its own id, outcome, link and mask', async () => {
+		fake.configure({
+			resultsPerTask: 3,
+			taskLatencyMs: 0,
+			resultOutcome: (_task, index) => (index === 1 ? 'failed' : 'success'),
+		});
+		const { fileKey } = (await upload(photo)).json.data;
+		const taskId = (await createTask(fileKey)).json.data.id;
+		const { resultList } = (await api(`/v1/api/generate?id=${taskId}`)).json.data;
+		expect(resultList.map((result: { status: string }) => result.status)).toEqual([
+			'SUCCESS',
+			'FAILED',
+			'SUCCESS',
+		]);
+		expect(new Set(resultList.map((result: { id: string }) => result.id)).size).toBe(3);
+		const failed = await api(`/v1/api/download?downloadFormat=png&id=${resultList[1].id}`);
+		expect(failed.json.data).toMatchObject({ status: 'FAILED', fileUrl: '' });
+		const masks = [];
+		for (const result of [resultList[0], resultList[2]]) {
+			const link = await api(`/v1/api/download?downloadFormat=png&id=${result.id}`);
+			masks.push((await call(link.json.data.fileUrl)).bytes);
+		}
+		expect(masks[0].equals(masks[1])).toBe(false);
+		expect(fake.inFlight()).toBe(0);
+	});
+});
+
 describe('SellerPic fake: faults', () => {
 	const usage = () => api('/v1/api/usage');
 

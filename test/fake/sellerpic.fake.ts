@@ -56,9 +56,18 @@ export const SELLERPIC_SAMPLE_KEY = 'UPLOAD/MANAGE/SAMPLE/product/1-original.png
 export type SellerPicStatus = 'CREATED' | 'RUNNING' | 'SUCCESS' | 'FAILED';
 export type SellerPicTaskKind = 'promptSegmentation' | 'segmentImage';
 
+export interface SellerPicResult {
+	id: string;
+	maskHex: string;
+	outcome: TaskOutcome;
+}
+
 export interface SellerPicTask {
 	id: string;
+	/** The first result's id and mask name (the only ones unless resultsPerTask says more). */
 	resultId: string;
+	/** Every result of the task, in resultList's order. */
+	results: SellerPicResult[];
 	kind: SellerPicTaskKind;
 	imageKey: string;
 	prompt?: string;
@@ -96,6 +105,27 @@ export interface SellerPicConfig {
 	maxUploadBytes: number;
 	maxTaskImageBytes: number;
 	credits: { remaining: number; total: number; usage: number };
+	/**
+	 * The HTTP status of the capacity refusal (30003): documented nowhere, so it may be 200 or an
+	 * error status (400, 429, 500, …); the body is the same error envelope.
+	 */
+	capacityRefusalStatus: number;
+	/**
+	 * Ids (create's data.id, resultList[].id) as bare JSON numbers, as SellerPic's int64 types allow:
+	 * 19 digits, beyond JavaScript's exact integers.
+	 */
+	idsAsNumbers: boolean;
+	/** The upload reply as a Shopify app's client saw it: msg "SUCCESS" and a request_id. */
+	uploadReplyWithRequestId: boolean;
+	/**
+	 * Refuse an upload whose file name has no extension, or one (or a part Content-Type) that does
+	 * not match the bytes.
+	 */
+	uploadNameMustMatchBytes: boolean;
+	/** How many results (resultList entries, each with its own id and mask) a task has. */
+	resultsPerTask: number;
+	/** Each result's own outcome; the task's outcome for every result unless given. */
+	resultOutcome?: (task: SellerPicTask, index: number) => TaskOutcome;
 }
 
 export const SELLERPIC_DEFAULTS: SellerPicConfig = {
@@ -115,6 +145,11 @@ export const SELLERPIC_DEFAULTS: SellerPicConfig = {
 	maxUploadBytes: 40 * 1024 * 1024,
 	maxTaskImageBytes: 10 * 1024 * 1024,
 	credits: { remaining: 1000, total: 1000, usage: 0 },
+	capacityRefusalStatus: 200,
+	idsAsNumbers: false,
+	uploadReplyWithRequestId: false,
+	uploadNameMustMatchBytes: false,
+	resultsPerTask: 1,
 };
 
 const MAX_SIDE: Record<SellerPicTaskKind, number> = {
@@ -128,6 +163,11 @@ const UPLOAD_FORMATS: Record<string, string> = {
 	webp: 'webp',
 };
 const EXT_BY_FORMAT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
+const EXTENSIONS_BY_FORMAT: Record<string, readonly string[]> = {
+	png: ['png'],
+	jpeg: ['jpg', 'jpeg'],
+	webp: ['webp'],
+};
 const DOWNLOAD_FORMATS: readonly string[] = ['png', 'jpg', 'webp'];
 const PRESET_TYPES: readonly string[] = [
 	'SWAP_MODEL',
@@ -159,6 +199,7 @@ interface DownloadLink extends SignedUrl {
 export class SellerPicFake extends FakeServer<SellerPicConfig> {
 	readonly tasks = new Map<string, SellerPicTask>();
 	readonly images = new Map<string, StoredImage>();
+	/** Which task each result belongs to. */
 	private readonly taskIdByResultId = new Map<string, string>();
 	private readonly uploadSlots = new Map<string, UploadSlot>();
 	private readonly downloadLinks = new Map<string, DownloadLink>();
@@ -329,6 +370,11 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		return { status, json: this.envelope(0, 'success', data) };
 	}
 
+	/** An id as the reply carries it: text, or a bare JSON number when idsAsNumbers is on. */
+	private idValue(id: string): string | bigint {
+		return this.config.idsAsNumbers ? BigInt(id) : id;
+	}
+
 	/** The upload's form and its "file" field, or why the request is invalid. */
 	private async uploadForm(
 		ctx: RequestContext,
@@ -376,9 +422,21 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 				SELLERPIC_CODES.unsupportedFormat,
 				'unsupported file format: use jpg, jpeg, png or webp',
 			);
+		if (this.config.uploadNameMustMatchBytes && !nameMatchesBytes(file, info.format!))
+			return this.envelopeError(
+				SELLERPIC_CODES.unsupportedFormat,
+				`the file name's extension and type must match the file (${file.name}, ${file.type}): use jpg, jpeg, png or webp`,
+			);
 		const fileKey = this.newFileKey(ext);
 		this.images.set(fileKey, { bytes, info });
 		this.counters.uploads++;
+		if (this.config.uploadReplyWithRequestId) {
+			const json = {
+				...(this.envelope(0, 'SUCCESS', { fileKey }) as object),
+				request_id: newTraceId(),
+			};
+			return { status: this.config.uploadHttpStatus, json };
+		}
 		return this.ok({ fileKey }, this.config.uploadHttpStatus);
 	}
 
@@ -449,14 +507,21 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		const invalid = this.checkTaskImage(image, kind);
 		if (invalid) return invalid;
 		if (this.config.concurrencyCap > 0 && this.inFlight(kind) >= this.config.concurrencyCap) {
-			return this.envelopeError(
+			const refusal = this.envelopeError(
 				SELLERPIC_CODES.concurrencyLimit,
 				`The number of running tasks has reached the concurrency limit (${this.config.concurrencyCap}) of your account`,
 			);
+			return { ...refusal, status: this.config.capacityRefusalStatus };
 		}
+		const results = Array.from({ length: Math.max(1, this.config.resultsPerTask) }, () => ({
+			id: this.newNumericId(),
+			maskHex: randomBytes(16).toString('hex'),
+			outcome: 'success' as TaskOutcome,
+		}));
 		const task: SellerPicTask = {
 			id: this.newNumericId(),
-			resultId: this.newNumericId(),
+			resultId: results[0].id,
+			results,
 			kind,
 			imageKey,
 			prompt: typeof prompt === 'string' ? prompt : undefined,
@@ -465,14 +530,17 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 			createdAt: Date.now(),
 			latencyMs: this.config.taskLatencyMs,
 			outcome: 'success',
-			maskHex: randomBytes(16).toString('hex'),
+			maskHex: results[0].maskHex,
 		};
 		task.outcome = this.config.taskOutcome(task);
+		for (const [index, result] of results.entries()) {
+			result.outcome = this.config.resultOutcome?.(task, index) ?? task.outcome;
+			this.taskIdByResultId.set(result.id, task.id);
+		}
 		this.tasks.set(task.id, task);
-		this.taskIdByResultId.set(task.resultId, task.id);
 		this.counters.creates++;
 		this.notePeakInFlight(this.inFlight());
-		return this.ok({ id: task.id });
+		return this.ok({ id: this.idValue(task.id) });
 	}
 
 	private checkTaskImage(image: StoredImage, kind: SellerPicTaskKind): Reply | undefined {
@@ -510,21 +578,28 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 			reply.headers = { 'retry-after': Math.ceil(this.config.minPollIntervalMs / 1000) };
 			return reply;
 		}
-		const status = this.statusOf(task);
-		const failed = status === 'FAILED';
-		const fileUrl =
-			status === 'SUCCESS' && this.config.fileUrlOnSuccess ? this.linkFor(task, 'png').url : '';
-		return this.ok({
-			resultList: [
-				{
-					id: task.resultId,
-					fileUrl,
-					status,
-					errorCode: failed ? SELLERPIC_CODES.taskFailed : 0,
-					errorMsg: failed ? 'segmentation failed: no object matched the prompt' : '',
-				},
-			],
+		const resultList = task.results.map((result) => {
+			const status = this.resultStatus(task, result);
+			const failed = status === 'FAILED';
+			const fileUrl =
+				status === 'SUCCESS' && this.config.fileUrlOnSuccess ? this.linkFor(result, 'png').url : '';
+			return {
+				id: this.idValue(result.id),
+				fileUrl,
+				status,
+				errorCode: failed ? SELLERPIC_CODES.taskFailed : 0,
+				errorMsg: failed ? 'segmentation failed: no object matched the prompt' : '',
+			};
 		});
+		return this.ok({ resultList });
+	}
+
+	/** A result's status: the task's until it ends, then the result's own outcome. */
+	private resultStatus(task: SellerPicTask, result: SellerPicResult): SellerPicStatus {
+		const status = this.statusOf(task);
+		if (status === 'CREATED' || status === 'RUNNING') return status;
+		if (result.outcome === 'never') return 'RUNNING';
+		return result.outcome === 'failed' ? 'FAILED' : 'SUCCESS';
 	}
 
 	private validateDownloadUrl(ctx: RequestContext): Reply | undefined {
@@ -547,12 +622,13 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		const format = ctx.url.searchParams.get('downloadFormat') ?? '';
 		const resultId = ctx.url.searchParams.get('id')!;
 		const task = this.tasks.get(this.taskIdByResultId.get(resultId) ?? '');
-		if (!task)
+		const result = task?.results.find((entry) => entry.id === resultId);
+		if (!task || !result)
 			return this.envelopeError(
 				SELLERPIC_CODES.resultNotFound,
 				'result not found: pass resultList[].id, not the task id',
 			);
-		const status = this.statusOf(task);
+		const status = this.resultStatus(task, result);
 		if (status !== 'SUCCESS') {
 			const message = status === 'FAILED' ? 'the task failed' : 'the result is not ready yet';
 			if (this.config.downloadNotReadyAs === 'envelope')
@@ -560,22 +636,22 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 			return this.ok({ name: '', status, fileUrl: '', errorMsg: message });
 		}
 		this.counters.downloadUrls++;
-		const link = this.linkFor(task, format as MaskFormat);
+		const link = this.linkFor(result, format as MaskFormat);
 		return this.ok({ name: link.name, status: 'SUCCESS', fileUrl: link.url, errorMsg: '' });
 	}
 
 	/** The same URL until it expires, then a fresh one. */
-	private linkFor(task: SellerPicTask, format: MaskFormat): DownloadLink & { url: string } {
+	private linkFor(result: SellerPicResult, format: MaskFormat): DownloadLink & { url: string } {
 		const now = Date.now();
 		let link = [...this.downloadLinks.values()].find(
-			(l) => l.resultId === task.resultId && l.format === format && l.expiresAt > now,
+			(l) => l.resultId === result.id && l.format === format && l.expiresAt > now,
 		);
 		if (!link) {
 			link = {
 				token: randomBytes(16).toString('hex'),
-				resultId: task.resultId,
+				resultId: result.id,
 				format,
-				name: `${task.maskHex}_mask_output.${format}`,
+				name: `${result.maskHex}_mask_output.${format}`,
 				expiresAt: now + this.config.downloadUrlTtlMs,
 			};
 			this.downloadLinks.set(link.token, link);
@@ -593,17 +669,20 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		const task = this.tasks.get(this.taskIdByResultId.get(link.resultId) ?? '');
 		const image = task && this.images.get(task.imageKey);
 		if (!task || !image) return storageError(404, 'NoSuchKey', 'The specified key does not exist.');
-		const png = await this.maskFor(task, image);
+		const png = await this.maskFor(task, link.resultId, image);
 		const body = await convertMask(png, link.format);
 		this.counters.fileDownloads++;
 		return { status: 200, headers: { 'content-type': MIME_BY_FORMAT[link.format] }, body };
 	}
 
-	private maskFor(task: SellerPicTask, image: StoredImage): Promise<Buffer> {
-		let mask = this.masks.get(task.resultId);
+	/** Each result its own mask: the results after the first have a wider edge. */
+	private maskFor(task: SellerPicTask, resultId: string, image: StoredImage): Promise<Buffer> {
+		let mask = this.masks.get(resultId);
 		if (!mask) {
-			mask = makeMask(image.bytes, { edgeShiftPx: task.expandPixels ?? 0 });
-			this.masks.set(task.resultId, mask);
+			const index = task.results.findIndex((result) => result.id === resultId);
+			const edgeShiftPx = (task.expandPixels ?? 0) + 4 * Math.max(0, index);
+			mask = makeMask(image.bytes, { edgeShiftPx });
+			this.masks.set(resultId, mask);
 		}
 		return mask;
 	}
@@ -645,6 +724,16 @@ export class SellerPicFake extends FakeServer<SellerPicConfig> {
 		this.nextId += BigInt(1 + Math.floor(Math.random() * 1000));
 		return this.nextId.toString();
 	}
+}
+
+/** Whether an uploaded file's name and part type say the format its bytes have. */
+function nameMatchesBytes(file: File, format: string): boolean {
+	const extension = /\.([^./]+)$/.exec(file.name)?.[1];
+	return (
+		extension !== undefined &&
+		(EXTENSIONS_BY_FORMAT[format] ?? []).includes(extension) &&
+		file.type === MIME_BY_FORMAT[format as keyof typeof MIME_BY_FORMAT]
+	);
 }
 
 /** The file host speaks like an object store, not like the API. */

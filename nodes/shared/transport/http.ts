@@ -13,6 +13,7 @@ import {
 	redactValue,
 	VendorApiError,
 } from '../errors';
+import { parseJsonExact } from './json';
 
 export interface HttpReply {
 	status: number;
@@ -81,9 +82,10 @@ export async function sendHttp(
 		...(credentialType
 			? { disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false }
 			: {}),
-		...(call.binary
-			? { encoding: 'arraybuffer', json: false }
-			: { json: !Buffer.isBuffer(call.body) }),
+		// The answer always arrives as bytes, never parsed by n8n: readJsonBody keeps every digit of
+		// ids beyond JavaScript's exact integers, which a parse by n8n would round.
+		encoding: 'arraybuffer',
+		json: !call.binary && !Buffer.isBuffer(call.body),
 	};
 	let reply: HttpReply;
 	try {
@@ -95,7 +97,7 @@ export async function sendHttp(
 		throw toNetworkError(vendor, error, timeoutMs, secrets);
 	}
 	if (credentialType && reply.status >= 300 && reply.status < 400) throw redirected(vendor, reply);
-	if (!call.binary) reply.body = redactValue(reply.body, secrets);
+	if (!call.binary) reply.body = redactValue(readJsonBody(reply.body), secrets);
 	return reply;
 }
 
@@ -195,13 +197,30 @@ export function findErrorCode(error: unknown): string | undefined {
 
 /** Parses a JSON body that arrived as text or bytes; undefined when it is not JSON. */
 export function parseJsonBody(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body !== 'string') return body;
+	const text = bodyText(body);
+	if (text === undefined) return body;
 	try {
-		return JSON.parse(body);
+		return parseJsonExact(text);
 	} catch {
 		return undefined;
 	}
+}
+
+/** An API reply's body: its JSON value (integers beyond the exact ones as text), else its text. */
+function readJsonBody(body: unknown): unknown {
+	const text = bodyText(body);
+	if (text === undefined) return body;
+	try {
+		return parseJsonExact(text);
+	} catch {
+		return text;
+	}
+}
+
+function bodyText(body: unknown): string | undefined {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	return typeof body === 'string' ? body : undefined;
 }
 
 export function retryAfterSeconds(reply: HttpReply): number | undefined {

@@ -16,6 +16,7 @@ import {
 	joinUrl,
 	sendHttp,
 	readClientCredential,
+	retryAfterSeconds,
 	type HttpCall,
 	type HttpReply,
 } from '../../shared/transport/http';
@@ -27,6 +28,7 @@ import {
 	malformedReply,
 	unexpectedReply,
 } from '../../shared/transport/replies';
+import { uploadName } from '../../shared/transport/upload-name';
 import type { SellerPicFormat } from './formats';
 import { SELLERPIC_BASE_URL, sellerPicProfile } from './profile';
 
@@ -218,17 +220,19 @@ export class SellerPicClient {
 }
 
 /**
- * SellerPic answers `{ code, data, msg, success, traceId }`; errors come as HTTP errors or as HTTP
- * 200 with code != 0.
+ * SellerPic answers `{ code, data, msg, success, traceId }` (some replies add `request_id`);
+ * errors come as HTTP errors or as HTTP 200 with code != 0. The capacity refusal (30003) is one
+ * whatever the HTTP status it comes with: its status is documented nowhere.
  */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const envelope = envelopeOf(reply);
-	const traceId = envelope?.traceId === undefined ? undefined : String(envelope.traceId);
+	const trace = envelope?.traceId ?? envelope?.request_id;
+	const traceId = trace === undefined || trace === null ? undefined : String(trace);
 	const vendorMessage =
 		typeof envelope?.msg === 'string' && envelope.msg ? envelope.msg : undefined;
 	const vendorCode = envelope?.code === undefined ? undefined : String(envelope.code);
 
-	if (reply.status === 401 || reply.status === 403) {
+	if (vendorCode !== CAP_REACHED && (reply.status === 401 || reply.status === 403)) {
 		throw new VendorApiError(
 			`SellerPic refused the request (HTTP ${reply.status})${vendorMessage ? `: ${vendorMessage}` : ''}`,
 			{
@@ -240,7 +244,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 			},
 		);
 	}
-	if (reply.status >= 400) {
+	if (vendorCode !== CAP_REACHED && reply.status >= 400) {
 		throw httpStatusError(VENDOR, reply, {
 			vendorMessage,
 			vendorCode,
@@ -258,6 +262,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 				httpStatus: reply.status,
 				vendorCode: vendorCode ?? '0',
 				traceId,
+				retryAfterSeconds: retryAfterSeconds(reply),
 				atCapacity: capReached || undefined,
 				hint: capReached
 					? 'Every task place of this SellerPic account stayed taken (by this or other executions); raise Max Wait, or run fewer executions on the account at once.'
@@ -272,8 +277,10 @@ function toTaskStatus(value: unknown): TaskStatus {
 	return STATUS_BY_VENDOR[String(value ?? '').toUpperCase()] ?? 'running';
 }
 
+/** The image as the form's one field, named and typed after its bytes, not after its file name. */
 function multipartFile(boundary: string, file: FileData) {
-	const safeName = file.fileName.replace(/["\r\n]/g, '_');
-	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
+	const { fileName, mimeType } = uploadName(file);
+	const safeName = fileName.replace(/["\r\n]/g, '_');
+	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${mimeType}\r\n\r\n`;
 	return Buffer.concat([Buffer.from(head), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
 }
