@@ -1,4 +1,9 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/runtime/polling';
+import { checkSegmentationTasks } from '../../nodes/shared/task-nodes/check-task.execute';
+import type { TaskVendor } from '../../nodes/shared/task/vendor';
+import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
 
 /** PiAPI Segment's defaults: Poll Interval 5 s, 1 s between checks at least, tasks said to take about 5 s. */
 const PIAPI: WaitOptions = {
@@ -148,4 +153,67 @@ describe('RunTimings', () => {
 		timings.recordDone(3_000);
 		expect(heard).toHaveBeenCalledTimes(1);
 	});
+});
+
+describe('Check Segmentation Task with Wait for Completion (the node checks first, then waits)', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	/**
+	 * Runs the node's execute on a SellerPic task that is done 70 s after the node starts (the
+	 * user's case: a SellerPic Segment without waiting before it), at the node's defaults, and
+	 * returns when the task was checked.
+	 */
+	async function checkTimes(typeVersion: number): Promise<number[]> {
+		const start = Date.now();
+		const checks: number[] = [];
+		const vendor: TaskVendor = {
+			...sellerPicProfile,
+			taskReader: async () => async (taskId) => {
+				checks.push(Date.now() - start);
+				const done = Date.now() - start >= 70_000;
+				return {
+					vendor: 'sellerpic',
+					vendorName: 'SellerPic',
+					taskId,
+					status: done ? 'succeeded' : 'running',
+					done,
+					results: [],
+					error: null,
+					raw: {},
+				};
+			},
+			downloadUrl: { properties: [], resolver: async () => await Promise.reject(new Error()) },
+		};
+		const parameters: Record<string, unknown> = {
+			taskId: '1946000000000000123',
+			[typeVersion < 1.1 ? 'waitUntilDone' : 'waitForCompletion']: true,
+			pollInterval: sellerPicProfile.polling.pollIntervalSeconds,
+			maxWait: sellerPicProfile.polling.maxWaitSeconds,
+		};
+		const context = {
+			getInputData: () => [{ json: {} }],
+			continueOnFail: () => false,
+			getExecutionCancelSignal: () => undefined,
+			getNode: () => ({ typeVersion }),
+			getNodeParameter: (name: string, _item: number, fallback?: unknown) =>
+				name in parameters ? parameters[name] : fallback,
+		} as unknown as IExecuteFunctions;
+		const run = checkSegmentationTasks(context, [vendor], { renamedIn: 1.1 });
+		await jest.advanceTimersByTimeAsync(10 * 60_000);
+		const [[item]] = await run;
+		expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+		return checks;
+	}
+
+	it.each([1, 1.1])(
+		"version %s: keeps SellerPic's minute between its own first check and the next",
+		async (typeVersion) => {
+			const checks = await checkTimes(typeVersion);
+			expect(checks[0]).toBe(0);
+			const gaps = checks.slice(1).map((at, index) => at - checks[index]);
+			expect(gaps.every((gap) => gap >= 60_000)).toBe(true);
+			expect(checks).toEqual([0, 60_000, 120_000]);
+		},
+	);
 });
