@@ -3,13 +3,14 @@ import { cancellableSleep, cancellationError } from './sleep';
 import type { SegmentationTask } from '../task/model';
 
 export interface WaitOptions {
-	/** The longest gap between two status checks of one task (the user's Poll Interval). */
+	/** The longest gap between two status checks of one task: the user's Poll Interval. */
 	pollIntervalMs: number;
 	/**
-	 * The shortest gap between two checks of one task: the vendor's minimum. Defaults to
-	 * pollIntervalMs.
+	 * The shortest gap between two checks of one task: the vendor's rule. A Poll Interval shorter
+	 * than it wins (gaps never exceed the Poll Interval), so a user whose account allows faster
+	 * checks gets them by lowering the Poll Interval.
 	 */
-	minPollIntervalMs?: number;
+	minPollIntervalMs: number;
 	/**
 	 * How long the vendor's tasks typically take: a guess, used while the run has learned nothing.
 	 */
@@ -197,10 +198,7 @@ export class CheckSchedule {
 		private readonly options: WaitOptions,
 		private readonly timings?: RunTimings,
 	) {
-		this.minGap = Math.min(
-			options.minPollIntervalMs ?? options.pollIntervalMs,
-			options.pollIntervalMs,
-		);
+		this.minGap = Math.min(options.minPollIntervalMs, options.pollIntervalMs);
 		this.expected = Math.min(
 			options.expectedDurationMs ?? options.pollIntervalMs,
 			options.pollIntervalMs,
