@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { VendorApiError } from '../errors';
-import type { Resolve } from './download-url';
+import type { Resolve } from './result-files';
 import type { SegmentationTask } from './model';
 
 /**
