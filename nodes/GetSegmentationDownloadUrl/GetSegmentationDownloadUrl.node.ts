@@ -8,8 +8,8 @@ import {
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
 import { VENDORS } from '../vendors/registry';
-import { downloadUrlProperties } from '../shared/task-nodes/download-url.description';
-import { getSegmentationDownloadUrls } from '../shared/task-nodes/download-url.execute';
+import { downloadUrlProperties } from '../shared/task-nodes/get-download-url.description';
+import { getSegmentationDownloadUrls } from '../shared/task-nodes/get-download-url.execute';
 
 /**
  * Version 1.1 renamed Download File and Put Output File in Field to Download Mask and Mask Binary

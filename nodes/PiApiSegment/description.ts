@@ -98,7 +98,8 @@ export const properties: INodeProperties[] = [
 				{
 					name: 'Poll',
 					value: 'poll',
-					description: 'Check each task every Poll Interval while this execution keeps running',
+					description:
+						'Check each task while this execution keeps running, never more than a Poll Interval apart',
 				},
 				{
 					name: 'Webhook Callback',

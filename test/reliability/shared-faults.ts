@@ -204,6 +204,8 @@ export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 		const planned = [375, 750, 1_500];
 		const httpStatus = Number(v.statusFault.slice(4));
 		jest.spyOn(Math, 'random').mockReturnValue(0.5);
+		// The node waits with setTimeout (through n8n's sleep): watched, to read the waits it drew.
+		const timers = jest.spyOn(global, 'setTimeout');
 		fake().injectFault({ endpoint: status, kind: v.statusFault, times: Infinity });
 		const error = itemError((await run()).output(NODE_UNDER_TEST)[0]);
 		const taskId = onlyTaskId();
@@ -213,9 +215,16 @@ export function recoveryTests({ v, fake, run, gaps, onlyTaskId }: FaultSuite) {
 		expect(error).toMatchObject({ httpStatus, code: String(httpStatus), taskId });
 		expect(error.description).toContain(`Task id: ${taskId}.`);
 		expect(fake().counters.calls[status]).toBe(4);
-		const waits = gaps(status);
-		// Measured on the fake's clock against the waits the node drew (the test draws its jitter: 0.5 of the upper half).
-		expect(waits.map((wait, index) => wait >= planned[index] - 2)).toEqual([true, true, true]);
+		// The waits the node drew, in order, among its other timers (request timeouts): each backoff
+		// step once, doubling (constant or unbounded waits fail here).
+		const drawn = timers.mock.calls.map(([, ms]) => ms ?? 0);
+		expect(drawn.filter((ms) => planned.includes(ms))).toEqual(planned);
+		// And kept: measured on the fake's clock, no check came sooner than its wait.
+		expect(gaps(status).map((wait, index) => wait >= planned[index] - 2)).toEqual([
+			true,
+			true,
+			true,
+		]);
 	});
 
 	it('gives up at once when Retry-After asks for more than a minute', async () => {
@@ -411,7 +420,10 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 
 	it('stops at Max Wait on a task that never finishes, with its task id', async () => {
 		fake().configure({ taskOutcome: () => 'never' });
+		const startedAt = Date.now();
 		const error = itemError((await run({ maxWait: 1 })).output(NODE_UNDER_TEST)[0]);
+		// Waited out to Max Wait (counted from the create), not given up at the last check before it.
+		expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
 		const taskId = onlyTaskId();
 		expect(error.message).toBe(
 			`${v.name} task ${taskId} was not done after 1 s (status: running) [item 0]`,
@@ -420,15 +432,26 @@ export function cleanErrorTests({ v, fake, run, onlyTaskId }: FaultSuite) {
 		expect(error.description).toContain(`Check Segmentation Task (task id ${taskId})`);
 	});
 
-	it(`gives up waiting for ${v.capacity.name} at Max Wait, having created nothing`, async () => {
+	it(`gives up waiting for ${v.capacity.name} at Max Wait (when no retry fits before it), having created nothing`, async () => {
 		fake().injectFault({ endpoint: create, ...v.capacity.fault, times: Infinity });
-		// 3 s: room for a retry after the first wait (1 s while the run has learned nothing, then 2 s).
-		const error = itemError((await run({ maxWait: 3 })).output(NODE_UNDER_TEST)[0]);
+		// 3 s: room for retries (about 1 s apart while the run has learned nothing, jittered from 0.5 to 1.5 s).
+		const maxWaitMs = 3_000;
+		const startedAt = Date.now();
+		const error = itemError((await run({ maxWait: maxWaitMs / 1000 })).output(NODE_UNDER_TEST)[0]);
+		const gaveUpAfter = Date.now() - startedAt;
 		expect(error.message).toBe(v.capacity.message);
 		expect(error.code).toBe(v.capacity.code);
 		expect(error.description).toMatch(v.capacity.hint);
 		expect(fake().counters.calls[create]).toBeGreaterThan(1);
 		expect(fake().counters.creates).toBe(0);
+		// Every try within Max Wait; the give-up no later than Max Wait and its last refusal, and
+		// no sooner than the longest retry gap (1.5 s) before it: it tried for as long as a retry fitted.
+		const tries = fake()
+			.requests.filter((request) => request.endpoint === create)
+			.map(({ at }) => at - startedAt);
+		expect(tries.every((at) => at < maxWaitMs)).toBe(true);
+		expect(gaveUpAfter).toBeGreaterThan(maxWaitMs - 1_500);
+		expect(gaveUpAfter).toBeLessThan(maxWaitMs + 1_000);
 	});
 
 	it('fails fast when nothing listens at the base URL: 4 refused tries, not waited out to Max Wait', async () => {
@@ -547,11 +570,20 @@ export function otherNodeTests({ v, vendors, fake, run }: FaultSuite) {
 		const first = (await run({}, { continueOnFail: false })).output(NODE_UNDER_TEST)[0];
 		for (const endpoint of v.downloadRetry.endpoints)
 			fake().injectFault({ endpoint, kind: 'reset' });
+		const sentBefore = fake().requests.length;
 		const result = await runVendorNode(vendors, v.vendor, 'getSegmentationDownloadUrl', {
 			...v.downloadRetry.parameters(first),
 			download: true,
 		});
+		expect(result.status).toBe('success');
 		expect(result.output(NODE_UNDER_TEST)[0].binary?.mask).toBeDefined();
+		// The node needs one call of each: the first was reset (the fault fired), the second retried it.
+		const sent = fake()
+			.requests.slice(sentBefore)
+			.map(({ endpoint }) => endpoint);
+		expect(
+			v.downloadRetry.endpoints.map((endpoint) => sent.filter((e) => e === endpoint).length),
+		).toEqual(v.downloadRetry.endpoints.map(() => 2));
 	});
 
 	it('the credential test is not retried by n8n: an HTTP 500 fails it, the next click passes', async () => {

@@ -3,6 +3,7 @@ import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/
 /** SellerPic Segment with Poll Interval lowered to 1 s: a miss costs a second. */
 const LOWERED: WaitOptions = {
 	pollIntervalMs: 1_000,
+	minPollIntervalMs: 60_000,
 	expectedDurationMs: 10_000,
 	maxWaitMs: 900_000,
 	checkNode: 'Check Segmentation Task',
@@ -10,6 +11,7 @@ const LOWERED: WaitOptions = {
 /** SellerPic Segment's defaults: a miss costs a minute. */
 const SELLERPIC: WaitOptions = {
 	pollIntervalMs: 60_000,
+	minPollIntervalMs: 60_000,
 	expectedDurationMs: 10_000,
 	maxWaitMs: 900_000,
 	checkNode: 'Check Segmentation Task',

@@ -1,4 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import { CheckSchedule, RunTimings, type WaitOptions } from '../../nodes/shared/runtime/polling';
+import { CheckSegmentationTask } from '../../nodes/CheckSegmentationTask/CheckSegmentationTask.node';
+import { PiApiSegment } from '../../nodes/PiApiSegment/PiApiSegment.node';
+import { SellerPicSegment } from '../../nodes/SellerPicSegment/SellerPicSegment.node';
+import { readWaitOptions } from '../../nodes/shared/parameters/read';
+import { checkSegmentationTasks } from '../../nodes/shared/task-nodes/check-task.execute';
+import type { TaskVendor } from '../../nodes/shared/task/vendor';
+import { piApiProfile } from '../../nodes/vendors/piapi/profile';
+import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
 
 /** PiAPI Segment's defaults: Poll Interval 5 s, 1 s between checks at least, tasks said to take about 5 s. */
 const PIAPI: WaitOptions = {
@@ -11,6 +21,7 @@ const PIAPI: WaitOptions = {
 /** SellerPic Segment's defaults: a minute between checks of a task, tasks guessed at 10 s. */
 const SELLERPIC: WaitOptions = {
 	pollIntervalMs: 60_000,
+	minPollIntervalMs: 60_000,
 	expectedDurationMs: 10_000,
 	maxWaitMs: 900_000,
 	checkNode: 'Check Segmentation Task',
@@ -148,4 +159,119 @@ describe('RunTimings', () => {
 		timings.recordDone(3_000);
 		expect(heard).toHaveBeenCalledTimes(1);
 	});
+});
+
+/**
+ * Check Segmentation Task's execute on one SellerPic task that is done `doneAtMs` after the node
+ * starts (a SellerPic Segment without waiting before it), in fake time: when the task was checked.
+ */
+async function sellerPicCheckTimes({
+	typeVersion = 1.1,
+	pollInterval = sellerPicProfile.polling.pollIntervalSeconds,
+	doneAtMs = 70_000,
+} = {}): Promise<number[]> {
+	const start = Date.now();
+	const checks: number[] = [];
+	const vendor: TaskVendor = {
+		...sellerPicProfile,
+		taskReader: async () => async (taskId) => {
+			checks.push(Date.now() - start);
+			const done = Date.now() - start >= doneAtMs;
+			return {
+				vendor: 'sellerpic',
+				vendorName: 'SellerPic',
+				taskId,
+				status: done ? 'succeeded' : 'running',
+				done,
+				results: [],
+				error: null,
+				raw: {},
+			};
+		},
+		downloadUrl: { properties: [], resolver: async () => await Promise.reject(new Error()) },
+	};
+	const parameters: Record<string, unknown> = {
+		taskId: '1946000000000000123',
+		[typeVersion < 1.1 ? 'waitUntilDone' : 'waitForCompletion']: true,
+		pollInterval,
+		maxWait: sellerPicProfile.polling.maxWaitSeconds,
+	};
+	const context = {
+		getInputData: () => [{ json: {} }],
+		continueOnFail: () => false,
+		getExecutionCancelSignal: () => undefined,
+		getNode: () => ({ typeVersion }),
+		getNodeParameter: (name: string, _item: number, fallback?: unknown) =>
+			name in parameters ? parameters[name] : fallback,
+	} as unknown as IExecuteFunctions;
+	const run = checkSegmentationTasks(context, [vendor], { renamedIn: 1.1 });
+	await jest.advanceTimersByTimeAsync(15 * 60_000);
+	const [[item]] = await run;
+	expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+	return checks;
+}
+
+const gapsBetween = (times: number[]) => times.slice(1).map((at, index) => at - times[index]);
+
+describe('Check Segmentation Task with Wait for Completion, SellerPic (fake time)', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	it.each([1, 1.1])(
+		"version %s, at the defaults: keeps SellerPic's minute between the node's own first check and the next",
+		async (typeVersion) => {
+			const checks = await sellerPicCheckTimes({ typeVersion });
+			expect(gapsBetween(checks).every((gap) => gap >= 60_000)).toBe(true);
+			expect(checks).toEqual([0, 60_000, 120_000]);
+		},
+	);
+
+	it("Poll Interval is the longest gap, as for PiAPI: above SellerPic's minute, checks start a minute apart and slow down to it", async () => {
+		const checks = await sellerPicCheckTimes({ pollInterval: 150, doneAtMs: 200_000 });
+		expect(gapsBetween(checks)).toEqual([60_000, 120_000, 150_000]);
+	});
+
+	it('a Poll Interval below the minute (an account allowed faster checks) checks that often', async () => {
+		const checks = await sellerPicCheckTimes({ pollInterval: 20, doneAtMs: 50_000 });
+		expect(checks).toEqual([0, 20_000, 40_000, 60_000]);
+	});
+});
+
+describe('Poll Interval: one meaning on every node, for every vendor', () => {
+	const nodes = [new CheckSegmentationTask(), new SellerPicSegment(), new PiApiSegment()].map(
+		({ description }) => description,
+	);
+
+	it('is described first as the longest gap between two checks of a task, then by the vendor rule that bears on it', () => {
+		const descriptions = nodes.flatMap(({ properties }) =>
+			properties
+				.filter(({ name }) => name === 'pollInterval')
+				.map(({ description }) => description),
+		);
+		// Check Segmentation Task shows one per vendor and version; each Segment node one.
+		expect(descriptions).toHaveLength(6);
+		for (const description of descriptions)
+			expect(description).toMatch(/^Longest time between two status checks of one task\. \S/);
+		expect(descriptions).toContainEqual(
+			expect.stringContaining('SellerPic asks for at least 60 seconds between checks of a task'),
+		);
+	});
+
+	it.each([
+		['SellerPic', sellerPicProfile, 60_000],
+		['PiAPI', piApiProfile, 1_000],
+	] as const)(
+		"%s: the vendor's minimum gap is a rule of its own, not the Poll Interval",
+		(_name, profile, minGapMs) => {
+			const parameters: Record<string, number> = { pollInterval: 120, maxWait: 900 };
+			const context = {
+				getNodeParameter: (name: string) => parameters[name],
+				getExecutionCancelSignal: () => undefined,
+			} as unknown as IExecuteFunctions;
+			expect(readWaitOptions(context, 0, profile)).toMatchObject({
+				pollIntervalMs: 120_000,
+				minPollIntervalMs: minGapMs,
+			});
+		},
+	);
 });

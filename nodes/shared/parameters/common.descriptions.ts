@@ -52,7 +52,7 @@ export const pollInterval: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0.01, numberPrecision: 2 },
 	default: 60,
-	description: 'Least time between two status checks of one task',
+	description: 'Longest time between two status checks of one task',
 };
 
 export const maxWait: INodeProperties = {
@@ -119,13 +119,14 @@ export const imageUrl: INodeProperties = {
 
 /**
  * Poll Interval, Max Wait and Max Concurrent Tasks as a vendor's polling profile sets them, the
- * same on every node.
+ * same on every node. Poll Interval means the same for every vendor; the description adds how the
+ * vendor's rules bear on it.
  */
 export function pollIntervalFor(polling: PollingProfile): INodeProperties {
 	return {
 		...pollInterval,
 		default: polling.pollIntervalSeconds,
-		description: polling.pollIntervalDescription,
+		description: `${pollInterval.description}. ${polling.pollIntervalNote}`,
 	};
 }
 

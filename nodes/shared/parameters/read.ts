@@ -26,9 +26,10 @@ export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number) {
 }
 
 /**
- * How to wait for one of the vendor's tasks: the user's Poll Interval and Max Wait, the vendor's
- * minimum gap and typical duration, and the execution's cancel signal. Every node that waits for
- * the vendor's tasks reads them here, so Poll Interval means the same on each.
+ * How to wait for one of the vendor's tasks: the user's Poll Interval (the longest gap between two
+ * checks of a task) and Max Wait, the vendor's minimum gap and typical duration, and the
+ * execution's cancel signal. Every node that waits for the vendor's tasks reads them here, so Poll
+ * Interval means the same on each, for every vendor.
  */
 export function readWaitOptions(
 	context: IExecuteFunctions,
@@ -40,10 +41,9 @@ export function readWaitOptions(
 		throw new InputError(
 			`Poll Interval must be a positive number of seconds (got ${pollInterval})`,
 		);
-	const pollIntervalMs = pollInterval * 1000;
 	return {
-		pollIntervalMs,
-		minPollIntervalMs: Math.min(polling.minGapMs ?? pollIntervalMs, pollIntervalMs),
+		pollIntervalMs: pollInterval * 1000,
+		minPollIntervalMs: polling.minGapMs,
 		expectedDurationMs: polling.expectedDurationMs,
 		maxWaitMs: readMaxWaitMs(context, itemIndex),
 		checkNode: nodeNames.checkTask,

@@ -3,13 +3,14 @@ import { cancellableSleep, cancellationError } from './sleep';
 import type { SegmentationTask } from '../task/model';
 
 export interface WaitOptions {
-	/** The longest gap between two status checks of one task (the user's Poll Interval). */
+	/** The longest gap between two status checks of one task: the user's Poll Interval. */
 	pollIntervalMs: number;
 	/**
-	 * The shortest gap between two checks of one task: the vendor's minimum. Defaults to
-	 * pollIntervalMs.
+	 * The shortest gap between two checks of one task: the vendor's rule. A Poll Interval shorter
+	 * than it wins (gaps never exceed the Poll Interval), so a user whose account allows faster
+	 * checks gets them by lowering the Poll Interval.
 	 */
-	minPollIntervalMs?: number;
+	minPollIntervalMs: number;
 	/**
 	 * How long the vendor's tasks typically take: a guess, used while the run has learned nothing.
 	 */
@@ -197,10 +198,7 @@ export class CheckSchedule {
 		private readonly options: WaitOptions,
 		private readonly timings?: RunTimings,
 	) {
-		this.minGap = Math.min(
-			options.minPollIntervalMs ?? options.pollIntervalMs,
-			options.pollIntervalMs,
-		);
+		this.minGap = Math.min(options.minPollIntervalMs, options.pollIntervalMs);
 		this.expected = Math.min(
 			options.expectedDurationMs ?? options.pollIntervalMs,
 			options.pollIntervalMs,
@@ -268,37 +266,43 @@ export class CheckSchedule {
 }
 
 /**
- * Checks a task until it is done, on its CheckSchedule, and teaches the run what it saw. A wait
- * is cut short when the run learns something, then planned again. Stops on cancellation.
+ * Checks a task until it is done, on its CheckSchedule, and teaches the run what it saw. `first`:
+ * the task as its create returned it; undefined for a task known only by its ID (Check
+ * Segmentation Task), which is checked at once, so the schedule's gaps count from that check. A
+ * wait is cut short when the run learns something, then planned again. Stops on cancellation.
  */
 export async function waitForTask(
-	first: SegmentationTask,
+	first: SegmentationTask | undefined,
 	getTask: () => Promise<SegmentationTask>,
 	options: WaitOptions,
 	timings?: RunTimings,
 ): Promise<SegmentationTask> {
-	const createdAt = Date.now();
-	const age = () => Date.now() - createdAt;
+	const startedAt = Date.now();
+	const age = () => Date.now() - startedAt;
 	const schedule = new CheckSchedule(options, timings);
 	let task = first;
-	let lastCheckAt = createdAt;
-	while (!task.done) {
-		const delay = schedule.nextDelay(age(), Date.now() - lastCheckAt);
-		const remaining = options.maxWaitMs - age();
-		if (remaining < delay) {
-			// The next check would fall after the deadline; checking sooner would break the interval.
-			await cancellableSleep(Math.max(0, remaining), options.signal);
-			throw new TaskTimeoutError(task, options.maxWaitMs, options.checkNode);
+	let lastCheckAt = startedAt;
+	while (!task?.done) {
+		if (task) {
+			const delay = schedule.nextDelay(age(), Date.now() - lastCheckAt);
+			const remaining = options.maxWaitMs - age();
+			if (remaining < delay) {
+				// The next check would fall after the deadline; checking sooner would break the interval.
+				await cancellableSleep(Math.max(0, remaining), options.signal);
+				throw new TaskTimeoutError(task, options.maxWaitMs, options.checkNode);
+			}
+			if (!(await sleepUnlessLearned(delay, options.signal, timings))) continue;
 		}
-		if (!(await sleepUnlessLearned(delay, options.signal, timings))) continue;
 		// The task's age when the check is sent: counting the reply time would push every later
 		// first check a little later than the one before. The gap to the next check counts from
 		// the reply, so it is never shorter at the vendor than the minimum.
 		const checkedAge = age();
+		const planned = task !== undefined;
 		task = await getTask();
 		lastCheckAt = Date.now();
-		if (task.done) timings?.recordDone(checkedAge, task.durationMs, schedule.probing);
-		else schedule.checked(checkedAge);
+		if (!task.done) schedule.checked(checkedAge);
+		// A task done at the check that found it (its age unknown) teaches the run nothing.
+		else if (planned) timings?.recordDone(checkedAge, task.durationMs, schedule.probing);
 	}
 	return task;
 }

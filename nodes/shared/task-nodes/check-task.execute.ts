@@ -33,11 +33,11 @@ export async function checkSegmentationTasks(
 			const taskId = readVendorId(context, 'taskId', itemIndex, vendor, 'Task ID', vendors);
 			const wait = context.getNodeParameter(waitSwitch, itemIndex, false) as boolean;
 			const waitOptions = wait ? readWaitOptions(context, itemIndex, vendor) : undefined;
-			const task = await getTask(taskId);
 			// A failed task is reported, not thrown: telling how the task went is this node's job.
+			// Waiting checks the task at once: the vendor's minimum gap counts from that check.
 			const checked = waitOptions
-				? await waitForTask(task, async () => await getTask(taskId), waitOptions, timings)
-				: task;
+				? await waitForTask(undefined, async () => await getTask(taskId), waitOptions, timings)
+				: await getTask(taskId);
 			return [{ json: taskJson(checked) }];
 		}),
 	];

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { VendorApiError } from '../errors';
-import type { Resolve } from './download-url';
+import type { Resolve } from './result-files';
 import type { SegmentationTask } from './model';
 
 /**
@@ -9,12 +9,19 @@ import type { SegmentationTask } from './model';
  * that waits for its tasks.
  */
 export interface PollingProfile {
-	/** The least time between two checks of one task; undefined: the Poll Interval itself. */
-	minGapMs?: number;
+	/**
+	 * The vendor's rule: the least time between two checks of one task. A shorter Poll Interval
+	 * overrides it (for accounts allowed faster checks).
+	 */
+	minGapMs: number;
 	/** How long a task typically takes: a guess, used while a run has learned nothing. */
 	expectedDurationMs: number;
 	pollIntervalSeconds: number;
-	pollIntervalDescription: string;
+	/**
+	 * The vendor's rules as they bear on Poll Interval, added to its description after what it
+	 * means (the same for every vendor).
+	 */
+	pollIntervalNote: string;
 	maxWaitSeconds: number;
 	maxConcurrentTasks: number;
 	maxConcurrentTasksDescription: string;

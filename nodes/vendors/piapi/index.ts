@@ -1,6 +1,6 @@
 import type { TaskVendor } from '../../shared/task/vendor';
 import { PiApiClient } from './client';
-import { piApiDownloadUrl } from './download-url';
+import { piApiDownloadUrl } from './download-url-support';
 import { piApiProfile } from './profile';
 
 /** PiAPI as the cross-vendor nodes reach it. */

@@ -30,8 +30,8 @@ export const piApiProfile: VendorProfile = {
 		// Undocumented; a first check this long after creation finds most segmentations done.
 		expectedDurationMs: 5_000,
 		pollIntervalSeconds: 5,
-		pollIntervalDescription:
-			"Longest time between two status checks of one task. Checks start every second, come when this run's tasks are usually done, and slow down to this while a task takes longer. PiAPI documents no minimum.",
+		pollIntervalNote:
+			"PiAPI documents no minimum between checks: they start a second apart, come when this run's tasks are usually done, and slow down to Poll Interval while a task takes longer.",
 		maxWaitSeconds: 600,
 		// PiAPI publishes no concurrency numbers; third-party notes say 5 for its "creator" plan.
 		maxConcurrentTasks: 5,

@@ -1,6 +1,6 @@
 import type { TaskVendor } from '../../shared/task/vendor';
 import { SellerPicClient } from './client';
-import { sellerPicDownloadUrl } from './download-url';
+import { sellerPicDownloadUrl } from './download-url-support';
 import { sellerPicProfile } from './profile';
 
 /** SellerPic as the cross-vendor nodes reach it. */

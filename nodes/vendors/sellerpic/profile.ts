@@ -25,14 +25,13 @@ export const sellerPicProfile: VendorProfile = {
 	isTaskId: (id) => SELLERPIC_ID.test(id) && BigInt(id) <= INT64_MAX,
 	idExample: 'SellerPic IDs are whole numbers such as 1946000000000000123',
 	polling: {
-		// SellerPic asks for consecutive checks of a task to be at least a minute apart: the
-		// Poll Interval is that least gap, so no shorter minimum of its own.
-		minGapMs: undefined,
+		// SellerPic asks for consecutive checks of a task to be at least a minute apart.
+		minGapMs: 60_000,
 		// Undocumented; a first check this long after creation finds most segmentations done.
 		expectedDurationMs: 10_000,
 		pollIntervalSeconds: 60,
-		pollIntervalDescription:
-			'Least time between two status checks of one task. SellerPic asks for at least 60 seconds between checks; lower it only if your account allows it.',
+		pollIntervalNote:
+			'SellerPic asks for at least 60 seconds between checks of a task: the node keeps that gap, and slows down to Poll Interval while a task takes longer. Set it below 60 only if your SellerPic account allows faster checks: checks then come that often.',
 		maxWaitSeconds: 900,
 		// SellerPic's documented limit of segmentation tasks per account at once.
 		maxConcurrentTasks: 5,

@@ -7,8 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { vendorCredentials, vendorSubtitle } from '../shared/parameters/common.descriptions';
-import { downloadUrlProperties } from '../shared/task-nodes/download-url.description';
-import { getSegmentationDownloadUrls } from '../shared/task-nodes/download-url.execute';
+import { downloadUrlProperties } from '../shared/task-nodes/get-download-url.description';
+import { getSegmentationDownloadUrls } from '../shared/task-nodes/get-download-url.execute';
 import { sellerPic } from '../vendors/sellerpic';
 
 const VENDORS = [sellerPic];

@@ -3,7 +3,7 @@ import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-
 import { readVendor, requiredText, versionedName, type NodeHistory } from '../parameters/read';
 import { maskField } from '../image/output';
 import { processItems } from '../runtime/items';
-import type { Resolved } from '../task/download-url';
+import type { Resolved } from '../task/result-files';
 import type { TaskVendor } from '../task/vendor';
 
 const CONCURRENT_ITEMS = 5;

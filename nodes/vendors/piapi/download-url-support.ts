@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { fileNameFromUrl } from '../../shared/image/files';
 import { MIME_TYPES } from '../../shared/image/inspect';
 import { readVendorId } from '../../shared/parameters/read';
-import { assertSucceeded, mimeOf, type ResultFile } from '../../shared/task/download-url';
+import { assertSucceeded, mimeOf, type ResultFile } from '../../shared/task/result-files';
 import { missingResultError, resultUrls } from '../../shared/task/model';
 import type { DownloadUrlSupport } from '../../shared/task/vendor';
 import { PiApiClient } from './client';

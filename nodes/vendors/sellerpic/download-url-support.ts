@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../shared/errors';
 import { readVendorId } from '../../shared/parameters/read';
-import { assertSucceeded, mimeOf, type ResultFile } from '../../shared/task/download-url';
+import { assertSucceeded, mimeOf, type ResultFile } from '../../shared/task/result-files';
 import {
 	missingResultError,
 	succeededResultIds,
