@@ -527,3 +527,99 @@ describe('PiAPI fake: faults', () => {
 		expect((await call(done.output.image_url)).status).toBe(200);
 	});
 });
+
+describe('PiAPI fake: reply shapes seen in public clients', () => {
+	it('sends the status words and success code it is told', async () => {
+		fake.configure({
+			statusWords: { pending: '', processing: 'in_progress', completed: 'SUCCESS' },
+			successCode: 0,
+		});
+		const created = (await createTask()).json;
+		expect([created.code, created.data.status]).toEqual([0, '']);
+		const done = await waitForStatus(created.data.task_id, 'success');
+		expect(done.status).toBe('SUCCESS');
+	});
+
+	it('gives one mask per thing in the prompt, each served and different, in every output shape', async () => {
+		fake.configure({ masksPerPromptThing: true });
+		const json = segmentBody(`${receiver.url}/image.png`, {}, { prompt: 'clothes, shoes,,bag' });
+		const taskId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
+		await waitForStatus(taskId, 'completed');
+		const urls = ['', '_2', '_3'].map((suffix) => `${fake.fileBaseUrl}/${taskId}${suffix}.png`);
+		const temporary = urls.map((url) => `${url}?temporary=1`);
+		const outputs = {
+			image_url: { image_url: urls[0] },
+			image_urls: { image_urls: urls },
+			'image_url+image_urls': { image_url: urls[0], image_urls: urls },
+			'image_url+null': { image_url: urls[0], image_urls: null },
+			temporary_image_urls: { temporary_image_urls: temporary },
+			'image_url+temporary': { image_url: urls[0], temporary_image_urls: temporary },
+		} as const;
+		for (const [outputShape, output] of Object.entries(outputs)) {
+			fake.configure({ outputShape: outputShape as keyof typeof outputs });
+			expect((await api(`/api/v1/task/${taskId}`)).json.data.output).toEqual(output);
+		}
+		const masks = await Promise.all(urls.map(async (url) => (await call(url)).bytes));
+		expect(new Set(masks.map((mask) => mask.toString('hex'))).size).toBe(3);
+		expect((await call(temporary[2])).bytes.equals(masks[2])).toBe(true);
+		expect((await call(`${fake.fileBaseUrl}/${taskId}_4.png`)).status).toBe(404);
+	});
+
+	it('can send a task error as a plain string', async () => {
+		fake.configure({ taskErrorShape: 'string', taskOutcome: () => 'failed' });
+		const taskId = (await createTask()).json.data.task_id;
+		expect((await api(`/api/v1/task/${taskId}`)).json.data.error).toBe('');
+		expect((await waitForStatus(taskId, 'failed')).error).toBe('segmentation failed');
+	});
+
+	const upload = (json: unknown) =>
+		call(`${fake.uploadBaseUrl}/api/ephemeral_resource`, { method: 'POST', headers: key, json });
+
+	it('can put the upload URL at the top level', async () => {
+		fake.configure({ uploadUrlAt: 'top' });
+		const res = await upload({ file_name: 'a.png', file_data: photo.toString('base64') });
+		expect(res.json).toEqual({ url: expect.stringContaining(`${fake.uploadBaseUrl}/ephemeral/`) });
+	});
+
+	it("refuses a file_name whose extension does not match the data URI's type or the bytes, unless told not to", async () => {
+		const base64 = photo.toString('base64');
+		const refused = [
+			{ file_name: 'a.jpg', file_data: base64 },
+			{ file_name: 'a.gif', file_data: base64 },
+			{ file_name: 'a.png', file_data: `data:image/jpeg;base64,${base64}` },
+			{ file_name: 'a.jpg', file_data: `data:image/jpeg;base64,${base64}` },
+		];
+		for (const body of refused) {
+			const res = await upload(body);
+			expect([res.status, res.json.message]).toEqual([400, expect.stringMatching(/file_/)]);
+		}
+		expect((await upload({ file_name: 'A.PNG', file_data: base64 })).status).toBe(200);
+		fake.configure({ uploadChecksFileType: false });
+		for (const body of refused) expect((await upload(body)).status).toBe(200);
+	});
+
+	it('with webhookProgressCalls, calls on creation and on progress before the end, with the secret', async () => {
+		fake.configure({ webhookProgressCalls: true, taskLatencyMs: 300 });
+		const json = segmentBody(`${receiver.url}/image.png`, {
+			config: { webhook_config: { endpoint: `${receiver.url}/hook`, secret: 's3cret' } },
+		});
+		const taskId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
+		await eventually(() => receiver.received.length === 3);
+		expect(
+			receiver.received.map((hook) => [
+				hook.headers['x-webhook-secret'],
+				hook.body.data.task_id,
+				hook.body.data.status,
+			]),
+		).toEqual([
+			['s3cret', taskId, 'pending'],
+			['s3cret', taskId, 'processing'],
+			['s3cret', taskId, 'completed'],
+		]);
+		expect(fake.webhookLog.map((delivery) => delivery.taskStatus)).toEqual([
+			'pending',
+			'processing',
+			'completed',
+		]);
+	});
+});

@@ -34,6 +34,27 @@ export const PIAPI_ENDPOINTS = [
 	'file',
 ] as const;
 
+/** The upload file types PiAPI's upload takes (lvalics/n8n-nodes-piapi allows these images). */
+const UPLOAD_IMAGE_TYPES: Record<string, string> = {
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	png: 'image/png',
+	webp: 'image/webp',
+};
+
+/**
+ * Where the mask URLs go in `output`: `image_url` (the first mask only), `image_urls` (every one),
+ * both, `image_url` beside `image_urls: null`, `temporary_image_urls` only, or `image_url` with
+ * `temporary_image_urls` (marked `?temporary=1`, the same files).
+ */
+export type PiApiOutputShape =
+	| 'image_url'
+	| 'image_urls'
+	| 'image_url+image_urls'
+	| 'image_url+null'
+	| 'temporary_image_urls'
+	| 'image_url+temporary';
+
 export type PiApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
 export interface PiApiTaskError {
@@ -58,8 +79,9 @@ export interface PiApiTask {
 	cancelledAt?: number;
 	/** Set when fetching the input and building the mask has finished. */
 	workDoneAt?: number;
-	mask?: Buffer;
-	/** The fetched input, kept until the mask is first asked for. */
+	/** The masks drawn so far, by index (one per thing in the prompt with masksPerPromptThing). */
+	masks: Buffer[];
+	/** The fetched input, kept until every mask has been asked for. */
 	inputImage?: Buffer;
 	error?: PiApiTaskError;
 	lastPollAt?: number;
@@ -76,6 +98,8 @@ export interface WebhookDelivery {
 	at: number;
 	/** From sending the POST to its answer (or failure). */
 	durationMs: number;
+	/** The task's status in the body (pending or processing for webhookProgressCalls). */
+	taskStatus: PiApiStatus;
 }
 
 export interface PiApiCounters extends Counters {
@@ -87,7 +111,28 @@ export interface PiApiConfig {
 	apiKey: string;
 	/** pending for the first quarter, processing until latency, then terminal (once the mask is built). */
 	taskLatencyMs: number;
-	outputShape: 'image_url' | 'image_urls';
+	outputShape: PiApiOutputShape;
+	/**
+	 * One mask per comma-separated thing in the prompt (`clothes,shoes,bag` → 3), as the older GoAPI
+	 * API returned; false: one mask per task.
+	 */
+	masksPerPromptThing: boolean;
+	/**
+	 * The word sent for a status, instead of its own (`success`, `in_progress`, `""`, any case): the
+	 * words PiAPI's other clients show.
+	 */
+	statusWords: Partial<Record<PiApiStatus, string>>;
+	/** The envelope's `code` on success: 200, or 0 as one docs example has it. */
+	successCode: number;
+	/** A task's `error` as the documented object, or as a plain string (one typed client). */
+	taskErrorShape: 'object' | 'string';
+	/** Where the upload reply puts the URL: `data.url` (docs), or a bare `{ url }` (one CLI). */
+	uploadUrlAt: 'data' | 'top';
+	/**
+	 * The upload docs: file_name's extension must be a supported type, and a data URI's type must
+	 * match it. The fake also checks both against the bytes. false: any extension goes.
+	 */
+	uploadChecksFileType: boolean;
 	/** Tasks pending or processing; 0 = unlimited. Over it: HTTP 429 with Retry-After. */
 	concurrencyCap: number;
 	retryAfterSeconds: number;
@@ -111,6 +156,11 @@ export interface PiApiConfig {
 	/** How long a POST may take before it counts as failed (PiAPI's is not published). */
 	webhookTimeoutMs: number;
 	webhookDuplicate: boolean;
+	/**
+	 * PiAPI's newer docs: calls also on creation (status pending) and on progress (processing),
+	 * with the same body and secret, before the call at the end.
+	 */
+	webhookProgressCalls: boolean;
 	webhookSecretOverride?: string;
 	webhookOmitSecret: boolean;
 	maxUploadBytes: number;
@@ -132,6 +182,12 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	apiKey: 'pi-test-key',
 	taskLatencyMs: 300,
 	outputShape: 'image_url',
+	masksPerPromptThing: false,
+	statusWords: {},
+	successCode: 200,
+	taskErrorShape: 'object',
+	uploadUrlAt: 'data',
+	uploadChecksFileType: true,
 	concurrencyCap: 0,
 	retryAfterSeconds: 1,
 	minPollIntervalMs: 0,
@@ -145,6 +201,7 @@ export const PIAPI_DEFAULTS: PiApiConfig = {
 	webhookMaxAttempts: 3,
 	webhookTimeoutMs: 5_000,
 	webhookDuplicate: false,
+	webhookProgressCalls: false,
 	webhookOmitSecret: false,
 	maxUploadBytes: 10 * 1024 * 1024,
 	maxInputSide: 3072,
@@ -208,7 +265,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				endpoint: 'upload',
 				auth: true,
 				validate: async (c) => {
-					const invalid = this.validateUpload(parseJson(await c.readBody()));
+					const invalid = await this.validateUpload(parseJson(await c.readBody()));
 					return invalid ? this.httpError(400, invalid) : undefined;
 				},
 				handle: (c) => this.upload(c),
@@ -268,7 +325,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			task_id: task.id,
 			model: PIAPI_MODEL,
 			task_type: 'segment',
-			status: this.config.capitalisedStatus ? status[0].toUpperCase() + status.slice(1) : status,
+			status: this.statusWord(status),
 			config: task.config,
 			input: task.input,
 			output: status === 'completed' ? this.output(task) : null,
@@ -282,11 +339,18 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			},
 			detail: null,
 			logs: [],
-			error:
-				status === 'failed' && task.error
-					? task.error
-					: { code: 0, raw_message: '', message: '', detail: null },
+			error: this.errorField(status === 'failed' ? task.error : undefined),
 		};
+	}
+
+	private statusWord(status: PiApiStatus): string {
+		const word = this.config.statusWords[status] ?? status;
+		return this.config.capitalisedStatus && word ? word[0].toUpperCase() + word.slice(1) : word;
+	}
+
+	private errorField(error: PiApiTaskError | undefined): unknown {
+		if (this.config.taskErrorShape === 'string') return error?.message ?? '';
+		return error ?? { code: 0, raw_message: '', message: '', detail: null };
 	}
 
 	protected newCounters(): PiApiCounters {
@@ -316,7 +380,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	}
 
 	private ok(data: unknown): Reply {
-		return { status: 200, json: { code: 200, message: 'success', data } };
+		return { status: 200, json: { code: this.config.successCode, message: 'success', data } };
 	}
 
 	private async create(ctx: RequestContext): Promise<Reply> {
@@ -347,6 +411,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			createdAt: Date.now(),
 			latencyMs: this.config.completeOnCreate ? 0 : this.config.taskLatencyMs,
 			outcome: 'success',
+			masks: [],
 		};
 		task.outcome = this.config.taskOutcome(task);
 		this.tasks.set(task.id, task);
@@ -354,9 +419,12 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		this.notePeakInFlight(this.inFlight());
 		if (this.config.completeOnCreate) await this.work(task);
 		else void this.work(task);
-		if (task.config.webhook_config.endpoint)
+		const reply = this.ok(this.taskData(task));
+		if (task.config.webhook_config.endpoint) {
+			if (this.config.webhookProgressCalls) this.sendProgressCalls(task);
 			this.later(task.latencyMs, () => void this.notifyWhenDone(task));
-		return this.ok(this.taskData(task));
+		}
+		return reply;
 	}
 
 	private validateCreate(body: unknown): string | undefined {
@@ -393,7 +461,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		return undefined;
 	}
 
-	private validateUpload(body: unknown): string | undefined {
+	private async validateUpload(body: unknown): Promise<string | undefined> {
 		if (!isObject(body)) return 'request body must be a JSON object';
 		const { file_name: name, file_data: data } = body;
 		if (
@@ -408,8 +476,11 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		if (typeof data !== 'string' || data === '') return 'file_data is required';
 		const base64 = data.replace(DATA_URI, '').replace(/\s/g, '');
 		if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return 'file_data must be base64 or a data URI';
-		if (Buffer.from(base64, 'base64').length === 0) return 'file_data is empty';
-		return undefined;
+		const bytes = Buffer.from(base64, 'base64');
+		if (bytes.length === 0) return 'file_data is empty';
+		return this.config.uploadChecksFileType
+			? await fileTypeProblem(name, DATA_URI.exec(data)?.[1], bytes)
+			: undefined;
 	}
 
 	private isAcceptedImageRef(image: string): boolean {
@@ -521,13 +592,11 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		const hex = randomBytes(16).toString('hex');
 		this.uploadedFiles.set(hex, { name, bytes });
 		this.counters.uploads++;
+		const url = `${this.uploadBaseUrl}/ephemeral/${hex}/${encodeURIComponent(name)}`;
+		if (this.config.uploadUrlAt === 'top') return { status: 200, json: { url } };
 		return {
 			status: 200,
-			json: {
-				code: 200,
-				data: { url: `${this.uploadBaseUrl}/ephemeral/${hex}/${encodeURIComponent(name)}` },
-				message: 'success',
-			},
+			json: { code: this.config.successCode, data: { url }, message: 'success' },
 		};
 	}
 
@@ -542,23 +611,74 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		};
 	}
 
+	/** `/files/<task id>.png` is a task's first mask, `/files/<task id>_<n>.png` its n-th. */
 	private async file(ctx: RequestContext): Promise<Reply> {
-		const task = this.tasks.get(ctx.params.name.replace(/\.png$/, ''));
-		if (!task || (!task.mask && !task.inputImage) || this.statusOf(task) !== 'completed')
+		const [, id, number] = /^(.+?)(?:_(\d+))?\.png$/.exec(ctx.params.name) ?? [];
+		const task = id === undefined ? undefined : this.tasks.get(id);
+		const index = number === undefined ? 0 : Number(number) - 1;
+		if (
+			!task ||
+			index < 0 ||
+			index >= this.maskCount(task) ||
+			(!task.masks[index] && !task.inputImage) ||
+			this.statusOf(task) !== 'completed'
+		)
 			return { status: 404, body: 'Not Found' };
-		if (!task.mask) {
-			task.mask = await makeMask(task.inputImage!, {
-				edgeShiftPx: Number(task.input.segment_factor),
+		if (!task.masks[index]) {
+			// Each thing its own mask: the edge moved 2 px further in per thing, so the files differ.
+			task.masks[index] = await makeMask(task.inputImage!, {
+				edgeShiftPx: Number(task.input.segment_factor) - 2 * index,
 			});
-			task.inputImage = undefined;
+			if (task.masks.filter(Boolean).length === this.maskCount(task)) task.inputImage = undefined;
 		}
 		this.counters.fileDownloads++;
-		return { status: 200, headers: { 'content-type': 'image/png' }, body: task.mask };
+		return { status: 200, headers: { 'content-type': 'image/png' }, body: task.masks[index] };
+	}
+
+	/** How many masks a task returns: one, or one per thing in its prompt. */
+	maskCount(task: PiApiTask): number {
+		if (!this.config.masksPerPromptThing) return 1;
+		const things = String(task.input.prompt)
+			.split(',')
+			.filter((thing) => thing.trim() !== '');
+		return Math.max(1, things.length);
+	}
+
+	/** The URLs of a completed task's masks, in the prompt's order. */
+	maskUrls(task: PiApiTask): string[] {
+		return Array.from(
+			{ length: this.maskCount(task) },
+			(_, index) => `${this.fileBaseUrl}/${task.id}${index ? `_${index + 1}` : ''}.png`,
+		);
 	}
 
 	private output(task: PiApiTask): Record<string, unknown> {
-		const url = `${this.fileBaseUrl}/${task.id}.png`;
-		return this.config.outputShape === 'image_urls' ? { image_urls: [url] } : { image_url: url };
+		const urls = this.maskUrls(task);
+		const temporary = urls.map((url) => `${url}?temporary=1`);
+		switch (this.config.outputShape) {
+			case 'image_urls':
+				return { image_urls: urls };
+			case 'image_url+image_urls':
+				return { image_url: urls[0], image_urls: urls };
+			case 'image_url+null':
+				return { image_url: urls[0], image_urls: null };
+			case 'temporary_image_urls':
+				return { temporary_image_urls: temporary };
+			case 'image_url+temporary':
+				return { image_url: urls[0], temporary_image_urls: temporary };
+			default:
+				return { image_url: urls[0] };
+		}
+	}
+
+	/** webhookProgressCalls: a call on creation (pending), then one once the task is processing. */
+	private sendProgressCalls(task: PiApiTask): void {
+		const call = () => {
+			if (this.tasks.get(task.id) !== task || task.cancelledAt !== undefined) return;
+			void this.deliver(task, this.webhookBody(task), false);
+		};
+		call();
+		this.later(Math.max(1, task.latencyMs / 2), call);
 	}
 
 	private async notifyWhenDone(task: PiApiTask): Promise<void> {
@@ -569,16 +689,27 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 			await this.sleep(20);
 		}
 		if (this.tasks.get(task.id) !== task || task.cancelledAt !== undefined) return;
-		const body = JSON.stringify({
-			timestamp: Math.floor(Date.now() / 1000),
-			data: this.taskData(task),
-		});
+		const body = this.webhookBody(task);
 		const delivered = await this.deliver(task, body, false);
 		if (delivered && this.config.webhookDuplicate) await this.deliver(task, body, true);
 	}
 
 	/** Up to webhookMaxAttempts POSTs, webhookRetryMs apart, until one gets a 2xx. */
-	private async deliver(task: PiApiTask, body: string, duplicate: boolean): Promise<boolean> {
+	/** A webhook body, `{ timestamp, data }`, and the task's status in it. */
+	private webhookBody(task: PiApiTask) {
+		const taskStatus = this.statusOf(task);
+		const text = JSON.stringify({
+			timestamp: Math.floor(Date.now() / 1000),
+			data: this.taskData(task),
+		});
+		return { taskStatus, text };
+	}
+
+	private async deliver(
+		task: PiApiTask,
+		{ taskStatus, text: body }: { taskStatus: PiApiStatus; text: string },
+		duplicate: boolean,
+	): Promise<boolean> {
 		const { endpoint, secret } = task.config.webhook_config;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (!this.config.webhookOmitSecret)
@@ -599,6 +730,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 				ok: false,
 				at: Date.now(),
 				durationMs: 0,
+				taskStatus,
 			};
 			try {
 				const response = await request(endpoint, {
@@ -621,6 +753,26 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 		}
 		return false;
 	}
+}
+
+/**
+ * Why an upload's file_name does not fit its data (undefined when it does): its extension must be
+ * a supported image type, and match the data URI's type (if any) and the bytes themselves.
+ */
+async function fileTypeProblem(
+	name: string,
+	dataUriType: string | undefined,
+	bytes: Buffer,
+): Promise<string | undefined> {
+	const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1].toLowerCase() ?? '';
+	const type = UPLOAD_IMAGE_TYPES[extension];
+	if (!type) return `file_name extension .${extension} is not a supported file type`;
+	if (dataUriType && dataUriType.toLowerCase() !== type)
+		return `file_data type ${dataUriType} does not match the file_name extension .${extension}`;
+	const { format } = await sniffImage(bytes);
+	if (format && MIME_BY_FORMAT[format] !== type)
+		return `file_data is ${format}, which does not match the file_name extension .${extension}`;
+	return undefined;
 }
 
 function taskError(code: number, message: string, rawMessage: string): PiApiTaskError {

@@ -18,7 +18,8 @@ import {
  */
 export interface TestItem {
 	json?: IDataObject;
-	files?: Record<string, { path: string; mimeType?: string }>;
+	/** `fileName`: the binary's name instead of the file's ('' for none). */
+	files?: Record<string, { path: string; mimeType?: string; fileName?: string }>;
 }
 
 const manualTrigger: INodeType = {
@@ -64,7 +65,7 @@ const testItems: INodeType = {
 			for (const [field, file] of Object.entries(item.files ?? {})) {
 				binary[field] = await this.helpers.prepareBinaryData(
 					createReadStream(file.path),
-					basename(file.path),
+					file.fileName === undefined ? basename(file.path) : file.fileName || undefined,
 					file.mimeType,
 				);
 			}

@@ -1,64 +1,19 @@
 import sharp from 'sharp';
-import { Workflow, type IWorkflowBase } from 'n8n-workflow';
 
 import { startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
-import { createAdditionalData, getEngine, PACKAGE_DIR, type RunContext } from '../harness/engine';
+import { PACKAGE_DIR } from '../harness/engine';
 import { loadPackage, type NodeTypes } from '../harness/node-types';
 import { callTriggerWebhook, runWebhookLifecycle } from '../harness/waiting';
+import { piApiTriggerWorkflow } from '../support/piapi-trigger';
 
 const API_KEY = 'pi-live-KEY-0987654321-fedcba';
 const SECRET = 'trigger-secret-5f3a9c';
 let fake: PiApiFake;
 let imageHost: Receiver;
-let contextCounter = 0;
-
-async function triggerWorkflow(parameters: Record<string, unknown> = {}): Promise<RunContext> {
-	const { nodeTypes, credentialsHelper } = await getEngine();
-	const nodes = [
-		{
-			id: `trigger-${++contextCounter}`,
-			name: 'PiAPI Trigger',
-			type: 'n8n-nodes-segmentation.piApiTrigger',
-			typeVersion: 1,
-			position: [0, 0] as [number, number],
-			webhookId: 'b6d7c0de-0000-4000-8000-000000000001',
-			parameters: { secret: SECRET, ...parameters },
-		},
-		{
-			id: 'after',
-			name: 'After',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [200, 0] as [number, number],
-			parameters: {},
-		},
-	];
-	const connections = {
-		'PiAPI Trigger': { main: [[{ node: 'After', type: 'main' as const, index: 0 }]] },
-	};
-	const workflow = new Workflow({
-		id: `trigger-workflow-${contextCounter}`,
-		name: 'Trigger',
-		nodes,
-		connections,
-		active: true,
-		nodeTypes,
-	});
-	const workflowData = {
-		id: workflow.id,
-		name: workflow.name,
-		nodes,
-		connections,
-	} as unknown as IWorkflowBase;
-	return {
-		workflow,
-		workflowData,
-		mode: 'webhook',
-		additionalData: createAdditionalData(String(contextCounter), workflow.id, credentialsHelper),
-	};
-}
+const triggerWorkflow = async (parameters: Record<string, unknown> = {}) =>
+	await piApiTriggerWorkflow(SECRET, parameters);
 
 /** The package as another n8n process loads it: its own copy of every module, so no memory is shared. */
 async function packageOfAnotherProcess(): Promise<NodeTypes> {

@@ -394,6 +394,39 @@ describe('PiAPI Segment in callback mode: every execution resumed with its masks
 		record('callback 3×5, tasks done on create', { wallSeconds: wallMs / 1000, ...callbacks });
 	});
 
+	test('3 executions × 2 items while PiAPI also calls on creation and on progress: each keeps waiting through them, resumed once with its masks', async () => {
+		piApi().configure({ webhookProgressCalls: true });
+		const { ended, wallMs } = await runCallbacks(3, 2);
+		await expectAllMasks(ended, 2);
+		expect(ended.map((execution) => execution.status)).toEqual(Array(3).fill('success'));
+		// Three POSTs per task (pending, processing, completed), each answered once: accepted, or
+		// refused by n8n as running (409) before the execution was saved as waiting.
+		const log = await eventually(
+			() => piApi().webhookLog.length === 18 && piApi().webhookLog,
+			'18 calls answered',
+			60_000,
+			100,
+		);
+		expect(log.filter((delivery) => !delivery.ok && delivery.status !== 409)).toEqual([]);
+		const byStatus = (taskStatus: string) =>
+			log.filter((delivery) => delivery.taskStatus === taskStatus);
+		expect(
+			[byStatus('pending'), byStatus('processing'), byStatus('completed')].map(
+				(calls) => calls.length,
+			),
+		).toEqual([6, 6, 6]);
+		record('callback 3×2 with progress calls', {
+			wallSeconds: wallMs / 1000,
+			progressCallsAccepted: log.filter(
+				(delivery) => delivery.taskStatus !== 'completed' && delivery.ok,
+			).length,
+			progressCallsRefusedAsRunning: log.filter(
+				(delivery) => delivery.taskStatus !== 'completed' && delivery.status === 409,
+			).length,
+			finalCallsAccepted: byStatus('completed').filter((delivery) => delivery.ok).length,
+		});
+	});
+
 	test('a resume URL PiAPI could not reach fails each item before a task is created, naming WEBHOOK_URL', async () => {
 		const since = await lastExecutionId(cluster.postgres);
 		const { status } = await post(
@@ -460,6 +493,58 @@ describe('PiAPI Trigger (example 6) behind main and the webhook processor', () =
 		};
 	};
 
+	test('calls on creation and on progress are answered 200 and start nothing; the call at the end starts one execution', async () => {
+		const fake = piApi();
+		fake.configure({ webhookProgressCalls: true, webhookMaxAttempts: 1 });
+		const created = await post(
+			`${fake.baseUrl}/api/v1/task`,
+			{
+				model: 'Qubico/image-toolkit',
+				task_type: 'segment',
+				input: { image: photoUrl(0), prompt: 'product', negative_prompt: '', segment_factor: 0 },
+				config: {
+					webhook_config: {
+						endpoint: `${cluster.webhook.url}/webhook/${TRIGGER_PATH}`,
+						secret: TRIGGER_SECRET,
+					},
+				},
+			},
+			{ 'x-api-key': fake.config.apiKey },
+		);
+		const taskId = String(
+			(JSON.parse(created.bytes.toString('utf8')) as { data: { task_id: string } }).data.task_id,
+		);
+		const log = await eventually(
+			() => fake.webhookLog.length === 3 && fake.webhookLog,
+			'the three calls answered',
+			60_000,
+			100,
+		);
+		expect(log.map((delivery) => [delivery.taskStatus, delivery.status])).toEqual([
+			['pending', 200],
+			['processing', 200],
+			['completed', 200],
+		]);
+		const runsFor = async () =>
+			(await readExecutions(cluster.postgres, EXAMPLE_IDS.trigger)).filter(
+				(execution) => nodeItems(execution, 'PiAPI Trigger')[0]?.json.taskId === taskId,
+			);
+		await eventually(
+			async () => {
+				const runs = await runsFor();
+				return runs.length > 0 && runs.every((run) => run.status === 'success');
+			},
+			'the execution the last call started',
+			60_000,
+			250,
+		);
+		const runs = await runsFor();
+		expect(runs.map((run) => run.status)).toEqual(['success']);
+		const [ready] = nodeItems(runs[0], 'Mask ready');
+		expect(ready.json).toMatchObject({ taskId, status: 'succeeded' });
+		await expectStoredMask({ ...ready, json: { ...ready.json, imageUrl: photoUrl(0) } });
+	});
+
 	test.each([
 		['the webhook processor, then main', () => [cluster.webhook.url, cluster.main.url]],
 		['main, then the webhook processor', () => [cluster.main.url, cluster.webhook.url]],
@@ -500,6 +585,7 @@ test('no API key or callback secret in any execution record or n8n log (debug le
 	const secrets = [
 		vendors.piApi.fake!.config.apiKey,
 		vendors.sellerPic.fake!.config.apiKey,
+		TRIGGER_SECRET,
 		...callbackSecrets,
 	];
 	expect(callbackSecrets.size).toBeGreaterThan(30);

@@ -3,7 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { VendorApiError } from '../../shared/errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
 import { withHint } from '../../shared/task/vendor';
-import { isDone, type SegmentationTask, type TaskStatus } from '../../shared/task/model';
+import { FILE_EXTENSIONS, MIME_TYPES, type ImageFormat } from '../../shared/image/inspect';
+import {
+	isDone,
+	type SegmentationTask,
+	type TaskError,
+	type TaskStatus,
+} from '../../shared/task/model';
 import { downloadFile, type DownloadedFile } from '../../shared/transport/download';
 import {
 	cancelSignal,
@@ -51,11 +57,20 @@ export interface PiApiTaskConfig {
 	webhook?: { endpoint: string; secret: string };
 }
 
+/**
+ * PiAPI's statuses, compared in lower case: the unified API's five, and the words its other
+ * clients show (`success` from the older GoAPI API, `in_progress` from PiAPI's MCP server, `""` in
+ * the create reply of the segment page's example). Any other word counts as running: the task is
+ * waited for until Max Wait, never taken for done.
+ */
 const STATUS_BY_VENDOR: Record<string, TaskStatus> = {
+	'': 'queued',
 	pending: 'queued',
 	staged: 'queued',
 	processing: 'running',
+	in_progress: 'running',
 	completed: 'succeeded',
+	success: 'succeeded',
 	failed: 'failed',
 };
 
@@ -117,8 +132,12 @@ export class PiApiClient {
 				},
 			);
 		}
-		const { url } = unwrapEnvelope(reply, BASE_URL_HINT);
-		if (typeof url !== 'string' || !url) throw unexpectedReply(VENDOR, 'file upload', 'no url');
+		// The docs put the URL at `data.url`; one CLI reads it at the top level: either will do.
+		const envelope = checkedEnvelope(reply, BASE_URL_HINT);
+		const url = [dataOf(envelope).url, envelope.url].find(
+			(candidate): candidate is string => typeof candidate === 'string' && candidate !== '',
+		);
+		if (!url) throw unexpectedReply(VENDOR, 'file upload', 'no url');
 		return url;
 	}
 
@@ -218,7 +237,7 @@ export async function downloadPiApiResult(
  * several times over (template string, JSON.stringify, request buffer).
  */
 function uploadBody(fileName: string, data: Buffer, mimeType: string) {
-	const name = JSON.stringify(fileName.slice(-128));
+	const name = JSON.stringify(uploadFileName(fileName, mimeType));
 	const head = `{"file_name":${name},"file_data":"data:${mimeType};base64,`;
 	return Buffer.concat([
 		Buffer.from(head),
@@ -227,13 +246,31 @@ function uploadBody(fileName: string, data: Buffer, mimeType: string) {
 	]);
 }
 
+/**
+ * The upload's file name: the image's own name with the extension of its real format (`mimeType`,
+ * read from the bytes), whatever the name said (none, wrong, upper case). PiAPI refuses a name
+ * whose extension does not match the data; at most 128 characters.
+ */
+function uploadFileName(fileName: string, mimeType: string) {
+	const format = (Object.keys(MIME_TYPES) as ImageFormat[]).find(
+		(known) => MIME_TYPES[known] === mimeType,
+	);
+	if (!format) return fileName.slice(-128);
+	const extension = `.${FILE_EXTENSIONS[format]}`;
+	const stem = fileName.replace(/\.[^./]*$/, '') || 'image';
+	return `${stem.slice(0, 128 - extension.length)}${extension}`;
+}
+
 /** Normalizes PiAPI's task object (the `data` of GET task, of create, and of a webhook body). */
 export function toSegmentationTask(data: IDataObject): SegmentationTask {
-	const status = STATUS_BY_VENDOR[String(data.status ?? '').toLowerCase()] ?? 'running';
+	const status =
+		STATUS_BY_VENDOR[
+			String(data.status ?? '')
+				.trim()
+				.toLowerCase()
+		] ?? 'running';
 	const urls = outputUrls(data.output);
-	const error = (data.error ?? {}) as IDataObject;
-	const errorMessage = String(error.message || error.raw_message || '');
-	const hasError = status === 'failed' || (error.code !== undefined && Number(error.code) !== 0);
+	const error = taskError(data.error, status);
 	return {
 		vendor: piApiProfile.id,
 		vendorName: VENDOR,
@@ -241,15 +278,42 @@ export function toSegmentationTask(data: IDataObject): SegmentationTask {
 		status,
 		done: isDone(status),
 		results: urls.map((url) => ({ url, status })),
-		error: hasError
-			? {
-					code: String(error.code ?? ''),
-					message: errorMessage || 'PiAPI could not segment the image',
-				}
-			: null,
+		error,
 		durationMs: isDone(status) ? reportedDuration(data.meta) : undefined,
-		raw: data,
+		raw: withoutWebhookSecret(data),
 	};
+}
+
+/**
+ * The task's error: an object `{ code, message, raw_message }` in the docs, a plain string in one
+ * typed client. An object with a code other than 0 or a non-empty string is an error even when
+ * the status does not say failed.
+ */
+function taskError(error: unknown, status: TaskStatus): TaskError | null {
+	const fields: IDataObject =
+		error && typeof error === 'object' && !Array.isArray(error)
+			? (error as IDataObject)
+			: { message: typeof error === 'string' ? error.trim() : '' };
+	const message = String(fields.message || fields.raw_message || '');
+	const coded = fields.code !== undefined && fields.code !== null && Number(fields.code) !== 0;
+	if (status !== 'failed' && !coded && !(typeof error === 'string' && message)) return null;
+	return {
+		code: String(fields.code ?? ''),
+		message: message || 'PiAPI could not segment the image',
+	};
+}
+
+/**
+ * The task without `config.webhook_config.secret`: PiAPI echoes the webhook secret it was given in
+ * every task reply, and nothing of it may reach an item, an error or a log.
+ */
+function withoutWebhookSecret(data: IDataObject): IDataObject {
+	const config = data.config as IDataObject | undefined;
+	const webhook = config?.webhook_config as IDataObject | undefined;
+	if (!webhook || typeof webhook !== 'object' || !('secret' in webhook)) return data;
+	const echoed = { ...webhook };
+	delete echoed.secret;
+	return { ...data, config: { ...config, webhook_config: echoed } };
 }
 
 /**
@@ -270,21 +334,37 @@ function timeOf(value: unknown): number | undefined {
 }
 
 /**
- * The mask URL is `output.image_url` in current replies and `output.image_urls[]` in older ones:
- * accept both.
+ * The mask URLs of a task's output, read as tolerantly as its replies vary: `image_url` (one URL,
+ * current replies), `image_urls` (one per thing named in the prompt in the older GoAPI API; may be
+ * null beside `image_url`) and `temporary_image_urls` (read by PiAPI's MCP server; undocumented).
+ * Chosen here: every permanent URL (`image_url` first, then `image_urls`, each URL once), and the
+ * temporary ones only when there is no permanent one, since a temporary URL may expire before it
+ * is downloaded.
  */
 function outputUrls(output: unknown): string[] {
 	if (!output || typeof output !== 'object') return [];
-	const { image_url: single, image_urls: many } = output as IDataObject;
-	const urls = Array.isArray(many)
-		? many.filter((url): url is string => typeof url === 'string' && url !== '')
-		: [];
-	if (typeof single === 'string' && single && !urls.includes(single)) urls.unshift(single);
-	return urls;
+	const {
+		image_url: single,
+		image_urls: many,
+		temporary_image_urls: temporary,
+	} = output as IDataObject;
+	const permanent = urlList([single, ...(Array.isArray(many) ? many : [many])]);
+	return permanent.length ? permanent : urlList(Array.isArray(temporary) ? temporary : [temporary]);
 }
 
-/** PiAPI answers `{ code, message, data }`, with code 200 on success. */
+/** The non-empty strings among `values`, each once, in order. */
+function urlList(values: unknown[]): string[] {
+	const urls = values.filter((url): url is string => typeof url === 'string' && url !== '');
+	return [...new Set(urls)];
+}
+
+/** PiAPI answers `{ code, message, data }`, with code 200 (or 0, in one docs example) on success. */
 function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
+	return dataOf(checkedEnvelope(reply, notFoundHint));
+}
+
+/** The reply's envelope once its HTTP status and `code` say success; else the error they say. */
+function checkedEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 	const envelope = envelopeOf(reply);
 	const vendorMessage =
 		typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
@@ -322,5 +402,5 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 			transient: numeric === 429 || (numeric >= 500 && numeric <= 599),
 		});
 	}
-	return dataOf(envelope);
+	return envelope;
 }
