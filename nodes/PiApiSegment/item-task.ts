@@ -174,7 +174,7 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 	);
 	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
 	return {
-		url: await client.uploadFile(image.fileName, image.data, image.mimeType),
+		url: await client.uploadFile(image),
 		sourceName: image.fileName,
 	};
 }

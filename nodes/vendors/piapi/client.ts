@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { VendorApiError } from '../../shared/errors';
 import { IDEMPOTENT_RETRY, isTransient, withRetries } from '../../shared/runtime/retry';
 import { withHint } from '../../shared/task/vendor';
-import { FILE_EXTENSIONS, MIME_TYPES, type ImageFormat } from '../../shared/image/inspect';
+import type { FileData } from '../../shared/image/files';
+import { uploadName } from '../../shared/transport/upload-name';
 import {
 	isDone,
 	type SegmentationTask,
@@ -103,11 +104,13 @@ export class PiApiClient {
 
 	/**
 	 * Turns image bytes into a temporary public URL (PiAPI deletes it after 24 h; needs a paid
-	 * plan). An upload creates no task, so it is retried like a read.
+	 * plan). It is named and typed after its bytes, which PiAPI checks against the name. An upload
+	 * creates no task, so it is retried like a read.
 	 */
-	async uploadFile(fileName: string, data: Buffer, mimeType: string): Promise<string> {
+	async uploadFile(file: FileData): Promise<string> {
+		const { fileName, mimeType } = uploadName(file);
 		return await withRetries(
-			async () => await this.uploadOnce(fileName, data, mimeType),
+			async () => await this.uploadOnce(fileName, file.data, mimeType),
 			isTransient,
 			IDEMPOTENT_RETRY,
 			cancelSignal(this.context),
@@ -237,7 +240,7 @@ export async function downloadPiApiResult(
  * several times over (template string, JSON.stringify, request buffer).
  */
 function uploadBody(fileName: string, data: Buffer, mimeType: string) {
-	const name = JSON.stringify(uploadFileName(fileName, mimeType));
+	const name = JSON.stringify(within128(fileName));
 	const head = `{"file_name":${name},"file_data":"data:${mimeType};base64,`;
 	return Buffer.concat([
 		Buffer.from(head),
@@ -246,19 +249,11 @@ function uploadBody(fileName: string, data: Buffer, mimeType: string) {
 	]);
 }
 
-/**
- * The upload's file name: the image's own name with the extension of its real format (`mimeType`,
- * read from the bytes), whatever the name said (none, wrong, upper case). PiAPI refuses a name
- * whose extension does not match the data; at most 128 characters.
- */
-function uploadFileName(fileName: string, mimeType: string) {
-	const format = (Object.keys(MIME_TYPES) as ImageFormat[]).find(
-		(known) => MIME_TYPES[known] === mimeType,
-	);
-	if (!format) return fileName.slice(-128);
-	const extension = `.${FILE_EXTENSIONS[format]}`;
-	const stem = fileName.replace(/\.[^./]*$/, '') || 'image';
-	return `${stem.slice(0, 128 - extension.length)}${extension}`;
+/** PiAPI takes file names of at most 128 characters: a longer one loses the end of its stem. */
+function within128(fileName: string) {
+	if (fileName.length <= 128) return fileName;
+	const extension = /\.[^./]*$/.exec(fileName)?.[0] ?? '';
+	return `${fileName.slice(0, 128 - extension.length)}${extension}`;
 }
 
 /** Normalizes PiAPI's task object (the `data` of GET task, of create, and of a webhook body). */
