@@ -5,12 +5,14 @@
  * import, under the ids and names the examples use.
  */
 import {
+	shapesConfig,
 	startOpenAiChatFake,
 	startPiApiFake,
 	startSellerPicFake,
 	type OpenAiChatFake,
 	type PiApiFake,
 	type SellerPicFake,
+	type VendorShapes,
 } from '../../../test/fake';
 import { CREDENTIALS } from '../n8n/examples';
 import type { CredentialJson } from '../n8n/n8n-instance';
@@ -32,23 +34,32 @@ export interface VendorOptions {
 	realKeys?: { sellerPic?: string; piApi?: string };
 	/** Let the fake PiAPI fetch images from non-loopback hosts (DEMO_IMAGE_BASE_URL). */
 	allowExternalImageHosts?: boolean;
+	/**
+	 * The fakes' reply shapes: as documented, or mixed with every shape the vendors' public clients
+	 * show (default: E2E_VENDOR_SHAPES, else documented).
+	 */
+	shapes?: VendorShapes;
 	/** Fixed ports for the fakes (default: any free port). */
 	ports?: { sellerPic?: number; piApi?: number; chatModel?: number };
 }
 
 export async function startVendors(options: VendorOptions = {}): Promise<Vendors> {
 	const latency = { taskLatencyMs: options.taskLatencyMs ?? 300 };
+	const shapes = shapesConfig(
+		options.shapes ?? (process.env.E2E_VENDOR_SHAPES === 'mixed' ? 'mixed' : 'documented'),
+	);
 	const sellerPicKey = options.realKeys?.sellerPic;
 	const piApiKey = options.realKeys?.piApi;
 	const sellerPicFake = sellerPicKey
 		? undefined
-		: await startSellerPicFake({ port: options.ports?.sellerPic, ...latency });
+		: await startSellerPicFake({ port: options.ports?.sellerPic, ...latency, ...shapes.sellerPic });
 	const piApiFake = piApiKey
 		? undefined
 		: await startPiApiFake({
 				port: options.ports?.piApi,
 				allowExternalImageHosts: options.allowExternalImageHosts ?? false,
 				...latency,
+				...shapes.piApi,
 			});
 	const chatModel = await startOpenAiChatFake({ port: options.ports?.chatModel });
 
