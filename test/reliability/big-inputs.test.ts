@@ -12,9 +12,17 @@ import {
 	writeBigPng,
 	type BigFileServer,
 } from '../../tools/local-n8n/services/big-file-server';
-import { getEngine } from '../harness/engine';
+import { getEngine, runWorkflow } from '../harness/engine';
 import { productPhotoFile, writeTempFile } from '../support/images';
-import { itemError, NODE_UNDER_TEST, segment, useVendors, type Vendor } from './support';
+import { workflowFor } from '../support/workflows';
+import {
+	credentials,
+	itemError,
+	NODE_UNDER_TEST,
+	segment,
+	useVendors,
+	type Vendor,
+} from './support';
 
 const MB = 1024 * 1024;
 /** Far more than any vendor takes, small enough that the old code's full read stays quick. */
@@ -91,6 +99,30 @@ describe('an image URL over the limit', () => {
 		expect(() => run.output(NODE_UNDER_TEST)).toThrow(
 			'The image is 4000×3000 px; SellerPic accepts at most 2000 px on the longest side here',
 		);
+	});
+
+	it('sellerpic: cancelling the execution while the image arrives closes the connection', async () => {
+		// Headers at once, the body only after far longer than the test runs.
+		const url = host.fileUrl(HUGE, { contentLength: false, delayMs: 60_000 });
+		const path = new URL(url).pathname;
+		const run = await runWorkflow(
+			workflowFor(
+				'sellerPicSegment',
+				{ mode: 'prompt', prompt: 'product', imageSource: 'url', imageUrl: url },
+				[{ json: {} }],
+				{ credentials: ['sellerPicApi'] },
+			),
+			{
+				credentials: credentials(vendors, 'sellerpic'),
+				onStarted: (cancel) =>
+					void waitFor(() => host.requests.some((entry) => entry.path === path)).then(cancel),
+			},
+		);
+		expect(run.status).toBe('canceled');
+		const request = host.requests.find((entry) => entry.path === path)!;
+		await waitFor(() => request.closed);
+		expect(request.sent).toBe(0);
+		expect(vendors.sellerPic.counters.uploads).toBe(0);
 	});
 });
 

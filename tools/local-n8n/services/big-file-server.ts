@@ -65,7 +65,7 @@ export async function startBigFileServer(): Promise<BigFileServer> {
 		});
 		res.flushHeaders();
 		const delayMs = Number(url.searchParams.get('delayMs') ?? 0);
-		setTimeout(() => pump(res, entry), delayMs);
+		setTimeout(() => pump(res, entry), delayMs).unref();
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
