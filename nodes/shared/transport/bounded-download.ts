@@ -114,6 +114,7 @@ function isByteStream(body: unknown): body is ByteStream {
 		typeof body === 'object' &&
 		body !== null &&
 		typeof (body as Partial<ByteStream>).destroy === 'function' &&
+		typeof (body as Partial<ByteStream>).on === 'function' &&
 		Symbol.asyncIterator in body
 	);
 }
