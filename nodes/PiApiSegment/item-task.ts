@@ -171,6 +171,7 @@ async function resolveImageUrl(run: Run, itemIndex: number) {
 		context,
 		itemIndex,
 		context.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		PIAPI_UPLOAD_LIMITS,
 	);
 	checkImage(image.data, PIAPI_UPLOAD_LIMITS);
 	return {

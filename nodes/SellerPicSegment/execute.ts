@@ -172,6 +172,7 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 					context,
 					itemIndex,
 					context.getNodeParameter('binaryPropertyName', itemIndex) as string,
+					limits,
 				)
 			: await fetchImage(
 					context,
@@ -182,6 +183,7 @@ async function resolveImageKey(run: Run, itemIndex: number, limits: ImageLimits)
 						'Image URL',
 						'Give the public URL of the image.',
 					),
+					limits,
 				);
 	checkImage(image.data, limits);
 	return { imageKey: await client.upload(image), sourceName: image.fileName };

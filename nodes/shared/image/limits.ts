@@ -34,12 +34,7 @@ export function checkImage(bytes: Buffer, limits: ImageLimits): ImageInfo {
 			'Use a still PNG, JPG or WebP image.',
 		);
 	}
-	if (bytes.length > limits.maxBytes) {
-		throw new InputError(
-			`The image is ${(bytes.length / MB).toFixed(1)} MB; ${vendor} accepts at most ${limits.maxBytes / MB} MB`,
-			'Compress or scale the image down first (for example with the Edit Image node).',
-		);
-	}
+	assertSizeWithin(bytes.length, limits);
 	const longest = Math.max(info.width ?? 0, info.height ?? 0);
 	if (limits.maxSide && longest > limits.maxSide) {
 		throw new InputError(
@@ -48,4 +43,20 @@ export function checkImage(bytes: Buffer, limits: ImageLimits): ImageInfo {
 		);
 	}
 	return info;
+}
+
+/** Refuses an image by its size alone, before its bytes are read; an unknown size passes. */
+export function assertSizeWithin(size: number | undefined, limits: ImageLimits) {
+	if (size !== undefined && size > limits.maxBytes) throw tooLargeError(limits, size);
+}
+
+/** The image is over the vendor's byte limit; `size` when the whole size is known. */
+export function tooLargeError(limits: ImageLimits, size?: number) {
+	const { vendor, maxBytes } = limits;
+	return new InputError(
+		size === undefined
+			? `The image is larger than ${maxBytes / MB} MB; ${vendor} accepts at most ${maxBytes / MB} MB`
+			: `The image is ${(size / MB).toFixed(1)} MB; ${vendor} accepts at most ${maxBytes / MB} MB`,
+		'Compress or scale the image down first (for example with the Edit Image node).',
+	);
 }

@@ -1,17 +1,23 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError, VendorApiError } from '../errors';
+import { InputError } from '../errors';
 import { fileNameFromUrl, type FileData } from './files';
 import { notForToolsError, runsAsTool } from '../runtime/tool-mode';
-import { sendHttp } from '../transport/http';
+import { downloadAtMost } from '../transport/bounded-download';
 import { httpUrlProblem } from '../transport/url';
 import { FILE_EXTENSIONS, inspectImage, MIME_TYPES } from './inspect';
+import { assertSizeWithin, tooLargeError, type ImageLimits } from './limits';
+import { storedSize } from './stored-size';
 
-/** Reads an image from a binary property of the item, through n8n's binary data service. */
+/**
+ * Reads an image from a binary property of the item, through n8n's binary data service. One over
+ * the vendor's byte limit by n8n's metadata is refused before its bytes are loaded.
+ */
 export async function readBinaryImage(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
+	limits: ImageLimits,
 ): Promise<FileData> {
 	const binary = context.getInputData()[itemIndex]?.binary ?? {};
 	if (!property || !binary[property]) {
@@ -31,6 +37,7 @@ export async function readBinaryImage(
 		);
 	}
 	const meta = context.helpers.assertBinaryData(itemIndex, property);
+	assertSizeWithin(await storedSize(context, meta), limits);
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
 	const info = inspectImage(data);
 	const fileName =
@@ -38,19 +45,20 @@ export async function readBinaryImage(
 	return { data, fileName, mimeType: info ? MIME_TYPES[info.format] : meta.mimeType };
 }
 
-/** Fetches an image from a public URL (no credential is sent). */
-export async function fetchImage(context: IExecuteFunctions, url: string): Promise<FileData> {
+/**
+ * Fetches an image from a public URL (no credential is sent), giving it up as soon as it passes the
+ * vendor's byte limit.
+ */
+export async function fetchImage(
+	context: IExecuteFunctions,
+	url: string,
+	limits: ImageLimits,
+): Promise<FileData> {
 	assertImageUrl(url);
-	const reply = await sendHttp(context, 'the image host', {
-		method: 'GET',
-		url,
-		binary: true,
-		timeoutMs: 120_000,
-	}).catch((error: unknown) => error as VendorApiError);
-	if (reply instanceof Error) {
-		const reason = reply instanceof VendorApiError ? reply.details.vendorCode : undefined;
+	const reply = await downloadAtMost(context, url, limits.maxBytes, 120_000);
+	if (reply.kind === 'failed') {
 		throw new InputError(
-			`Could not fetch the image from ${url}${reason ? ` (${reason})` : ''}`,
+			`Could not fetch the image from ${url} (${reply.code})`,
 			'Check that the URL is reachable from n8n.',
 		);
 	}
@@ -60,7 +68,8 @@ export async function fetchImage(context: IExecuteFunctions, url: string): Promi
 			'Check that the URL points to a public image.',
 		);
 	}
-	const data = Buffer.from(reply.body as ArrayBuffer);
+	if (reply.kind === 'tooLarge') throw tooLargeError(limits, reply.size);
+	const { data } = reply;
 	const info = inspectImage(data);
 	return {
 		data,

@@ -29,6 +29,8 @@ export interface RunningN8n {
 	/** Where it listens (a worker listens nowhere; its URL is unused). */
 	url: string;
 	port: number;
+	/** The n8n process (its memory is read from /proc/<pid>). */
+	pid: number;
 	logFile: string;
 	stop(): Promise<void>;
 	/** Resolves when n8n exits by itself or is stopped. */
@@ -72,7 +74,14 @@ export async function startN8n(
 		ready: READY_LINES[command],
 		readyTimeoutMs: options.readyTimeoutMs,
 	});
-	return { url, port, logFile: service.logFile, stop: service.stop, exited: service.exited };
+	return {
+		url,
+		port,
+		pid: service.pid,
+		logFile: service.logFile,
+		stop: service.stop,
+		exited: service.exited,
+	};
 }
 
 /**
