@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { makeProductPhoto } from '../fake/images';
+import { startPiApiFake } from '../fake/piapi.fake';
+import { startSellerPicFake } from '../fake/sellerpic.fake';
+import { runLiveCheck } from './run';
+
+/** The live check against the fakes, in-process: what `npm run test:live` prints and keeps. */
+async function live(
+	env: Record<string, string>,
+	fakes?: Parameters<typeof runLiveCheck>[0]['fakes'],
+) {
+	const lines: string[] = [];
+	const reportDir = mkdtempSync(path.join(tmpdir(), 'live-report-'));
+	const result = await runLiveCheck({
+		env: { LIVE_REPORT_DIR: reportDir, ...env },
+		print: (line) => lines.push(line),
+		fakes,
+	});
+	const files = result.reportPaths.map((file) => readFileSync(file, 'utf8'));
+	return { ...result, output: lines.join('\n'), files: files.join('\n') };
+}
+
+const FAKE_KEY = /(sellerpic|piapi)-fake-[0-9a-f]{24}/;
+
+async function serve(handler: http.RequestListener) {
+	const server = http.createServer(handler);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('npm run test:live', () => {
+	it('finds every assumption holding against the fakes, with no key in its output or reports', async () => {
+		const { exitCode, reports, output, files } = await live({});
+		expect(exitCode).toBe(0);
+		expect(reports.map((report) => [report.vendor, report.target, report.summary])).toEqual([
+			['SellerPic', 'fake', { holds: 14, differs: 0, 'not checked': 0 }],
+			['PiAPI', 'fake', { holds: 14, differs: 0, 'not checked': 0 }],
+		]);
+		expect(output).toMatch(/Summary: every assumption checked holds/);
+		expect(output).not.toMatch(FAKE_KEY);
+		expect(files).not.toMatch(FAKE_KEY);
+		for (const report of reports)
+			for (const finding of report.findings) expect(finding.reliedOn.length).toBeGreaterThan(0);
+	});
+
+	it('fails the fake run when a fake answers otherwise than the nodes assume', async () => {
+		const { exitCode, output } = await live(
+			{ LIVE_VENDORS: 'sellerpic' },
+			{ sellerpic: { concurrencyCap: 1 } },
+		);
+		expect(exitCode).toBe(1);
+		expect(output).toMatch(
+			/differs +over-capacity: 1 accepted, 5 refused.*\| reply: HTTP 200 \{"code":30003/,
+		);
+	});
+
+	it('runs a vendor with a key as the real one: cost first, a difference reported (exit 0), the key nowhere', async () => {
+		const sellerPicKey = 'sp-REAL-LOOKING-KEY-0123456789';
+		const piApiKey = 'pi-REAL-LOOKING-KEY-0123456789';
+		const sellerPic = await startSellerPicFake({
+			apiKey: sellerPicKey,
+			concurrencyCap: 1,
+			fileUrlOnSuccess: true,
+		});
+		const piApi = await startPiApiFake({
+			apiKey: piApiKey,
+			uploadAllowed: false,
+			outputShape: 'image_urls',
+		});
+		const photo = await makeProductPhoto({ width: 300, height: 200, seed: 3 });
+		const image = await serve((_req, res) => res.end(photo));
+		try {
+			const { exitCode, reports, output, files } = await live({
+				SELLERPIC_API_KEY: sellerPicKey,
+				SELLERPIC_BASE_URL: sellerPic.baseUrl,
+				LIVE_SELLERPIC_POLL_SECONDS: '0.05',
+				PIAPI_API_KEY: piApiKey,
+				PIAPI_BASE_URL: piApi.baseUrl,
+				PIAPI_UPLOAD_BASE_URL: piApi.uploadBaseUrl,
+				LIVE_IMAGE_URL: `${image.url}/photo.png`,
+				LIVE_OVER_CAPACITY: '1',
+			});
+			expect(exitCode).toBe(0);
+			expect(reports.map((report) => report.target)).toEqual(['real', 'real']);
+			const lines = output.split('\n');
+			expect(
+				lines.findIndex((line) => line.includes('cost: 1 segmentation task, 0 credits')),
+			).toBeLessThan(lines.findIndex((line) => line.includes('credential-test')));
+			expect(output).toMatch(/cost: 1 segment task on 300x200 \(0\.06 MP\): about \$0\.01/);
+			expect(output).toMatch(/holds +upload: HTTP 403 .*: the plan has no file uploads/);
+			expect(output).toMatch(/holds +mask: png 300x200, input 300x200/);
+			expect(output).toMatch(/Summary: 1 differ: attach the report/);
+			// The main flow's task, and one of the six the over-capacity check sent at once (the fake's cap is 1).
+			expect(reports[0].cost.tasksCreated).toBe(2);
+			for (const key of [sellerPicKey, piApiKey]) {
+				expect(output).not.toContain(key);
+				expect(files).not.toContain(key);
+			}
+		} finally {
+			await Promise.all([sellerPic.close(), piApi.close()]);
+			image.server.close();
+		}
+	});
+
+	it('keeps a key a vendor echoes back out of its output and report', async () => {
+		const key = 'sp-ECHOED-KEY-abcdef0123456789';
+		const vendor = await serve((req, res) => {
+			res.writeHead(req.url === '/v1/api/usage' ? 200 : 500, {
+				'content-type': 'application/json',
+			});
+			res.end(
+				JSON.stringify({
+					code: 0,
+					success: true,
+					msg: `hello ${String(req.headers.authorization)}`,
+					data: { apiKey: key },
+				}),
+			);
+		});
+		try {
+			const { exitCode, output, files } = await live({
+				LIVE_VENDORS: 'sellerpic',
+				SELLERPIC_API_KEY: key,
+				SELLERPIC_BASE_URL: vendor.url,
+			});
+			expect(exitCode).toBe(0);
+			expect(output).toContain('[redacted]');
+			expect(output).not.toContain(key);
+			expect(files).not.toContain(key);
+			expect(files).toContain('[redacted]');
+		} finally {
+			vendor.server.close();
+		}
+	});
+});

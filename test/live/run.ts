@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { inspectImage } from '../../nodes/shared/image/inspect';
+import { PIAPI_BASE_URL, PIAPI_UPLOAD_BASE_URL } from '../../nodes/vendors/piapi/profile';
+import { SELLERPIC_BASE_URL } from '../../nodes/vendors/sellerpic/profile';
+import { makeProductPhoto } from '../fake/images';
+import { startPiApiFake, type PiApiConfig } from '../fake/piapi.fake';
+import { startSellerPicFake, type SellerPicConfig } from '../fake/sellerpic.fake';
+import { send } from './http';
+import { checkPiApi, PIAPI_ASSUMPTIONS, piApiTaskUsd } from './piapi';
+import { VendorRun, type Assumption, type Target, type VendorReport } from './record';
+import { Redactor } from './redact';
+import { checkSellerPic, SELLERPIC_ASSUMPTIONS } from './sellerpic';
+import type { InputImage, VendorCheck, VendorSetup } from './setup';
+
+export interface LiveOptions {
+	env: Record<string, string | undefined>;
+	print: (line: string) => void;
+	/** Changes to the fakes' defaults (tests use it to make a fake differ). */
+	fakes?: { sellerpic?: Partial<SellerPicConfig>; piapi?: Partial<PiApiConfig> };
+}
+
+export interface LiveResult {
+	exitCode: number;
+	reports: VendorReport[];
+	reportPaths: string[];
+}
+
+interface Vendor {
+	id: 'sellerpic' | 'piapi';
+	name: string;
+	keyVariable: string;
+	catalogue: Assumption[];
+	check: VendorCheck;
+}
+
+const VENDORS: Vendor[] = [
+	{
+		id: 'sellerpic',
+		name: 'SellerPic',
+		keyVariable: 'SELLERPIC_API_KEY',
+		catalogue: Object.values(SELLERPIC_ASSUMPTIONS),
+		check: checkSellerPic,
+	},
+	{
+		id: 'piapi',
+		name: 'PiAPI',
+		keyVariable: 'PIAPI_API_KEY',
+		catalogue: Object.values(PIAPI_ASSUMPTIONS),
+		check: checkPiApi,
+	},
+];
+
+/** The fake PiAPI's plan: it reports and enforces this many tasks at once. */
+const FAKE_PIAPI_CAP = 2;
+
+export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
+	const { env } = options;
+	const redactor = new Redactor();
+	const printed: string[] = [];
+	const print = (line: string) => {
+		const safe = redactor.text(line);
+		printed.push(safe);
+		options.print(safe);
+	};
+	const flag = (name: string) => ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
+	const realOnly = flag('LIVE_REAL_ONLY');
+	const overCapacity = flag('LIVE_OVER_CAPACITY');
+	const wanted = (env.LIVE_VENDORS ?? 'sellerpic,piapi').toLowerCase().split(/[\s,]+/);
+	const reportDir = path.resolve(env.LIVE_REPORT_DIR || 'live-report');
+	const date = new Date();
+	const stamp = date.toISOString().replace(/[:.]/g, '-');
+	for (const vendor of VENDORS) redactor.add(env[vendor.keyVariable]?.trim());
+
+	const uploadPhoto = await photo();
+	const cleanups: Array<() => Promise<void>> = [];
+	const reports: VendorReport[] = [];
+	const reportPaths: string[] = [];
+	const keys: string[] = [];
+	let fakeProblems = 0;
+	try {
+		print(`Live check of the vendors' replies, ${date.toISOString()}`);
+		for (const vendor of VENDORS) {
+			if (!wanted.includes(vendor.id)) continue;
+			const key = env[vendor.keyVariable]?.trim();
+			if (!key && realOnly) {
+				print(
+					`\n${vendor.name}: skipped: ${vendor.keyVariable} is not set and LIVE_REAL_ONLY=1 asks for real vendors only.`,
+				);
+				continue;
+			}
+			const target: Target = key ? 'real' : 'fake';
+			const setup =
+				target === 'real'
+					? await realSetup(vendor, key!, env, uploadPhoto, overCapacity, redactor, print)
+					: await fakeSetup(vendor, uploadPhoto, redactor, options.fakes, cleanups);
+			keys.push(setup.apiKey);
+			const cost = costStatement(vendor, setup);
+			print(
+				`\n${vendor.name} (${target === 'real' ? 'the real service' : 'the local fake'}, ${setup.baseUrl})`,
+			);
+			print(`  cost: ${cost}`);
+			const run = new VendorRun(
+				vendor.name,
+				target,
+				setup.baseUrl,
+				vendor.catalogue,
+				redactor,
+				print,
+			);
+			await vendor.check(run, setup);
+			const tasks = `${run.tasksCreated} task(s)`;
+			const spent =
+				target === 'fake'
+					? `nothing (local fake, ${tasks})`
+					: vendor.id === 'sellerpic'
+						? `0 credits (${tasks})`
+						: `about $${(run.tasksCreated * piApiTaskUsd(setup.image?.width ?? 0, setup.image?.height ?? 0)).toFixed(2)} (${tasks})`;
+			const report = run.report({ stated: cost, tasksCreated: run.tasksCreated, spent }, date);
+			const file = path.join(
+				reportDir,
+				`${vendor.id}${target === 'fake' ? '-fake' : ''}-${stamp}.json`,
+			);
+			mkdirSync(reportDir, { recursive: true });
+			writeFileSync(file, redactor.text(`${JSON.stringify(report, null, '\t')}\n`));
+			reports.push(report);
+			reportPaths.push(file);
+			const { holds, differs } = report.summary;
+			const unchecked = report.summary['not checked'];
+			print(
+				`  ${holds} hold, ${differs} differ, ${unchecked} not checked; spent ${report.cost.spent}; report: ${file}`,
+			);
+			if (target === 'fake') fakeProblems += differs + unchecked;
+		}
+	} finally {
+		for (const cleanup of cleanups.reverse()) await cleanup();
+	}
+
+	assertNoSecret(keys, printed, reports);
+	const realDiffers = reports
+		.filter((report) => report.target === 'real')
+		.reduce((sum, report) => sum + report.summary.differs, 0);
+	print('');
+	if (!reports.length) print('Summary: no vendor checked.');
+	else if (fakeProblems)
+		print(
+			`Summary: ${fakeProblems} assumption(s) do not hold against the fakes: the fakes or the checks are wrong (exit 1).`,
+		);
+	else if (realDiffers)
+		print(`Summary: ${realDiffers} differ: attach the report(s) above to an issue.`);
+	else
+		print(
+			`Summary: every assumption checked holds (${reports.map((r) => `${r.vendor} ${r.target}`).join(', ')}).`,
+		);
+	return { exitCode: fakeProblems ? 1 : 0, reports, reportPaths };
+}
+
+/** No key (real or fake) may be in what was printed or kept: a leak is a bug of this program. */
+function assertNoSecret(keys: string[], printed: string[], reports: VendorReport[]) {
+	const kept = `${printed.join('\n')}\n${JSON.stringify(reports)}`;
+	for (const key of keys)
+		if (kept.includes(key))
+			throw new Error('an API key reached the output or a report: redaction failed');
+}
+
+async function photo(): Promise<InputImage> {
+	const bytes = await makeProductPhoto({ width: 640, height: 480, seed: 28 });
+	return { bytes, width: 640, height: 480, format: 'png', source: 'generated 640x480 PNG' };
+}
+
+async function realSetup(
+	vendor: Vendor,
+	apiKey: string,
+	env: Record<string, string | undefined>,
+	uploadPhoto: InputImage,
+	overCapacity: boolean,
+	redactor: Redactor,
+	print: (line: string) => void,
+): Promise<VendorSetup> {
+	let image: InputImage | undefined;
+	if (env.LIVE_IMAGE_URL) {
+		const fetched = await send({ url: env.LIVE_IMAGE_URL, timeoutMs: 120_000 });
+		const info = inspectImage(fetched.bytes);
+		if (fetched.status === 200 && info?.width && info.height)
+			image = {
+				bytes: fetched.bytes,
+				width: info.width,
+				height: info.height,
+				format: info.format,
+				url: env.LIVE_IMAGE_URL,
+				source: 'LIVE_IMAGE_URL',
+			};
+		else print(`LIVE_IMAGE_URL gave no image (HTTP ${fetched.status}): not used.`);
+	}
+	const sellerPic = vendor.id === 'sellerpic';
+	const pollSeconds = Number(env.LIVE_SELLERPIC_POLL_SECONDS || 60);
+	return {
+		target: 'real',
+		apiKey,
+		baseUrl:
+			(sellerPic ? env.SELLERPIC_BASE_URL : env.PIAPI_BASE_URL) ||
+			(sellerPic ? SELLERPIC_BASE_URL : PIAPI_BASE_URL),
+		uploadBaseUrl: sellerPic ? undefined : env.PIAPI_UPLOAD_BASE_URL || PIAPI_UPLOAD_BASE_URL,
+		// SellerPic segments the generated photo unless LIVE_IMAGE_URL gives one; PiAPI needs a URL.
+		image: image ?? (sellerPic ? uploadPhoto : undefined),
+		uploadImage: uploadPhoto,
+		prompt: env.LIVE_PROMPT || 'product',
+		pollGapMs: sellerPic ? pollSeconds * 1000 : 2_000,
+		earlyCheckGapMs: 1_000,
+		maxWaitMs: sellerPic ? 15 * 60_000 : 5 * 60_000,
+		overCapacity,
+		maxExtraTasks: Number(env.LIVE_MAX_EXTRA_TASKS || 6),
+		redactor,
+	};
+}
+
+async function fakeSetup(
+	vendor: Vendor,
+	uploadPhoto: InputImage,
+	redactor: Redactor,
+	overrides: LiveOptions['fakes'],
+	cleanups: Array<() => Promise<void>>,
+): Promise<VendorSetup> {
+	// A fresh random key, so the no-secret check would catch any leak of it.
+	const apiKey = `${vendor.id}-fake-${randomBytes(12).toString('hex')}`;
+	redactor.add(apiKey);
+	const common = {
+		target: 'fake' as const,
+		apiKey,
+		uploadImage: uploadPhoto,
+		prompt: 'product',
+		pollGapMs: 25,
+		earlyCheckGapMs: 0,
+		maxWaitMs: 10_000,
+		overCapacity: true,
+		maxExtraTasks: 10,
+		redactor,
+	};
+	if (vendor.id === 'sellerpic') {
+		const fake = await startSellerPicFake({ apiKey, ...overrides?.sellerpic });
+		cleanups.push(() => fake.close());
+		return { ...common, baseUrl: fake.baseUrl, image: uploadPhoto };
+	}
+	const fake = await startPiApiFake({
+		apiKey,
+		concurrencyCap: FAKE_PIAPI_CAP,
+		account: { ...fakeAccount(), max_concurrent_task_count: FAKE_PIAPI_CAP },
+		...overrides?.piapi,
+	});
+	cleanups.push(() => fake.close());
+	const server = await servePhoto(uploadPhoto.bytes);
+	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/photo.png`;
+	return {
+		...common,
+		baseUrl: fake.baseUrl,
+		uploadBaseUrl: fake.uploadBaseUrl,
+		image: { ...uploadPhoto, url, source: 'generated, served on loopback' },
+	};
+}
+
+function fakeAccount() {
+	return {
+		account_id: 'acc-live-check',
+		account_name: 'live-check',
+		credits: 1000,
+		equivalent_in_usd: 10,
+	};
+}
+
+/** Serves the photo on loopback, for the fake PiAPI to fetch as input.image. */
+async function servePhoto(bytes: Buffer) {
+	const server = http.createServer((_req, res) => {
+		res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
+		res.end(bytes);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return server;
+}
+
+/** What a run will cost, stated before the first call. */
+function costStatement(vendor: Vendor, setup: VendorSetup) {
+	if (setup.target === 'fake') return 'nothing (local fake)';
+	if (vendor.id === 'sellerpic') {
+		const extra = setup.overCapacity ? ', then 6 at once to pass the cap of 5 (0 credits)' : '';
+		return `1 segmentation task, 0 credits (SellerPic segmentation is free)${extra}; usage, upload, status and download-URL calls are free. Status checks are ${setup.pollGapMs / 1000} s apart (one deliberately sooner), so it takes a few minutes.`;
+	}
+	if (!setup.image)
+		return `no task (LIVE_IMAGE_URL is not set): only free calls (account info, upload, status of an unknown task).`;
+	const usd = piApiTaskUsd(setup.image.width, setup.image.height);
+	const megapixels = ((setup.image.width * setup.image.height) / 1e6).toFixed(2);
+	const extra = setup.overCapacity
+		? `; over capacity: up to ${setup.maxExtraTasks} more tasks at once (the plan's limit + 1, from /account/info, else 5; at most LIVE_MAX_EXTRA_TASKS=${setup.maxExtraTasks}), up to $${(usd * setup.maxExtraTasks).toFixed(2)}`
+		: '';
+	return `1 segment task on ${setup.image.width}x${setup.image.height} (${megapixels} MP): about $${usd.toFixed(2)} ($0.01 per million pixels, at least 1 MP)${extra}; account info, upload and status checks are free.`;
+}

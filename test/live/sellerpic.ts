@@ -1,0 +1,397 @@
+import { inspectImage } from '../../nodes/shared/image/inspect';
+import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
+import { brief, dataOf, headline, isObject, send, sleep, type Reply } from './http';
+import { rawLiteral } from './json';
+import { hostOf, hours, statedLifetimeSeconds } from './links';
+import type { Assumption, VendorRun } from './record';
+import { wrongKey, type VendorSetup } from './setup';
+
+const CLIENT = 'nodes/vendors/sellerpic/client.ts';
+const CREDENTIAL = 'credentials/SellerPicApi.credentials.ts';
+const PROFILE = 'nodes/vendors/sellerpic/profile.ts';
+const CAP = sellerPicProfile.polling.maxConcurrentTasks;
+const LINK_HOURS = 12;
+
+/** What the nodes assume of SellerPic, and where they rely on it. */
+export const SELLERPIC_ASSUMPTIONS = {
+	credentialTest: {
+		id: 'credential-test',
+		claim:
+			'GET /v1/api/usage with the key answers HTTP 200, code 0, data {remaining, total, usage}',
+		reliedOn: [`${CREDENTIAL} test (request and rules)`],
+	},
+	wrongKey: {
+		id: 'wrong-key',
+		claim: 'a wrong key is refused with HTTP 401 or 403, or HTTP 200 with success: false',
+		reliedOn: [`${CREDENTIAL} test rules`, `${CLIENT} unwrapEnvelope (401/403: check the API key)`],
+	},
+	unknownTask: {
+		id: 'unknown-task',
+		claim:
+			'a status check of an unknown task ID is refused: HTTP 404 or an error envelope (code not 0), never a task',
+		reliedOn: [`${CLIENT} getTask (task-not-found hint)`],
+	},
+	upload: {
+		id: 'upload',
+		claim:
+			'POST /v1/api/upload (multipart, field "file") answers HTTP 200/201, code 0, data.fileKey a non-empty string',
+		reliedOn: [`${CLIENT} SellerPicClient.upload`],
+	},
+	create: {
+		id: 'create',
+		claim:
+			'POST /v1/api/generate/promptSegmentation answers code 0 with data.id, a string or an integer (kept digit for digit), of 1 to 19 digits',
+		reliedOn: [`${CLIENT} createTask`, `${PROFILE} isTaskId`],
+	},
+	statuses: {
+		id: 'statuses',
+		claim:
+			'every status check answers code 0 with data.resultList (the first after create included); statuses CREATED, RUNNING, SUCCESS, FAILED in that order',
+		reliedOn: [`${CLIENT} getTask, STATUS_BY_VENDOR (an unknown word reads as running)`],
+	},
+	checkTooSoon: {
+		id: 'check-too-soon',
+		claim:
+			'a status check sooner than a minute after the previous one is answered as usual, or refused with HTTP 429 (retried), never with an error that would fail the item',
+		reliedOn: [
+			`${PROFILE} polling (Poll Interval 60 s, lowerable)`,
+			`${CLIENT} call (429 is retried)`,
+		],
+	},
+	resultFields: {
+		id: 'result-fields',
+		claim:
+			'a finished task has resultList[] entries with id (string or integer) and status; FAILED ones carry errorCode/errorMsg; fileUrl may be empty',
+		reliedOn: [`${CLIENT} getTask (results, error)`],
+	},
+	downloadUrl: {
+		id: 'download-url',
+		claim:
+			'GET /v1/api/download?downloadFormat=png&id=<result id>&uhd=false answers code 0 with data.fileUrl (and data.name)',
+		reliedOn: [
+			`${CLIENT} getDownloadUrl`,
+			'nodes/vendors/sellerpic/download-url.ts sellerPicFileName',
+		],
+	},
+	downloadUrlRepeat: {
+		id: 'download-url-repeat',
+		claim: 'asking for the download URL again gives the same URL',
+		reliedOn: [`${CLIENT} downloadResult (a URL is reused until it answers 403)`],
+	},
+	downloadUrlLifetime: {
+		id: 'download-url-lifetime',
+		claim: `the download URL lasts ${LINK_HOURS} hours (as its Expires / X-Amz-Expires states)`,
+		reliedOn: [`${PROFILE} linkLifetime`, `${CLIENT} download (expired-link hint)`],
+	},
+	fileWithoutKey: {
+		id: 'file-without-key',
+		claim:
+			'the file at fileUrl is fetched without the API key (another host): HTTP 200 and its bytes',
+		reliedOn: ['nodes/shared/transport/download.ts downloadFile (sends no credential)'],
+	},
+	mask: {
+		id: 'mask',
+		claim: "the file is a PNG of the input image's width and height",
+		reliedOn: [
+			'nodes/vendors/sellerpic/formats.ts (png)',
+			'nodes/shared/task/download-url.ts mimeOf',
+		],
+	},
+	overCapacity: {
+		id: 'over-capacity',
+		claim: `of ${CAP + 1} tasks created at once, only the last is refused, with code 30003 (in a reply of any HTTP status)`,
+		reliedOn: [
+			`${CLIENT} CAP_REACHED, unwrapEnvelope (atCapacity)`,
+			`${PROFILE} maxConcurrentTasks ${CAP}`,
+		],
+	},
+} satisfies Record<string, Assumption>;
+
+const A = SELLERPIC_ASSUMPTIONS;
+const STATUS_ORDER = ['CREATED', 'RUNNING', 'SUCCESS', 'FAILED'];
+
+function codeOf(reply: Reply) {
+	return isObject(reply.json) && reply.json.code !== undefined
+		? String(reply.json.code)
+		: undefined;
+}
+
+/** HTTP 2xx with code 0 (and not success: false). */
+function succeeded(reply: Reply) {
+	return (
+		reply.status >= 200 &&
+		reply.status < 300 &&
+		codeOf(reply) === '0' &&
+		(reply.json as Record<string, unknown>).success !== false
+	);
+}
+
+/** An id as text, every digit kept (parseLossless made long integers strings already). */
+function idText(value: unknown): string | undefined {
+	if (typeof value === 'string' && value !== '') return value;
+	if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+	return undefined;
+}
+
+export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promise<void> {
+	const api = (path: string) => `${setup.baseUrl.replace(/\/+$/, '')}${path}`;
+	const auth = (key = setup.apiKey) => ({ Authorization: `Bearer ${key}` });
+
+	const usage = await send({ url: api('/v1/api/usage'), headers: auth() });
+	const credits = dataOf(usage);
+	run.expect(
+		A.credentialTest,
+		succeeded(usage) &&
+			['remaining', 'total', 'usage'].every((field) => typeof credits?.[field] === 'number'),
+		`${headline(usage)}, data ${JSON.stringify(credits)}`,
+		[usage],
+	);
+
+	const bad = wrongKey('sp-');
+	setup.redactor.add(bad);
+	const refused = await send({ url: api('/v1/api/usage'), headers: auth(bad) });
+	run.expect(
+		A.wrongKey,
+		refused.status === 401 ||
+			refused.status === 403 ||
+			(isObject(refused.json) && refused.json.success === false),
+		brief(refused, 200),
+		[refused],
+	);
+
+	const unknown = await send({
+		url: api('/v1/api/generate?id=1000000000000000001'),
+		headers: auth(),
+	});
+	run.expect(
+		A.unknownTask,
+		unknown.status === 404 ||
+			(unknown.status < 500 && codeOf(unknown) !== undefined && codeOf(unknown) !== '0'),
+		brief(unknown, 200),
+		[unknown],
+	);
+
+	const image = setup.image ?? setup.uploadImage;
+	const boundary = `----liveCheck${Date.now().toString(16)}`;
+	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="live-check.${image.format === 'jpeg' ? 'jpg' : image.format}"\r\nContent-Type: image/${image.format}\r\n\r\n`;
+	const upload = await send({
+		method: 'POST',
+		url: api('/v1/api/upload'),
+		headers: { ...auth(), 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+		body: Buffer.concat([Buffer.from(head), image.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+		timeoutMs: 180_000,
+	});
+	const fileKey = dataOf(upload)?.fileKey;
+	run.expect(
+		A.upload,
+		succeeded(upload) && typeof fileKey === 'string' && fileKey !== '',
+		`${headline(upload)}, fileKey ${String(fileKey)}`,
+		[upload],
+	);
+	if (typeof fileKey !== 'string' || !fileKey)
+		return run.finish('no fileKey: no task could be created');
+
+	const create = await send({
+		method: 'POST',
+		url: api('/v1/api/generate/promptSegmentation'),
+		headers: { ...auth(), 'Content-Type': 'application/json' },
+		body: JSON.stringify({ imageKey: fileKey, prompt: setup.prompt }),
+	});
+	if (succeeded(create)) run.tasksCreated++;
+	const taskId = idText(dataOf(create)?.id);
+	const idLiteral = rawLiteral(create.text, 'id');
+	run.expect(
+		A.create,
+		succeeded(create) && taskId !== undefined && sellerPicProfile.isTaskId(taskId),
+		`${headline(create)}, id ${String(taskId)}${idLiteral ? ` (id as sent: ${idLiteral.startsWith('"') ? 'a string' : `a JSON number of ${idLiteral.length} digits`})` : ''}`,
+		[create],
+	);
+	if (!taskId) return run.finish('no task id');
+
+	const checks: Reply[] = [];
+	const seen: string[] = [];
+	const started = Date.now();
+	const check = async () => {
+		const reply = await send({
+			url: api(`/v1/api/generate?id=${encodeURIComponent(taskId)}`),
+			headers: auth(),
+		});
+		checks.push(reply);
+		const list = dataOf(reply)?.resultList;
+		const statuses = Array.isArray(list)
+			? list.map((entry) => (isObject(entry) ? String(entry.status) : '?'))
+			: ['(no resultList)'];
+		const word = succeeded(reply)
+			? statuses.join('+') || '(empty resultList)'
+			: `(HTTP ${reply.status} code ${codeOf(reply)})`;
+		if (seen[seen.length - 1] !== word) seen.push(word);
+		return reply;
+	};
+	const first = await check();
+	await sleep(setup.earlyCheckGapMs);
+	const early = await check();
+	const earlyRefused = early.status === 429;
+	run.expect(
+		A.checkTooSoon,
+		succeeded(early) || earlyRefused,
+		`${Math.round(first.exchange.ms + setup.earlyCheckGapMs)} ms after the previous check: ${succeeded(early) ? `${headline(early)}, answered as usual` : brief(early, 200)}${early.header('retry-after') ? ` (Retry-After ${early.header('retry-after')})` : ''}`,
+		[first, early],
+	);
+
+	let last = succeeded(early) ? early : first;
+	const finished = (reply: Reply) => {
+		const list = dataOf(reply)?.resultList;
+		return (
+			Array.isArray(list) &&
+			list.length > 0 &&
+			list.every(
+				(entry) =>
+					isObject(entry) && ['SUCCESS', 'FAILED'].includes(String(entry.status).toUpperCase()),
+			)
+		);
+	};
+	while (!finished(last) && Date.now() - started < setup.maxWaitMs) {
+		await sleep(
+			earlyRefused
+				? Math.max(setup.pollGapMs, 1000 * Number(early.header('retry-after') ?? 0))
+				: setup.pollGapMs,
+		);
+		const reply = await check();
+		if (succeeded(reply)) last = reply;
+	}
+	const everyCheckOk = checks.every((reply) =>
+		reply === early
+			? true
+			: succeeded(reply) &&
+				Array.isArray(dataOf(reply)?.resultList) &&
+				(dataOf(reply)!.resultList as unknown[]).length > 0,
+	);
+	const words = seen.flatMap((word) => word.split('+')).map((word) => word.toUpperCase());
+	const known = words.every((word) => STATUS_ORDER.includes(word) || word.startsWith('('));
+	// SUCCESS and FAILED are both last: a task may end either way.
+	const ranks = seen
+		.filter((word) => !word.startsWith('('))
+		.map((word) =>
+			Math.max(
+				...word.split('+').map((one) => Math.min(STATUS_ORDER.indexOf(one.toUpperCase()), 2)),
+			),
+		);
+	const inOrder = ranks.every((rank, index) => index === 0 || rank >= ranks[index - 1]);
+	run.expect(
+		A.statuses,
+		everyCheckOk && known && inOrder && finished(last),
+		`${seen.join(' → ')} (${checks.length} checks over ${Math.round((Date.now() - started) / 1000)} s)${finished(last) ? '' : ': not finished within the wait'}`,
+		checks,
+	);
+	if (!finished(last)) return run.finish('the task did not finish');
+
+	const results = (dataOf(last)!.resultList as Record<string, unknown>[]) ?? [];
+	const entries = results.map((entry) => ({
+		id: idText(entry.id),
+		status: String(entry.status).toUpperCase(),
+		fileUrl: entry.fileUrl,
+		errorCode: entry.errorCode,
+		errorMsg: entry.errorMsg,
+	}));
+	const fieldsOk = entries.every(
+		(entry) =>
+			entry.id !== undefined &&
+			(entry.status !== 'FAILED' ||
+				entry.errorCode !== undefined ||
+				entry.errorMsg !== undefined) &&
+			(entry.fileUrl === undefined || typeof entry.fileUrl === 'string'),
+	);
+	run.expect(
+		A.resultFields,
+		fieldsOk,
+		entries
+			.map(
+				(entry) =>
+					`result ${entry.id} ${entry.status}, fileUrl ${entry.fileUrl ? 'filled' : 'empty'}${entry.status === 'FAILED' ? `, error ${String(entry.errorCode)}: ${String(entry.errorMsg)}` : ''}`,
+			)
+			.join('; '),
+		[last],
+	);
+	const success = entries.find((entry) => entry.status === 'SUCCESS' && entry.id);
+	if (!success?.id) return run.finish('no result succeeded');
+
+	const linkCall = () =>
+		send({
+			url: api(
+				`/v1/api/download?downloadFormat=png&id=${encodeURIComponent(success.id!)}&uhd=false`,
+			),
+			headers: auth(),
+		});
+	const askedAt = new Date();
+	const link = await linkCall();
+	const fileUrl = dataOf(link)?.fileUrl;
+	run.expect(
+		A.downloadUrl,
+		succeeded(link) && typeof fileUrl === 'string' && fileUrl !== '',
+		`${headline(link)}, name ${String(dataOf(link)?.name)}, fileUrl on ${hostOf(String(fileUrl))}`,
+		[link],
+	);
+	if (typeof fileUrl !== 'string' || !fileUrl) return run.finish('no download URL');
+
+	const again = await linkCall();
+	const againUrl = dataOf(again)?.fileUrl;
+	run.expect(
+		A.downloadUrlRepeat,
+		againUrl === fileUrl,
+		againUrl === fileUrl ? 'the same URL' : `another: ${String(againUrl)}`,
+		[again],
+	);
+
+	const lifetime = statedLifetimeSeconds(fileUrl, askedAt);
+	if (lifetime === undefined)
+		run.notChecked(A.downloadUrlLifetime, `the URL states no lifetime (host ${hostOf(fileUrl)})`);
+	else
+		run.expect(
+			A.downloadUrlLifetime,
+			lifetime > (LINK_HOURS - 0.5) * 3600 && lifetime <= (LINK_HOURS + 0.2) * 3600,
+			`the URL says ${hours(lifetime)}`,
+		);
+
+	const file = await send({ url: fileUrl, timeoutMs: 180_000 });
+	run.expect(
+		A.fileWithoutKey,
+		file.status === 200 && file.bytes.length > 0,
+		`${headline(file)}, ${file.bytes.length} bytes from ${hostOf(fileUrl)} (API host ${hostOf(setup.baseUrl)})`,
+		[file],
+	);
+	if (file.status !== 200) return run.finish('the file could not be fetched');
+
+	const mask = inspectImage(file.bytes);
+	run.expect(
+		A.mask,
+		mask?.format === 'png' && mask.width === image.width && mask.height === image.height,
+		`${mask ? `${mask.format} ${mask.width}x${mask.height}` : 'not an image'}, input ${image.width}x${image.height}${file.header('content-type') ? `, Content-Type ${file.header('content-type')}` : ''}`,
+	);
+
+	if (!setup.overCapacity)
+		return run.finish('over-capacity check not asked for (LIVE_OVER_CAPACITY=1)');
+	const cap = setup.capacity ?? CAP;
+	const creates = await Promise.all(
+		Array.from({ length: cap + 1 }, () =>
+			send({
+				method: 'POST',
+				url: api('/v1/api/generate/promptSegmentation'),
+				headers: { ...auth(), 'Content-Type': 'application/json' },
+				body: JSON.stringify({ imageKey: fileKey, prompt: setup.prompt }),
+			}),
+		),
+	);
+	const accepted = creates.filter(succeeded);
+	run.tasksCreated += accepted.length;
+	const refusals = creates.filter((reply) => !succeeded(reply));
+	const all30003 = refusals.every((reply) => codeOf(reply) === '30003');
+	run.expect(
+		A.overCapacity,
+		refusals.length === 1 && all30003,
+		refusals.length
+			? `${accepted.length} accepted, ${refusals.length} refused: ${brief(refusals[0])}`
+			: `all ${creates.length} accepted: no cap of ${cap} seen`,
+		refusals.length ? refusals : creates.slice(-1),
+	);
+	run.finish('');
+}
