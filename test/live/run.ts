@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { inspectImage } from '../../nodes/shared/image/inspect';
 import { PIAPI_BASE_URL, PIAPI_UPLOAD_BASE_URL } from '../../nodes/vendors/piapi/profile';
-import { SELLERPIC_BASE_URL } from '../../nodes/vendors/sellerpic/profile';
+import { SELLERPIC_BASE_URL, SELLERPIC_LIMITS } from '../../nodes/vendors/sellerpic/profile';
 import { makeProductPhoto } from '../fake/images';
 import { startPiApiFake, type PiApiConfig } from '../fake/piapi.fake';
 import { startSellerPicFake, type SellerPicConfig } from '../fake/sellerpic.fake';
@@ -197,6 +197,17 @@ async function realSetup(
 		else print(`LIVE_IMAGE_URL gave no image (HTTP ${fetched.status}): not used.`);
 	}
 	const sellerPic = vendor.id === 'sellerpic';
+	const { maxBytes, maxSide = Infinity } = SELLERPIC_LIMITS.prompt;
+	if (
+		sellerPic &&
+		image &&
+		(image.bytes.length > maxBytes || Math.max(image.width, image.height) > maxSide)
+	) {
+		print(
+			`LIVE_IMAGE_URL is over SellerPic's limits (10 MB, ${maxSide} px): SellerPic segments a generated photo.`,
+		);
+		image = undefined;
+	}
 	const pollSeconds = Number(env.LIVE_SELLERPIC_POLL_SECONDS || 60);
 	return {
 		target: 'real',

@@ -99,7 +99,7 @@ export const SELLERPIC_ASSUMPTIONS = {
 	},
 	overCapacity: {
 		id: 'over-capacity',
-		claim: `of ${CAP + 1} tasks created at once, only the last is refused, with code 30003 (in a reply of any HTTP status)`,
+		claim: `of ${CAP + 1} tasks created at once, ${CAP} are accepted and one is refused with code 30003 (in a reply of any HTTP status)`,
 		reliedOn: [
 			`${CLIENT} CAP_REACHED, unwrapEnvelope (atCapacity)`,
 			`${PROFILE} maxConcurrentTasks ${CAP}`,
