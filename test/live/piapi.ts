@@ -29,7 +29,7 @@ export const PIAPI_ASSUMPTIONS = {
 	},
 	wrongKey: {
 		id: 'wrong-key',
-		claim: 'a wrong key is refused with HTTP 401',
+		claim: 'a wrong key is refused with HTTP 401 (account info and task status)',
 		reliedOn: [
 			`${CREDENTIAL} test rule (401)`,
 			`${CLIENT} unwrapEnvelope (401: check the API key)`,
@@ -170,8 +170,17 @@ export async function checkPiApi(run: VendorRun, setup: VendorSetup): Promise<vo
 
 	const bad = wrongKey('pi-');
 	setup.redactor.add(bad);
-	const refused = await send({ url: api('/account/info'), headers: auth(bad) });
-	run.expect(A.wrongKey, refused.status === 401, brief(refused, 200), [refused]);
+	// The credential test's request, and a status check as the nodes make it.
+	const wrongKeyReplies = [
+		await send({ url: api('/account/info'), headers: auth(bad) }),
+		await send({ url: api(`/api/v1/task/${randomUUID()}`), headers: auth(bad) }),
+	];
+	run.expect(
+		A.wrongKey,
+		wrongKeyReplies.every((reply) => reply.status === 401),
+		wrongKeyReplies.map((reply) => brief(reply, 160)).join('; task status: '),
+		wrongKeyReplies,
+	);
 
 	const unknown = await send({ url: api(`/api/v1/task/${randomUUID()}`), headers: auth() });
 	run.expect(
@@ -224,6 +233,9 @@ export async function checkPiApi(run: VendorRun, setup: VendorSetup): Promise<vo
 	if (!setup.image?.url)
 		return run.finish('no task: set LIVE_IMAGE_URL (a public image PiAPI can fetch)');
 	const image = setup.image;
+	run.note(
+		`input image: ${image.source}, ${image.format} ${image.width}x${image.height}, prompt "${setup.prompt}"`,
+	);
 	const createTask = () =>
 		send({
 			method: 'POST',

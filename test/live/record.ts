@@ -24,6 +24,8 @@ export interface VendorReport {
 	target: Target;
 	baseUrl: string;
 	date: string;
+	/** What ran the check: the package's version, Node.js. */
+	checkedWith: Record<string, string>;
 	cost: { stated: string; tasksCreated: number; spent: string };
 	findings: Finding[];
 	notes: string[];
@@ -74,7 +76,11 @@ export class VendorRun {
 				this.notChecked(assumption, why);
 	}
 
-	report(cost: VendorReport['cost'], date: Date): VendorReport {
+	report(
+		cost: VendorReport['cost'],
+		date: Date,
+		checkedWith: VendorReport['checkedWith'],
+	): VendorReport {
 		const summary = { holds: 0, differs: 0, 'not checked': 0 };
 		for (const finding of this.findings) summary[finding.verdict]++;
 		const order = (finding: Finding) => this.catalogue.findIndex((a) => a.id === finding.id);
@@ -83,6 +89,7 @@ export class VendorRun {
 			target: this.target,
 			baseUrl: this.baseUrl,
 			date: date.toISOString(),
+			checkedWith,
 			cost,
 			findings: [...this.findings].sort((a, b) => order(a) - order(b)),
 			notes: this.notes,

@@ -101,7 +101,7 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 			keys.push(setup.apiKey);
 			const cost = costStatement(vendor, setup);
 			print(
-				`\n${vendor.name} (${target === 'real' ? 'the real service' : 'the local fake'}, ${setup.baseUrl})`,
+				`\n${vendor.name} (${target === 'real' ? `the real service, key from ${vendor.keyVariable}` : 'the local fake'}, ${setup.baseUrl})`,
 			);
 			print(`  cost: ${cost}`);
 			const run = new VendorRun(
@@ -120,7 +120,10 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 					: vendor.id === 'sellerpic'
 						? `0 credits (${tasks})`
 						: `about $${(run.tasksCreated * piApiTaskUsd(setup.image?.width ?? 0, setup.image?.height ?? 0)).toFixed(2)} (${tasks})`;
-			const report = run.report({ stated: cost, tasksCreated: run.tasksCreated, spent }, date);
+			const report = run.report({ stated: cost, tasksCreated: run.tasksCreated, spent }, date, {
+				package: `n8n-nodes-segmentation ${env.npm_package_version ?? ''}`.trim(),
+				node: process.version,
+			});
 			const file = path.join(
 				reportDir,
 				`${vendor.id}${target === 'fake' ? '-fake' : ''}-${stamp}.json`,
@@ -132,7 +135,7 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 			const { holds, differs } = report.summary;
 			const unchecked = report.summary['not checked'];
 			print(
-				`  ${holds} hold, ${differs} differ, ${unchecked} not checked; spent ${report.cost.spent}; report: ${file}`,
+				`  ${holds} hold, ${differs} differ, ${unchecked} not checked; spent ${report.cost.spent}; report: ${path.relative(process.cwd(), file)}`,
 			);
 			if (target === 'fake') fakeProblems += differs + unchecked;
 		}
@@ -152,10 +155,13 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 		);
 	else if (realDiffers)
 		print(`Summary: ${realDiffers} differ: attach the report(s) above to an issue.`);
-	else
+	else {
+		const unchecked = reports.reduce((sum, report) => sum + report.summary['not checked'], 0);
+		const vendors = reports.map((report) => `${report.vendor} ${report.target}`).join(', ');
 		print(
-			`Summary: every assumption checked holds (${reports.map((r) => `${r.vendor} ${r.target}`).join(', ')}).`,
+			`Summary: every assumption checked holds (${vendors})${unchecked ? `; ${unchecked} not checked (see why above)` : ''}.`,
 		);
+	}
 	return { exitCode: fakeProblems ? 1 : 0, reports, reportPaths };
 }
 

@@ -22,7 +22,8 @@ export const SELLERPIC_ASSUMPTIONS = {
 	},
 	wrongKey: {
 		id: 'wrong-key',
-		claim: 'a wrong key is refused with HTTP 401 or 403, or HTTP 200 with success: false',
+		claim:
+			'a wrong key is refused (usage and status check) with HTTP 401 or 403, or HTTP 200 with success: false',
 		reliedOn: [`${CREDENTIAL} test rules`, `${CLIENT} unwrapEnvelope (401/403: check the API key)`],
 	},
 	unknownTask: {
@@ -149,14 +150,21 @@ export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promis
 
 	const bad = wrongKey('sp-');
 	setup.redactor.add(bad);
-	const refused = await send({ url: api('/v1/api/usage'), headers: auth(bad) });
+	// The credential test's request, and a status check as the nodes make it.
+	const wrongKeyReplies = [
+		await send({ url: api('/v1/api/usage'), headers: auth(bad) }),
+		await send({ url: api('/v1/api/generate?id=1000000000000000001'), headers: auth(bad) }),
+	];
 	run.expect(
 		A.wrongKey,
-		refused.status === 401 ||
-			refused.status === 403 ||
-			(isObject(refused.json) && refused.json.success === false),
-		brief(refused, 200),
-		[refused],
+		wrongKeyReplies.every(
+			(reply) =>
+				reply.status === 401 ||
+				reply.status === 403 ||
+				(isObject(reply.json) && reply.json.success === false),
+		),
+		wrongKeyReplies.map((reply) => brief(reply, 160)).join('; status check: '),
+		wrongKeyReplies,
 	);
 
 	const unknown = await send({
@@ -172,6 +180,9 @@ export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promis
 	);
 
 	const image = setup.image ?? setup.uploadImage;
+	run.note(
+		`input image: ${image.source}, ${image.format} ${image.width}x${image.height}, prompt "${setup.prompt}"`,
+	);
 	const boundary = `----liveCheck${Date.now().toString(16)}`;
 	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="live-check.${image.format === 'jpeg' ? 'jpg' : image.format}"\r\nContent-Type: image/${image.format}\r\n\r\n`;
 	const upload = await send({
