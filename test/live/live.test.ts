@@ -7,7 +7,9 @@ import path from 'node:path';
 import { makeProductPhoto } from '../fake/images';
 import { startPiApiFake } from '../fake/piapi.fake';
 import { startSellerPicFake } from '../fake/sellerpic.fake';
+import { PIAPI_ASSUMPTIONS } from './piapi';
 import { runLiveCheck } from './run';
+import { SELLERPIC_ASSUMPTIONS } from './sellerpic';
 
 /** The live check against the fakes, in-process: what `npm run test:live` prints and keeps. */
 async function live(
@@ -135,6 +137,19 @@ describe('npm run test:live', () => {
 			expect(files).toContain('[redacted]');
 		} finally {
 			vendor.server.close();
+		}
+	});
+});
+
+describe('docs/live-check.md', () => {
+	it('lists every check with its id', () => {
+		const docs = readFileSync(path.join(__dirname, '..', '..', 'docs', 'live-check.md'), 'utf8');
+		for (const [vendor, catalogue] of [
+			['SellerPic', SELLERPIC_ASSUMPTIONS],
+			['PiAPI', PIAPI_ASSUMPTIONS],
+		] as const) {
+			const section = docs.slice(docs.indexOf(`### ${vendor}\n`));
+			for (const { id } of Object.values(catalogue)) expect(section).toContain(`| \`${id}\``);
 		}
 	});
 });
