@@ -109,6 +109,13 @@ export function dataOf(reply: Reply): Record<string, unknown> | undefined {
 	return isObject(reply.json) && isObject(reply.json.data) ? reply.json.data : undefined;
 }
 
+/** The envelope's `code`, as text (vendors send it as a number or a string). */
+export function envelopeCode(reply: Reply): string | undefined {
+	return isObject(reply.json) && reply.json.code !== undefined
+		? String(reply.json.code)
+		: undefined;
+}
+
 /** A short form of the reply for a console line: "HTTP 401 {...}". */
 export function brief(reply: Reply, max = 300): string {
 	const { exchange } = reply;
@@ -123,11 +130,8 @@ export function brief(reply: Reply, max = 300): string {
 /** The reply in a few words: "HTTP 200, code 0", or why there was none. */
 export function headline(reply: Reply): string {
 	if (reply.exchange.error) return `no reply (${reply.exchange.error})`;
-	const code =
-		isObject(reply.json) && reply.json.code !== undefined
-			? `, code ${String(reply.json.code)}`
-			: '';
-	return `HTTP ${reply.status}${code}`;
+	const code = envelopeCode(reply);
+	return `HTTP ${reply.status}${code === undefined ? '' : `, code ${code}`}`;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
