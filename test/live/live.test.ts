@@ -109,6 +109,12 @@ describe('npm run test:live', () => {
 		}
 	});
 
+	it('stops before any call on a setting it cannot read', async () => {
+		await expect(
+			runLiveCheck({ env: { LIVE_SELLERPIC_POLL_SECONDS: 'soon' }, print: () => {} }),
+		).rejects.toThrow('LIVE_SELLERPIC_POLL_SECONDS must be a positive number, got "soon"');
+	});
+
 	it('keeps a key a vendor echoes back out of its output and report', async () => {
 		const key = 'sp-ECHOED-KEY-abcdef0123456789';
 		const vendor = await serve((req, res) => {

@@ -5,12 +5,20 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { inspectImage } from '../../nodes/shared/image/inspect';
-import { PIAPI_BASE_URL, PIAPI_UPLOAD_BASE_URL } from '../../nodes/vendors/piapi/profile';
-import { SELLERPIC_BASE_URL, SELLERPIC_LIMITS } from '../../nodes/vendors/sellerpic/profile';
+import {
+	PIAPI_BASE_URL,
+	PIAPI_UPLOAD_BASE_URL,
+	piApiProfile,
+} from '../../nodes/vendors/piapi/profile';
+import {
+	SELLERPIC_BASE_URL,
+	SELLERPIC_LIMITS,
+	sellerPicProfile,
+} from '../../nodes/vendors/sellerpic/profile';
 import { makeProductPhoto } from '../fake/images';
 import { startPiApiFake, type PiApiConfig } from '../fake/piapi.fake';
 import { startSellerPicFake, type SellerPicConfig } from '../fake/sellerpic.fake';
-import { send } from './http';
+import { headline, send } from './http';
 import { checkPiApi, PIAPI_ASSUMPTIONS, piApiTaskUsd } from './piapi';
 import { VendorRun, type Assumption, type Target, type VendorReport } from './record';
 import { Redactor } from './redact';
@@ -28,6 +36,13 @@ export interface LiveResult {
 	exitCode: number;
 	reports: VendorReport[];
 	reportPaths: string[];
+}
+
+interface Settings {
+	overCapacity: boolean;
+	sellerPicPollSeconds: number;
+	maxExtraTasks: number;
+	prompt: string;
 }
 
 interface Vendor {
@@ -68,8 +83,13 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 		options.print(safe);
 	};
 	const flag = (name: string) => ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
+	const settings = {
+		overCapacity: flag('LIVE_OVER_CAPACITY'),
+		sellerPicPollSeconds: positive(env, 'LIVE_SELLERPIC_POLL_SECONDS', 60),
+		maxExtraTasks: Math.floor(positive(env, 'LIVE_MAX_EXTRA_TASKS', 6)),
+		prompt: env.LIVE_PROMPT || 'product',
+	};
 	const realOnly = flag('LIVE_REAL_ONLY');
-	const overCapacity = flag('LIVE_OVER_CAPACITY');
 	const wanted = (env.LIVE_VENDORS ?? 'sellerpic,piapi').toLowerCase().split(/[\s,]+/);
 	const reportDir = path.resolve(env.LIVE_REPORT_DIR || 'live-report');
 	const date = new Date();
@@ -77,6 +97,10 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 	for (const vendor of VENDORS) redactor.add(env[vendor.keyVariable]?.trim());
 
 	const uploadPhoto = await photo();
+	const someReal = VENDORS.some(
+		(vendor) => wanted.includes(vendor.id) && env[vendor.keyVariable]?.trim(),
+	);
+	const liveImage = someReal ? await imageAt(env.LIVE_IMAGE_URL, print) : undefined;
 	const cleanups: Array<() => Promise<void>> = [];
 	const reports: VendorReport[] = [];
 	const reportPaths: string[] = [];
@@ -96,7 +120,7 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 			const target: Target = key ? 'real' : 'fake';
 			const setup =
 				target === 'real'
-					? await realSetup(vendor, key!, env, uploadPhoto, overCapacity, redactor, print)
+					? realSetup(vendor, key!, env, settings, uploadPhoto, liveImage, redactor, print)
 					: await fakeSetup(vendor, uploadPhoto, redactor, options.fakes, cleanups);
 			keys.push(setup.apiKey);
 			const cost = costStatement(vendor, setup);
@@ -179,30 +203,45 @@ async function photo(): Promise<InputImage> {
 	return { bytes, width: 640, height: 480, format: 'png', source: 'generated 640x480 PNG' };
 }
 
-async function realSetup(
+/** A number setting from the environment, or its default; anything else stops the run before any call. */
+function positive(env: Record<string, string | undefined>, name: string, fallback: number) {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value <= 0)
+		throw new Error(`${name} must be a positive number, got "${raw}"`);
+	return value;
+}
+
+/** The image at LIVE_IMAGE_URL (fetched once, without any key), or undefined. */
+async function imageAt(url: string | undefined, print: (line: string) => void) {
+	if (!url) return undefined;
+	const fetched = await send({ url, timeoutMs: 120_000 });
+	const info = inspectImage(fetched.bytes);
+	if (fetched.status === 200 && info?.width && info.height)
+		return {
+			bytes: fetched.bytes,
+			width: info.width,
+			height: info.height,
+			format: info.format,
+			url,
+			source: 'LIVE_IMAGE_URL',
+		};
+	print(`LIVE_IMAGE_URL gave no image (${headline(fetched)}): not used.`);
+	return undefined;
+}
+
+function realSetup(
 	vendor: Vendor,
 	apiKey: string,
 	env: Record<string, string | undefined>,
+	settings: Settings,
 	uploadPhoto: InputImage,
-	overCapacity: boolean,
+	liveImage: InputImage | undefined,
 	redactor: Redactor,
 	print: (line: string) => void,
-): Promise<VendorSetup> {
-	let image: InputImage | undefined;
-	if (env.LIVE_IMAGE_URL) {
-		const fetched = await send({ url: env.LIVE_IMAGE_URL, timeoutMs: 120_000 });
-		const info = inspectImage(fetched.bytes);
-		if (fetched.status === 200 && info?.width && info.height)
-			image = {
-				bytes: fetched.bytes,
-				width: info.width,
-				height: info.height,
-				format: info.format,
-				url: env.LIVE_IMAGE_URL,
-				source: 'LIVE_IMAGE_URL',
-			};
-		else print(`LIVE_IMAGE_URL gave no image (HTTP ${fetched.status}): not used.`);
-	}
+): VendorSetup {
+	let image = liveImage;
 	const sellerPic = vendor.id === 'sellerpic';
 	const { maxBytes, maxSide = Infinity } = SELLERPIC_LIMITS.prompt;
 	if (
@@ -215,7 +254,6 @@ async function realSetup(
 		);
 		image = undefined;
 	}
-	const pollSeconds = Number(env.LIVE_SELLERPIC_POLL_SECONDS || 60);
 	return {
 		target: 'real',
 		apiKey,
@@ -226,12 +264,12 @@ async function realSetup(
 		// SellerPic segments the generated photo unless LIVE_IMAGE_URL gives one; PiAPI needs a URL.
 		image: image ?? (sellerPic ? uploadPhoto : undefined),
 		uploadImage: uploadPhoto,
-		prompt: env.LIVE_PROMPT || 'product',
-		pollGapMs: sellerPic ? pollSeconds * 1000 : 2_000,
+		prompt: settings.prompt,
+		pollGapMs: sellerPic ? settings.sellerPicPollSeconds * 1000 : 2_000,
 		earlyCheckGapMs: 1_000,
 		maxWaitMs: sellerPic ? 15 * 60_000 : 5 * 60_000,
-		overCapacity,
-		maxExtraTasks: Number(env.LIVE_MAX_EXTRA_TASKS || 6),
+		overCapacity: settings.overCapacity,
+		maxExtraTasks: settings.maxExtraTasks,
 		redactor,
 	};
 }
@@ -304,7 +342,10 @@ async function servePhoto(bytes: Buffer) {
 function costStatement(vendor: Vendor, setup: VendorSetup) {
 	if (setup.target === 'fake') return 'nothing (local fake)';
 	if (vendor.id === 'sellerpic') {
-		const extra = setup.overCapacity ? ', then 6 at once to pass the cap of 5 (0 credits)' : '';
+		const cap = sellerPicProfile.polling.maxConcurrentTasks;
+		const extra = setup.overCapacity
+			? `, then ${cap + 1} at once to pass the cap of ${cap} (0 credits)`
+			: '';
 		return `1 segmentation task, 0 credits (SellerPic segmentation is free)${extra}; usage, upload, status and download-URL calls are free. Status checks are ${setup.pollGapMs / 1000} s apart (one deliberately sooner), so it takes a few minutes.`;
 	}
 	if (!setup.image)
@@ -312,7 +353,7 @@ function costStatement(vendor: Vendor, setup: VendorSetup) {
 	const usd = piApiTaskUsd(setup.image.width, setup.image.height);
 	const megapixels = ((setup.image.width * setup.image.height) / 1e6).toFixed(2);
 	const extra = setup.overCapacity
-		? `; over capacity: up to ${setup.maxExtraTasks} more tasks at once (the plan's limit + 1, from /account/info, else 5; at most LIVE_MAX_EXTRA_TASKS=${setup.maxExtraTasks}), up to $${(usd * setup.maxExtraTasks).toFixed(2)}`
+		? `; over capacity: up to ${setup.maxExtraTasks} more tasks at once (the plan's limit + 1, from /account/info, else ${piApiProfile.polling.maxConcurrentTasks}; at most LIVE_MAX_EXTRA_TASKS=${setup.maxExtraTasks}), up to $${(usd * setup.maxExtraTasks).toFixed(2)}`
 		: '';
 	return `1 segment task on ${setup.image.width}x${setup.image.height} (${megapixels} MP): about $${usd.toFixed(2)} ($0.01 per million pixels, at least 1 MP)${extra}; account info, upload and status checks are free.`;
 }
