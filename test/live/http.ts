@@ -134,4 +134,15 @@ export function headline(reply: Reply): string {
 	return `HTTP ${reply.status}${code === undefined ? '' : `, code ${code}`}`;
 }
 
+/** The reply's status, code, message and top-level fields: "HTTP 401, code 401: "Unauthorized" (fields code, msg, data)". */
+export function described(reply: Reply): string {
+	if (!isObject(reply.json)) {
+		const text = reply.text.replace(/\s+/g, ' ').trim();
+		return `${headline(reply)}${text ? `, not JSON: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}` : ''}`;
+	}
+	const message = reply.json.msg ?? reply.json.message;
+	const said = typeof message === 'string' && message ? `: ${JSON.stringify(message)}` : '';
+	return `${headline(reply)}${said} (fields ${Object.keys(reply.json).join(', ')})`;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

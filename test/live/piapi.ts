@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 import { inspectImage } from '../../nodes/shared/image/inspect';
 import { PIAPI_MODEL, piApiProfile } from '../../nodes/vendors/piapi/profile';
-import { brief, dataOf, envelopeCode, headline, isObject, send, sleep, type Reply } from './http';
+import {
+	dataOf,
+	described,
+	envelopeCode,
+	headline,
+	isObject,
+	send,
+	sleep,
+	type Reply,
+} from './http';
 import type { Assumption, VendorRun } from './record';
 import { wrongKey, type InputImage, type VendorSetup } from './setup';
 
@@ -191,7 +200,7 @@ export async function checkPiApi(run: VendorRun, setup: VendorSetup): Promise<vo
 	run.expect(
 		A.wrongKey,
 		wrongKeyReplies.every((reply) => reply.status === 401),
-		wrongKeyReplies.map((reply) => brief(reply, 160)).join('; task status: '),
+		wrongKeyReplies.map((reply) => described(reply)).join('; task status: '),
 		wrongKeyReplies,
 	);
 
@@ -200,7 +209,7 @@ export async function checkPiApi(run: VendorRun, setup: VendorSetup): Promise<vo
 		A.unknownTask,
 		unknown.status === 404 ||
 			(unknown.status < 500 && !succeeded(unknown) && envelopeCode(unknown) !== undefined),
-		brief(unknown, 200),
+		described(unknown),
 		[unknown],
 	);
 
@@ -260,7 +269,7 @@ async function checkUpload(run: VendorRun, api: PiApiApi, image: InputImage) {
 	if (uploaded.status === 403) {
 		run.holds(
 			A.upload,
-			`${brief(uploaded, 200)}: the plan has no file uploads (as the node tells the user)`,
+			`${described(uploaded)}: the plan has no file uploads (as the node tells the user)`,
 			[uploaded],
 		);
 		return run.notChecked(A.uploadUrl, 'uploads need a paid plan');
@@ -313,12 +322,12 @@ async function pollTask(
 	const known = ranks.every((rank) => rank !== undefined);
 	const inOrder = ranks.every((rank, index) => index === 0 || rank >= ranks[index - 1]);
 	const final = statusOf(last).toLowerCase();
-	const extraWords = seen.filter((word) => !UNIFIED.includes(word));
+	const extraWords = seen.filter((word) => !UNIFIED.includes(word.toLowerCase()));
 	const took = Math.round((Date.now() - started) / 1000);
 	run.expect(
 		A.statuses,
 		known && inOrder && (final === 'completed' || final === 'success'),
-		`${seen.map((word) => JSON.stringify(word)).join(' → ')} (${checks.length - 1} checks over ${took} s)${extraWords.length ? `; beyond the unified five: ${extraWords.join(', ')}` : ''}`,
+		`${seen.map((word) => JSON.stringify(word)).join(' → ')} (${checks.length - 1} checks over ${took} s)${extraWords.length ? `; words beyond the unified five: ${extraWords.join(', ')}` : ''}`,
 		checks,
 	);
 	return done(last) ? last : undefined;
@@ -418,7 +427,7 @@ async function checkOverCapacity(
 	run.tasksCreated += accepted.length;
 	const refusals = creates.filter((reply) => !succeeded(reply));
 	const seen = refusals.length
-		? `${accepted.length} accepted, ${refusals.length} refused: ${brief(refusals[0])}; Retry-After ${refusals[0].header('retry-after') ?? 'absent'}`
+		? `${accepted.length} accepted, ${refusals.length} refused: ${described(refusals[0])}; Retry-After ${refusals[0].header('retry-after') ?? 'absent'}`
 		: `all ${creates.length} accepted`;
 	if (!refusals.length && reportedCap === undefined && setup.capacity === undefined)
 		return run.notChecked(

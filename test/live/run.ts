@@ -160,7 +160,7 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 			const { holds, differs } = report.summary;
 			const unchecked = report.summary['not checked'];
 			print(
-				`  ${holds} hold, ${differs} differ, ${unchecked} not checked; spent ${report.cost.spent}; report: ${path.relative(process.cwd(), file)}`,
+				`  ${holds} hold, ${differs} differ, ${unchecked} not checked; spent ${report.cost.spent}; report: ${shortPath(file)}`,
 			);
 			if (target === 'fake') fakeProblems += differs + unchecked;
 		}
@@ -188,6 +188,12 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 		);
 	}
 	return { exitCode: fakeProblems ? 1 : 0, reports, reportPaths };
+}
+
+/** The file's path from the working directory when it is inside it, else its full path. */
+function shortPath(file: string) {
+	const relative = path.relative(process.cwd(), file);
+	return relative.startsWith('..') ? file : relative;
 }
 
 /** No key (real or fake) may be in what was printed or kept: a leak is a bug of this program. */

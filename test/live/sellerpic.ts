@@ -1,6 +1,15 @@
 import { inspectImage } from '../../nodes/shared/image/inspect';
 import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
-import { brief, dataOf, envelopeCode, headline, isObject, send, sleep, type Reply } from './http';
+import {
+	dataOf,
+	described,
+	envelopeCode,
+	headline,
+	isObject,
+	send,
+	sleep,
+	type Reply,
+} from './http';
 import { rawLiteral } from './json';
 import { hostOf, hours, statedLifetimeSeconds } from './links';
 import type { Assumption, VendorRun } from './record';
@@ -199,7 +208,7 @@ export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promis
 				reply.status === 403 ||
 				(isObject(reply.json) && reply.json.success === false),
 		),
-		wrongKeyReplies.map((reply) => brief(reply, 160)).join('; status check: '),
+		wrongKeyReplies.map((reply) => described(reply)).join('; status check: '),
 		wrongKeyReplies,
 	);
 
@@ -210,7 +219,7 @@ export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promis
 			(unknown.status < 500 &&
 				envelopeCode(unknown) !== undefined &&
 				envelopeCode(unknown) !== '0'),
-		brief(unknown, 200),
+		described(unknown),
 		[unknown],
 	);
 
@@ -296,7 +305,7 @@ async function pollTask(run: VendorRun, setup: VendorSetup, api: SellerPicApi, t
 	run.expect(
 		A.checkTooSoon,
 		succeeded(early) || early.status === 429,
-		`${Math.round(first.exchange.ms + setup.earlyCheckGapMs)} ms after the previous check: ${succeeded(early) ? `${headline(early)}, answered as usual` : brief(early, 200)}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}`,
+		`${Math.round(first.exchange.ms + setup.earlyCheckGapMs)} ms after the previous check: ${succeeded(early) ? `${headline(early)}, answered as usual` : described(early)}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}`,
 		[first, early],
 	);
 
@@ -438,7 +447,7 @@ async function checkOverCapacity(
 		A.overCapacity,
 		refusals.length === 1 && envelopeCode(refusals[0]) === '30003',
 		refusals.length
-			? `${accepted.length} accepted, ${refusals.length} refused: ${brief(refusals[0])}`
+			? `${accepted.length} accepted, ${refusals.length} refused: ${described(refusals[0])}`
 			: `all ${creates.length} accepted: no cap of ${cap} seen`,
 		refusals.length ? refusals : creates.slice(-1),
 	);
