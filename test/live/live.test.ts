@@ -94,7 +94,7 @@ describe('npm run test:live', () => {
 				lines.findIndex((line) => line.includes('cost: 1 segmentation task, 0 credits')),
 			).toBeLessThan(lines.findIndex((line) => line.includes('credential-test')));
 			expect(output).toMatch(/cost: 1 segment task on 300x200 \(0\.06 MP\): about \$0\.01/);
-			expect(output).toMatch(/holds +upload: HTTP 403, code 403: ".*": the plan has no file uploads/);
+			expect(output).toMatch(/holds +upload: HTTP 403, code 403: .*: the plan has no file uploads/);
 			expect(output).toMatch(/holds +mask: png 300x200, input 300x200/);
 			expect(output).toMatch(/Summary: 1 differ: attach the report/);
 			// The main flow's task, and one of the six the over-capacity check sent at once (the fake's cap is 1).
