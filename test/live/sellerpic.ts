@@ -71,8 +71,11 @@ export const SELLERPIC_ASSUMPTIONS = {
 	resultFields: {
 		id: 'result-fields',
 		claim:
-			'a finished task has resultList[] entries with id (string or integer) and status; FAILED ones carry errorCode/errorMsg; fileUrl may be empty',
-		reliedOn: [`${CLIENT} getTask (results, error)`],
+			'a finished task has resultList[] entries with id (a string or integer of 1 to 19 digits) and status; FAILED ones carry errorCode/errorMsg; fileUrl may be empty',
+		reliedOn: [
+			`${CLIENT} getTask (results, error)`,
+			'nodes/shared/parameters/read.ts readVendorId (a Result ID must pass isTaskId)',
+		],
 	},
 	downloadUrl: {
 		id: 'download-url',
@@ -358,6 +361,7 @@ function checkResults(run: VendorRun, last: Reply) {
 		entries.every(
 			(entry) =>
 				entry.id !== undefined &&
+				sellerPicProfile.isTaskId(entry.id) &&
 				(entry.status !== 'FAILED' ||
 					entry.errorCode !== undefined ||
 					entry.errorMsg !== undefined) &&
