@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ async function live(
 		fakes,
 	});
 	const files = result.reportPaths.map((file) => readFileSync(file, 'utf8'));
+	rmSync(reportDir, { recursive: true, force: true });
 	return { ...result, output: lines.join('\n'), files: files.join('\n') };
 }
 
