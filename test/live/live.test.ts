@@ -62,6 +62,20 @@ describe('npm run test:live', () => {
 		);
 	});
 
+	it('checks the words of a failed task and says why the later steps were not checked', async () => {
+		const { exitCode, output } = await live(
+			{},
+			{ sellerpic: { taskOutcome: () => 'failed' }, piapi: { taskOutcome: () => 'failed' } },
+		);
+		expect(exitCode).toBe(1);
+		expect(output).toMatch(/holds +statuses: CREATED → RUNNING → FAILED/);
+		expect(output).toMatch(/holds +result-fields: result \d+ FAILED, fileUrl empty, error 50001: /);
+		expect(output).toMatch(/not checked download-url: no result succeeded/);
+		expect(output).toMatch(/holds +statuses: "pending" → "processing" → "failed"/);
+		expect(output).toMatch(/holds +error-shape: the task failed: error \{"code":10000/);
+		expect(output).toMatch(/not checked mask: the task failed/);
+	});
+
 	it('runs a vendor with a key as the real one: cost first, a difference reported (exit 0), the key nowhere', async () => {
 		const sellerPicKey = 'sp-REAL-LOOKING-KEY-0123456789';
 		const piApiKey = 'pi-REAL-LOOKING-KEY-0123456789';

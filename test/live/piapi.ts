@@ -69,7 +69,7 @@ export const PIAPI_ASSUMPTIONS = {
 	statuses: {
 		id: 'statuses',
 		claim:
-			'statuses (create reply included) are pending, staged, processing, completed, failed (or success, in_progress, "", any case), in that order, ending completed',
+			'statuses (create reply included) are pending, staged, processing, completed, failed (or success, in_progress, "", any case), in that order, ending completed (or failed)',
 		reliedOn: [`${CLIENT} STATUS_BY_VENDOR, toSegmentationTask`],
 	},
 	outputFields: {
@@ -86,8 +86,9 @@ export const PIAPI_ASSUMPTIONS = {
 	},
 	errorShape: {
 		id: 'error-shape',
-		claim: 'a completed task states no error: error absent, null, "", or code 0 with no message',
-		reliedOn: [`${CLIENT} toSegmentationTask (hasError)`],
+		claim:
+			'a completed task states no error (error absent, null, "", or code 0 with no message); a failed one gives its words in error.message or error.raw_message (or error as a string)',
+		reliedOn: [`${CLIENT} toSegmentationTask (hasError, the error message)`],
 	},
 	fileWithoutKey: {
 		id: 'file-without-key',
@@ -321,13 +322,12 @@ async function pollTask(
 	const ranks = seen.map((word) => RANK[word.toLowerCase()]);
 	const known = ranks.every((rank) => rank !== undefined);
 	const inOrder = ranks.every((rank, index) => index === 0 || rank >= ranks[index - 1]);
-	const final = statusOf(last).toLowerCase();
 	const extraWords = seen.filter((word) => !UNIFIED.includes(word.toLowerCase()));
 	const took = Math.round((Date.now() - started) / 1000);
 	run.expect(
 		A.statuses,
-		known && inOrder && (final === 'completed' || final === 'success'),
-		`${seen.map((word) => JSON.stringify(word)).join(' → ')} (${checks.length - 1} checks over ${took} s)${extraWords.length ? `; words beyond the unified five: ${extraWords.join(', ')}` : ''}`,
+		known && inOrder && done(last),
+		`${seen.map((word) => JSON.stringify(word)).join(' → ')} (${checks.length - 1} checks over ${took} s)${done(last) ? '' : ': not finished within the wait'}${extraWords.length ? `; words beyond the unified five: ${extraWords.join(', ')}` : ''}`,
 		checks,
 	);
 	return done(last) ? last : undefined;
@@ -350,7 +350,14 @@ function checkFinishedTask(run: VendorRun, last: Reply) {
 
 	const error = data.error;
 	if (statusOf(last).toLowerCase() === 'failed') {
-		run.notChecked(A.errorShape, `the task failed: error ${JSON.stringify(error)}`, [last]);
+		const words =
+			typeof error === 'string' ? error : isObject(error) ? error.message || error.raw_message : '';
+		run.expect(
+			A.errorShape,
+			typeof words === 'string' && words !== '',
+			`the task failed: error ${JSON.stringify(error)}`,
+			[last],
+		);
 		return undefined;
 	}
 	const statesError =
