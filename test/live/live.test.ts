@@ -7,9 +7,9 @@ import path from 'node:path';
 import { makeProductPhoto } from '../fake/images';
 import { startPiApiFake } from '../fake/piapi.fake';
 import { startSellerPicFake } from '../fake/sellerpic.fake';
-import { PIAPI_ASSUMPTIONS } from './piapi';
+import { PIAPI_ASSUMPTIONS } from './piapi.assumptions';
 import { runLiveCheck } from './run';
-import { SELLERPIC_ASSUMPTIONS } from './sellerpic';
+import { SELLERPIC_ASSUMPTIONS } from './sellerpic.assumptions';
 
 /** The live check against the fakes, in-process: what `npm run test:live` prints and keeps. */
 async function live(

@@ -1,35 +1,29 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { inspectImage } from '../../nodes/shared/image/inspect';
-import {
-	PIAPI_BASE_URL,
-	PIAPI_UPLOAD_BASE_URL,
-	piApiProfile,
-} from '../../nodes/vendors/piapi/profile';
-import {
-	SELLERPIC_BASE_URL,
-	SELLERPIC_LIMITS,
-	sellerPicProfile,
-} from '../../nodes/vendors/sellerpic/profile';
-import { makeProductPhoto } from '../fake/images';
-import { startPiApiFake, type PiApiConfig } from '../fake/piapi.fake';
-import { startSellerPicFake, type SellerPicConfig } from '../fake/sellerpic.fake';
-import { headline, send } from './http';
-import { checkPiApi, PIAPI_ASSUMPTIONS, piApiTaskUsd } from './piapi';
+import { piApiProfile } from '../../nodes/vendors/piapi/profile';
+import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
+import { checkPiApi, piApiTaskUsd } from './piapi';
+import { PIAPI_ASSUMPTIONS } from './piapi.assumptions';
 import { VendorRun, type Assumption, type Target, type VendorReport } from './record';
 import { Redactor } from './redact';
-import { checkSellerPic, SELLERPIC_ASSUMPTIONS } from './sellerpic';
-import type { InputImage, VendorCheck, VendorSetup } from './setup';
+import { checkSellerPic } from './sellerpic';
+import { SELLERPIC_ASSUMPTIONS } from './sellerpic.assumptions';
+import type { VendorCheck, VendorSetup } from './setup';
+import {
+	fakeSetup,
+	imageAt,
+	photo,
+	positive,
+	realSetup,
+	type FakeOverrides,
+	type VendorId,
+} from './targets';
 
 export interface LiveOptions {
 	env: Record<string, string | undefined>;
 	print: (line: string) => void;
-	/** Changes to the fakes' defaults (tests use it to make a fake differ). */
-	fakes?: { sellerpic?: Partial<SellerPicConfig>; piapi?: Partial<PiApiConfig> };
+	fakes?: FakeOverrides;
 }
 
 export interface LiveResult {
@@ -38,15 +32,8 @@ export interface LiveResult {
 	reportPaths: string[];
 }
 
-interface Settings {
-	overCapacity: boolean;
-	sellerPicPollSeconds: number;
-	maxExtraTasks: number;
-	prompt: string;
-}
-
 interface Vendor {
-	id: 'sellerpic' | 'piapi';
+	id: VendorId;
 	name: string;
 	keyVariable: string;
 	catalogue: Assumption[];
@@ -69,9 +56,6 @@ const VENDORS: Vendor[] = [
 		check: checkPiApi,
 	},
 ];
-
-/** The fake PiAPI's plan: it reports and enforces this many tasks at once. */
-const FAKE_PIAPI_CAP = 2;
 
 export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 	const { env } = options;
@@ -120,8 +104,8 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult> {
 			const target: Target = key ? 'real' : 'fake';
 			const setup =
 				target === 'real'
-					? realSetup(vendor, key!, env, settings, uploadPhoto, liveImage, redactor, print)
-					: await fakeSetup(vendor, uploadPhoto, redactor, options.fakes, cleanups);
+					? realSetup(vendor.id, key!, env, settings, uploadPhoto, liveImage, redactor, print)
+					: await fakeSetup(vendor.id, uploadPhoto, redactor, options.fakes, cleanups);
 			keys.push(setup.apiKey);
 			const cost = costStatement(vendor, setup);
 			print(
@@ -202,146 +186,6 @@ function assertNoSecret(keys: string[], printed: string[], reports: VendorReport
 	for (const key of keys)
 		if (kept.includes(key))
 			throw new Error('an API key reached the output or a report: redaction failed');
-}
-
-async function photo(): Promise<InputImage> {
-	const bytes = await makeProductPhoto({ width: 640, height: 480, seed: 28 });
-	return { bytes, width: 640, height: 480, format: 'png', source: 'generated 640x480 PNG' };
-}
-
-/** A number setting from the environment, or its default; anything else stops the run before any call. */
-function positive(env: Record<string, string | undefined>, name: string, fallback: number) {
-	const raw = env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isFinite(value) || value <= 0)
-		throw new Error(`${name} must be a positive number, got "${raw}"`);
-	return value;
-}
-
-/** The image at LIVE_IMAGE_URL (fetched once, without any key), or undefined. */
-async function imageAt(url: string | undefined, print: (line: string) => void) {
-	if (!url) return undefined;
-	const fetched = await send({ url, timeoutMs: 120_000 });
-	const info = inspectImage(fetched.bytes);
-	if (fetched.status === 200 && info?.width && info.height)
-		return {
-			bytes: fetched.bytes,
-			width: info.width,
-			height: info.height,
-			format: info.format,
-			url,
-			source: 'LIVE_IMAGE_URL',
-		};
-	print(`LIVE_IMAGE_URL gave no image (${headline(fetched)}): not used.`);
-	return undefined;
-}
-
-function realSetup(
-	vendor: Vendor,
-	apiKey: string,
-	env: Record<string, string | undefined>,
-	settings: Settings,
-	uploadPhoto: InputImage,
-	liveImage: InputImage | undefined,
-	redactor: Redactor,
-	print: (line: string) => void,
-): VendorSetup {
-	let image = liveImage;
-	const sellerPic = vendor.id === 'sellerpic';
-	const { maxBytes, maxSide = Infinity } = SELLERPIC_LIMITS.prompt;
-	if (
-		sellerPic &&
-		image &&
-		(image.bytes.length > maxBytes || Math.max(image.width, image.height) > maxSide)
-	) {
-		print(
-			`LIVE_IMAGE_URL is over SellerPic's limits (10 MB, ${maxSide} px): SellerPic segments a generated photo.`,
-		);
-		image = undefined;
-	}
-	return {
-		target: 'real',
-		apiKey,
-		baseUrl:
-			(sellerPic ? env.SELLERPIC_BASE_URL : env.PIAPI_BASE_URL) ||
-			(sellerPic ? SELLERPIC_BASE_URL : PIAPI_BASE_URL),
-		uploadBaseUrl: sellerPic ? undefined : env.PIAPI_UPLOAD_BASE_URL || PIAPI_UPLOAD_BASE_URL,
-		// SellerPic segments the generated photo unless LIVE_IMAGE_URL gives one; PiAPI needs a URL.
-		image: image ?? (sellerPic ? uploadPhoto : undefined),
-		uploadImage: uploadPhoto,
-		prompt: settings.prompt,
-		pollGapMs: sellerPic ? settings.sellerPicPollSeconds * 1000 : 2_000,
-		earlyCheckGapMs: 1_000,
-		maxWaitMs: sellerPic ? 15 * 60_000 : 5 * 60_000,
-		overCapacity: settings.overCapacity,
-		maxExtraTasks: settings.maxExtraTasks,
-		redactor,
-	};
-}
-
-async function fakeSetup(
-	vendor: Vendor,
-	uploadPhoto: InputImage,
-	redactor: Redactor,
-	overrides: LiveOptions['fakes'],
-	cleanups: Array<() => Promise<void>>,
-): Promise<VendorSetup> {
-	// A fresh random key, so the no-secret check would catch any leak of it.
-	const apiKey = `${vendor.id}-fake-${randomBytes(12).toString('hex')}`;
-	redactor.add(apiKey);
-	const common = {
-		target: 'fake' as const,
-		apiKey,
-		uploadImage: uploadPhoto,
-		prompt: 'product',
-		pollGapMs: 25,
-		earlyCheckGapMs: 0,
-		maxWaitMs: 10_000,
-		overCapacity: true,
-		maxExtraTasks: 10,
-		redactor,
-	};
-	if (vendor.id === 'sellerpic') {
-		const fake = await startSellerPicFake({ apiKey, ...overrides?.sellerpic });
-		cleanups.push(() => fake.close());
-		return { ...common, baseUrl: fake.baseUrl, image: uploadPhoto };
-	}
-	const fake = await startPiApiFake({
-		apiKey,
-		concurrencyCap: FAKE_PIAPI_CAP,
-		account: { ...fakeAccount(), max_concurrent_task_count: FAKE_PIAPI_CAP },
-		...overrides?.piapi,
-	});
-	cleanups.push(() => fake.close());
-	const server = await servePhoto(uploadPhoto.bytes);
-	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/photo.png`;
-	return {
-		...common,
-		baseUrl: fake.baseUrl,
-		uploadBaseUrl: fake.uploadBaseUrl,
-		image: { ...uploadPhoto, url, source: 'generated, served on loopback' },
-	};
-}
-
-function fakeAccount() {
-	return {
-		account_id: 'acc-live-check',
-		account_name: 'live-check',
-		credits: 1000,
-		equivalent_in_usd: 10,
-	};
-}
-
-/** Serves the photo on loopback, for the fake PiAPI to fetch as input.image. */
-async function servePhoto(bytes: Buffer) {
-	const server = http.createServer((_req, res) => {
-		res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
-		res.end(bytes);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return server;
 }
 
 /** What a run will cost, stated before the first call. */
