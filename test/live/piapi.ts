@@ -1,3 +1,4 @@
+/* The live check of PiAPI: its calls as the nodes make them, each reply held against piapi.assumptions.ts. */
 import { randomUUID } from 'node:crypto';
 
 import { inspectImage } from '../../nodes/shared/image/inspect';

@@ -1,3 +1,4 @@
+/* The live check of SellerPic: its calls as the nodes make them, each reply held against sellerpic.assumptions.ts. */
 import { inspectImage } from '../../nodes/shared/image/inspect';
 import { sellerPicProfile } from '../../nodes/vendors/sellerpic/profile';
 import {
