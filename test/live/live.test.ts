@@ -121,6 +121,7 @@ describe('npm run test:live', () => {
 		} finally {
 			await Promise.all([sellerPic.close(), piApi.close()]);
 			image.server.close();
+			image.server.closeAllConnections();
 		}
 	});
 
@@ -158,6 +159,7 @@ describe('npm run test:live', () => {
 			expect(files).toContain('[redacted]');
 		} finally {
 			vendor.server.close();
+			vendor.server.closeAllConnections();
 		}
 	});
 });

@@ -144,7 +144,13 @@ export async function fakeSetup(
 	});
 	cleanups.push(() => fake.close());
 	const server = await servePhoto(uploadPhoto.bytes);
-	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	cleanups.push(
+		() =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	);
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/photo.png`;
 	return {
 		...common,
