@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { request } from 'undici';
+
 import { makeProductPhoto } from '../fake/images';
 import { startPiApiFake } from '../fake/piapi.fake';
 import { startSellerPicFake } from '../fake/sellerpic.fake';
@@ -160,6 +162,116 @@ describe('npm run test:live', () => {
 		} finally {
 			vendor.server.close();
 			vendor.server.closeAllConnections();
+		}
+	});
+});
+
+/**
+ * A proxy in front of a fake that rewrites its JSON replies: the shapes public clients show, which
+ * the fakes do not send (yet).
+ */
+async function rewriting(
+	target: string,
+	rewrite: (reply: { path: string; status: number; body: string }) => {
+		status: number;
+		body: string;
+	},
+) {
+	return await serve((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const headers = { ...req.headers };
+			delete headers.host;
+			void request(`${target}${req.url}`, {
+				method: req.method as 'GET',
+				headers,
+				body: chunks.length ? Buffer.concat(chunks) : undefined,
+			}).then(async (reply) => {
+				const body = await reply.body.text();
+				const out = rewrite({ path: req.url ?? '', status: reply.statusCode, body });
+				res.writeHead(out.status, { 'content-type': 'application/json' });
+				res.end(out.body);
+			});
+		});
+	});
+}
+
+describe('the reply shapes public clients show', () => {
+	it('hold: SellerPic ids as bare 19-digit numbers, 30003 in an HTTP 400 reply', async () => {
+		const key = 'sp-shapes-key-0123456789';
+		const fake = await startSellerPicFake({ apiKey: key });
+		const proxy = await rewriting(fake.baseUrl, ({ status, body }) => ({
+			status: body.includes('"code":30003') ? 400 : status,
+			body: body.replace(/"id":"(\d+)"/g, '"id":$1'),
+		}));
+		try {
+			const { output, reports } = await live({
+				LIVE_VENDORS: 'sellerpic',
+				SELLERPIC_API_KEY: key,
+				SELLERPIC_BASE_URL: proxy.url,
+				LIVE_SELLERPIC_POLL_SECONDS: '0.05',
+				LIVE_OVER_CAPACITY: '1',
+			});
+			expect(output).toMatch(
+				/holds +create: HTTP 200, code 0, id \d{19} \(id as sent: a JSON number of 19 digits\)/,
+			);
+			expect(output).toMatch(/holds +over-capacity: 5 accepted, 1 refused: HTTP 400, code 30003/);
+			expect(reports[0].summary).toEqual({ holds: 14, differs: 0, 'not checked': 0 });
+		} finally {
+			await fake.close();
+			proxy.server.close();
+			proxy.server.closeAllConnections();
+		}
+	});
+
+	it('hold: PiAPI statuses "", in_progress, success; an upload URL at the top level; every output field', async () => {
+		const key = 'pi-shapes-key-0123456789';
+		const fake = await startPiApiFake({
+			apiKey: key,
+			concurrencyCap: 1,
+			account: { max_concurrent_task_count: 1 },
+		});
+		const proxy = await rewriting(fake.baseUrl, ({ status, body }) => ({
+			status,
+			body: body
+				.replace('"status":"pending"', '"status":""')
+				.replace('"status":"processing"', '"status":"in_progress"')
+				.replace('"status":"completed"', '"status":"success"')
+				.replace(/^\{"code":200,"data":\{"url":("[^"]+")\}/, '{"code":200,"url":$1,"data":{}')
+				.replace(
+					/"output":\{"image_url":("[^"]+")\}/,
+					'"output":{"image_url":$1,"image_urls":null,"temporary_image_urls":[$1]}',
+				)
+				.replace('"error":{"code":0,"raw_message":"","message":"","detail":null}', '"error":""'),
+		}));
+		const photo = await makeProductPhoto({ width: 320, height: 240, seed: 5 });
+		const image = await serve((_req, res) => res.end(photo));
+		try {
+			const { output, reports } = await live({
+				LIVE_VENDORS: 'piapi',
+				PIAPI_API_KEY: key,
+				PIAPI_BASE_URL: proxy.url,
+				PIAPI_UPLOAD_BASE_URL: `${proxy.url}/upload-host`,
+				LIVE_IMAGE_URL: `${image.url}/photo.png`,
+				LIVE_OVER_CAPACITY: '1',
+			});
+			expect(output).toMatch(/holds +upload: HTTP 200, code 200, url at url \(top level\)/);
+			expect(output).toMatch(
+				/holds +statuses: "" → ("in_progress" → )?"success" .*words beyond the unified five: , (in_progress, )?success/,
+			);
+			expect(output).toMatch(
+				/holds +output-fields: output \{image_url: string, image_urls: null, temporary_image_urls: 1 URL\(s\)\}/,
+			);
+			expect(output).toMatch(/holds +error-shape: error ""/);
+			expect(output).toMatch(/holds +over-capacity: 1 accepted, 1 refused: HTTP 429/);
+			expect(reports[0].summary).toEqual({ holds: 14, differs: 0, 'not checked': 0 });
+		} finally {
+			await fake.close();
+			for (const { server } of [proxy, image]) {
+				server.close();
+				server.closeAllConnections();
+			}
 		}
 	});
 });
