@@ -225,6 +225,33 @@ describe('the reply shapes public clients show', () => {
 		}
 	});
 
+	it('differs: an unknown SellerPic task answered as a task with no results', async () => {
+		const key = 'sp-shapes-key-0123456789';
+		const fake = await startSellerPicFake({ apiKey: key });
+		const proxy = await rewriting(fake.baseUrl, ({ path, status, body }) =>
+			path.includes('id=1000000000000000001') && status === 200
+				? { status, body: '{"code":0,"success":true,"msg":"success","data":{"resultList":[]}}' }
+				: { status, body },
+		);
+		try {
+			const { exitCode, output } = await live({
+				LIVE_VENDORS: 'sellerpic',
+				SELLERPIC_API_KEY: key,
+				SELLERPIC_BASE_URL: proxy.url,
+				LIVE_SELLERPIC_POLL_SECONDS: '0.05',
+			});
+			expect(exitCode).toBe(0);
+			expect(output).toContain(
+				'differs     unknown-task: HTTP 200, code 0: "success" (fields code, success, msg, data) | reply: HTTP 200 {"code":0,"success":true,"msg":"success","data":{"resultList":[]}}',
+			);
+			expect(output).toMatch(/Summary: 1 differ: attach the report/);
+		} finally {
+			await fake.close();
+			proxy.server.close();
+			proxy.server.closeAllConnections();
+		}
+	});
+
 	it('hold: PiAPI statuses "", in_progress, success; an upload URL at the top level; every output field', async () => {
 		const key = 'pi-shapes-key-0123456789';
 		const fake = await startPiApiFake({
