@@ -327,7 +327,7 @@ async function checkOverCapacity(
 	imageUrl: string,
 	reportedCap: number | undefined,
 ) {
-	const cap = setup.capacity ?? reportedCap ?? DEFAULT_CAP;
+	const cap = reportedCap ?? DEFAULT_CAP;
 	if (cap + 1 > setup.maxExtraTasks)
 		return run.finish(
 			`the plan allows ${cap} tasks at once: ${cap + 1} tasks exceed LIVE_MAX_EXTRA_TASKS=${setup.maxExtraTasks}`,
@@ -339,7 +339,7 @@ async function checkOverCapacity(
 	const seen = refusals.length
 		? `${accepted.length} accepted, ${refusals.length} refused: ${described(refusals[0])}; Retry-After ${refusals[0].header('retry-after') ?? 'absent'}`
 		: `all ${creates.length} accepted`;
-	if (!refusals.length && reportedCap === undefined && setup.capacity === undefined)
+	if (!refusals.length && reportedCap === undefined)
 		return run.notChecked(
 			A.overCapacity,
 			`${seen}: the plan allows more than ${cap}`,

@@ -161,7 +161,7 @@ export async function checkSellerPic(run: VendorRun, setup: VendorSetup): Promis
 
 	if (!setup.overCapacity)
 		return run.finish('over-capacity check not asked for (LIVE_OVER_CAPACITY=1)');
-	await checkOverCapacity(run, setup, api, fileKey);
+	await checkOverCapacity(run, api, fileKey);
 }
 
 /** Whether every result of a status reply is SUCCESS or FAILED. */
@@ -333,14 +333,8 @@ async function checkDownload(
 }
 
 /** The cap + 1 tasks at once: exactly one must be refused, with 30003. */
-async function checkOverCapacity(
-	run: VendorRun,
-	setup: VendorSetup,
-	api: SellerPicApi,
-	fileKey: string,
-) {
-	const cap = setup.capacity ?? CAP;
-	const creates = await Promise.all(Array.from({ length: cap + 1 }, () => api.create(fileKey)));
+async function checkOverCapacity(run: VendorRun, api: SellerPicApi, fileKey: string) {
+	const creates = await Promise.all(Array.from({ length: CAP + 1 }, () => api.create(fileKey)));
 	const accepted = creates.filter(succeeded);
 	run.tasksCreated += accepted.length;
 	const refusals = creates.filter((reply) => !succeeded(reply));
@@ -349,7 +343,7 @@ async function checkOverCapacity(
 		refusals.length === 1 && envelopeCode(refusals[0]) === '30003',
 		refusals.length
 			? `${accepted.length} accepted, ${refusals.length} refused: ${described(refusals[0])}`
-			: `all ${creates.length} accepted: no cap of ${cap} seen`,
+			: `all ${creates.length} accepted: no cap of ${CAP} seen`,
 		refusals.length ? refusals : creates.slice(-1),
 	);
 }

@@ -32,8 +32,6 @@ export interface VendorSetup {
 	overCapacity: boolean;
 	/** Most tasks the over-capacity check may create (PiAPI charges each). */
 	maxExtraTasks: number;
-	/** The cap the over-capacity check fills (the vendor's documented one unless a test says so). */
-	capacity?: number;
 	redactor: Redactor;
 }
 
