@@ -19,7 +19,7 @@ export const PIAPI_ASSUMPTIONS = {
 		claim:
 			"data.max_concurrent_task_count of /account/info, when present, is a whole number >= 1 (the plan's tasks at once); absent, the nodes learn the limit",
 		reliedOn: [
-			'issue 28 point 2: PiAPI Segment starts at that many tasks',
+			"nodes/vendors/piapi/account.ts (the run's starting capacity)",
 			`${PROFILE} maxConcurrentTasks ${DEFAULT_CAP}`,
 		],
 	},
