@@ -62,7 +62,7 @@ export const PIAPI_ASSUMPTIONS = {
 	outputFields: {
 		id: 'output-fields',
 		claim:
-			'a completed task has output.image_url (a string) and/or output.image_urls (strings, or null) or output.temporary_image_urls: at least one URL',
+			'a completed task has at least one URL in output.image_url (a string or null), output.image_urls or output.temporary_image_urls (each a list, one URL or null); any of them may be absent',
 		reliedOn: [`${CLIENT} outputUrls`],
 	},
 	metaTimes: {
