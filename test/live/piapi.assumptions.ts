@@ -19,7 +19,7 @@ export const PIAPI_ASSUMPTIONS = {
 		claim:
 			"data.max_concurrent_task_count of /account/info, when present, is a whole number >= 1 (the plan's tasks at once); absent, the nodes learn the limit",
 		reliedOn: [
-			'issue 28 point 2: PiAPI Segment starts at that many tasks',
+			"nodes/vendors/piapi/account.ts (the run's starting capacity)",
 			`${PROFILE} maxConcurrentTasks ${DEFAULT_CAP}`,
 		],
 	},
@@ -62,7 +62,7 @@ export const PIAPI_ASSUMPTIONS = {
 	outputFields: {
 		id: 'output-fields',
 		claim:
-			'a completed task has output.image_url (a string) and/or output.image_urls (strings, or null) or output.temporary_image_urls: at least one URL',
+			'a completed task has at least one URL in output.image_url (a string or null), output.image_urls or output.temporary_image_urls (each a list, one URL or null); any of them may be absent',
 		reliedOn: [`${CLIENT} outputUrls`],
 	},
 	metaTimes: {

@@ -29,6 +29,7 @@ const RANK: Record<string, number> = {
 	failed: 2,
 };
 const UNIFIED = ['pending', 'staged', 'processing', 'completed', 'failed'];
+const OUTPUT_FIELDS = ['image_url', 'image_urls', 'temporary_image_urls'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** HTTP 200 and an envelope code of 200 or 0 (or none). */
@@ -271,12 +272,7 @@ function checkFinishedTask(run: VendorRun, last: Reply) {
 	run.expect(A.errorShape, !statesError, `error ${JSON.stringify(error)}`);
 
 	const output = isObject(data.output) ? data.output : undefined;
-	const urls: string[] = [];
-	for (const field of ['image_url', 'image_urls', 'temporary_image_urls']) {
-		const value = output?.[field];
-		for (const url of Array.isArray(value) ? value : [value])
-			if (typeof url === 'string' && url && !urls.includes(url)) urls.push(url);
-	}
+	const urls = outputUrls(output);
 	const shape = output
 		? Object.entries(output)
 				.map(
@@ -285,18 +281,31 @@ function checkFinishedTask(run: VendorRun, last: Reply) {
 				)
 				.join(', ')
 		: JSON.stringify(data.output);
-	run.expect(
-		A.outputFields,
-		output !== undefined &&
-			(output.image_url === undefined || typeof output.image_url === 'string') &&
-			(output.image_urls === undefined ||
-				output.image_urls === null ||
-				Array.isArray(output.image_urls)) &&
-			urls.length > 0,
-		`output {${shape}}`,
-		[last],
-	);
+	run.expect(A.outputFields, outputHolds(output), `output {${shape}}`, [last]);
 	return urls;
+}
+
+/** Every URL of a completed task's output, each once: a field may hold one, a list, or null. */
+function outputUrls(output: Record<string, unknown> | undefined) {
+	const values = OUTPUT_FIELDS.flatMap((field) => [output?.[field]].flat());
+	return [...new Set(values.filter((url): url is string => typeof url === 'string' && url !== ''))];
+}
+
+/**
+ * Whether the nodes take a completed task's output: image_url a string or null, image_urls and
+ * temporary_image_urls a list, one string or null (each absent too), and at least one URL.
+ */
+export function outputHolds(output: Record<string, unknown> | undefined) {
+	if (!output) return false;
+	const { image_url: single, ...lists } = output;
+	const listsRead = ['image_urls', 'temporary_image_urls'].every((field) => {
+		const value = lists[field];
+		return (
+			value === undefined || value === null || typeof value === 'string' || Array.isArray(value)
+		);
+	});
+	const singleRead = single === undefined || single === null || typeof single === 'string';
+	return singleRead && listsRead && outputUrls(output).length > 0;
 }
 
 /** Every output file (up to 4), fetched without a key: each a PNG of the input's size. */

@@ -58,7 +58,7 @@ export const SELLERPIC_ASSUMPTIONS = {
 	resultFields: {
 		id: 'result-fields',
 		claim:
-			'a finished task has resultList[] entries with id (a string or integer of 1 to 19 digits) and status; FAILED ones carry errorCode/errorMsg; fileUrl may be empty',
+			'a finished task has resultList[] entries with id (a string or integer of 1 to 19 digits) and status; FAILED ones carry errorCode/errorMsg; fileUrl may be empty, null or absent',
 		reliedOn: [
 			`${CLIENT} getTask (results, error)`,
 			'nodes/shared/parameters/read.ts readVendorId (a Result ID must pass isTaskId)',

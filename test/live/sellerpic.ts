@@ -255,15 +255,7 @@ function checkResults(run: VendorRun, last: Reply) {
 	}));
 	run.expect(
 		A.resultFields,
-		entries.every(
-			(entry) =>
-				entry.id !== undefined &&
-				sellerPicProfile.isTaskId(entry.id) &&
-				(entry.status !== 'FAILED' ||
-					entry.errorCode !== undefined ||
-					entry.errorMsg !== undefined) &&
-				(entry.fileUrl === undefined || typeof entry.fileUrl === 'string'),
-		),
+		entries.every(resultHolds),
 		entries
 			.map(
 				(entry) =>
@@ -273,6 +265,25 @@ function checkResults(run: VendorRun, last: Reply) {
 		[last],
 	);
 	return entries.find((entry) => entry.status === 'SUCCESS' && entry.id)?.id;
+}
+
+/**
+ * Whether the nodes take a finished task's result: an id, a status, a FAILED one's error, fileUrl
+ * a string, null or absent (the nodes then ask for a download URL).
+ */
+export function resultHolds(entry: {
+	id: string | undefined;
+	status: string;
+	fileUrl: unknown;
+	errorCode: unknown;
+	errorMsg: unknown;
+}) {
+	return (
+		entry.id !== undefined &&
+		sellerPicProfile.isTaskId(entry.id) &&
+		(entry.status !== 'FAILED' || entry.errorCode !== undefined || entry.errorMsg !== undefined) &&
+		(entry.fileUrl === undefined || entry.fileUrl === null || typeof entry.fileUrl === 'string')
+	);
 }
 
 /** The download URL (twice), its lifetime, the file without a key, the mask. True when a file came. */
