@@ -208,13 +208,8 @@ export function parseJsonBody(body: unknown): unknown {
 
 /** An API reply's body: its JSON value (integers beyond the exact ones as text), else its text. */
 function readJsonBody(body: unknown): unknown {
-	const text = bodyText(body);
-	if (text === undefined) return body;
-	try {
-		return parseJsonExact(text);
-	} catch {
-		return text;
-	}
+	const value = parseJsonBody(body);
+	return value === undefined ? (bodyText(body) ?? body) : value;
 }
 
 function bodyText(body: unknown): string | undefined {
