@@ -129,6 +129,9 @@ export class AccountCapacity {
 	/** Windows of completions at the limit since the last probe. */
 	private windowsSinceProbe = 0;
 
+	/** The plan's limit, when the vendor reported it: the limit starts there and is not probed above it. */
+	private planLimit?: number;
+
 	/** This process's demand when it last probed. */
 	private demandAtProbe = Infinity;
 
@@ -146,9 +149,24 @@ export class AccountCapacity {
 
 	constructor(private readonly clock: Clock = systemClock) {}
 
-	/** The tasks this process may have at the vendor at once (Infinity until a refusal). */
+	/**
+	 * The tasks this process may have at the vendor at once (Infinity until a refusal, or the
+	 * plan's limit).
+	 */
 	get limit() {
 		return this.limitValue;
+	}
+
+	/**
+	 * The vendor reported the plan's limit on tasks at once: creates go out up to it at once, and
+	 * no probe goes above it (the plan says it). Refusals still lower the limit (others' executions
+	 * hold places); probes raise it back up to the plan's limit.
+	 */
+	knowPlanLimit(limit: number) {
+		if (!Number.isInteger(limit) || limit < 1) return;
+		this.planLimit = limit;
+		if (this.limitValue > limit) this.limitValue = limit;
+		this.changed();
 	}
 
 	get tasksHeld() {
@@ -227,7 +245,13 @@ export class AccountCapacity {
 			const now = this.clock.now();
 			// Slow start: until the vendor has taken some tasks, a few creates at a time, so a full
 			// account refuses few of them.
-			const inFlightAllowed = Math.max(MIN_CREATES_IN_FLIGHT, this.held, this.acceptedUnfollowed);
+			// A limit the plan states needs no slow start: creates go out up to it at once.
+			const inFlightAllowed = Math.max(
+				MIN_CREATES_IN_FLIGHT,
+				this.held,
+				this.acceptedUnfollowed,
+				this.planLimit ?? 0,
+			);
 			const room =
 				this.held + this.sending < this.limitValue &&
 				this.sending < inFlightAllowed &&
@@ -275,8 +299,8 @@ export class AccountCapacity {
 		this.sending--;
 		if (this.refusalsHoldingNone > 0 && this.held === 0) {
 			// Refused while it held nothing, this process learned only that others held every place;
-			// now one is free, and how many more is unknown: slow start finds out.
-			this.limitValue = Infinity;
+			// now one is free, and how many more is unknown: slow start finds out (up to the plan's).
+			this.limitValue = this.planLimit ?? Infinity;
 			this.probedFrom = undefined;
 			this.failedProbes = 0;
 		}
@@ -330,6 +354,7 @@ export class AccountCapacity {
 		this.completionsAtLimit = 0;
 		this.windowsSinceProbe++;
 		this.draining = this.demand() < this.demandAtProbe;
+		if (this.planLimit !== undefined && this.limitValue >= this.planLimit) return;
 		if (this.draining || this.windowsSinceProbe >= 2 ** this.failedProbes) this.probe();
 	}
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { AccountCapacity, joinAccount } from './backpressure';
+import { planLimitOnce, type ReadPlanLimit } from './plan-limit';
 import { Semaphore } from './concurrency';
 import { processItems } from './items';
 import { RunTimings, waitForTask, type WaitOptions } from './polling';
@@ -25,19 +26,32 @@ export interface SegmentRun<Client> {
 	timings: RunTimings;
 }
 
+/** What a vendor can tell of its account before the run (all optional). */
+export interface AccountFacts {
+	/** Asks the vendor for the plan's limit on tasks at once; at most once per account and execution. */
+	readPlanLimit?: ReadPlanLimit;
+}
+
 /**
  * Runs a Segment node's items with the vendor's concurrency. Twice as many items are in
- * progress as task slots, so uploads and downloads overlap the vendor's work.
+ * progress as task slots, so uploads and downloads overlap the vendor's work. Where the vendor
+ * reports the plan's limit, the account's capacity starts at it.
  */
 export async function runSegmentation<Client>(
 	context: IExecuteFunctions,
 	client: Client,
 	defaultConcurrency: number,
 	segmentItem: (run: SegmentRun<Client>, itemIndex: number) => Promise<INodeExecutionData>,
+	facts: AccountFacts = {},
 ): Promise<INodeExecutionData[][]> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? defaultConcurrency));
-	const account = joinAccount(accountKey(context));
+	const key = accountKey(context);
+	const planLimit = facts.readPlanLimit
+		? await planLimitOnce(context, key, facts.readPlanLimit)
+		: undefined;
+	const account = joinAccount(key);
+	if (planLimit !== undefined) account.capacity.knowPlanLimit(planLimit);
 	const run: SegmentRun<Client> = {
 		context,
 		client,
