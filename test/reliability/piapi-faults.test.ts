@@ -48,7 +48,7 @@ const PIAPI: shared.FaultVendor = {
 		},
 		message: 'PiAPI answered HTTP 429: concurrency limit of 1 tasks reached for your plan [item 0]',
 		code: '429',
-		hint: /Gave up after waiting \d+(\.\d)? s/,
+		hint: /^Gave up after waiting \d+(\.\d)? s for PiAPI to accept the task: .*\. Raise Max Wait, so that items wait longer for a place\.$/,
 	},
 	stopsWith: {
 		fault: { kind: 'http403', msg: 'forbidden' },

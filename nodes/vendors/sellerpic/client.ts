@@ -259,9 +259,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 				vendorCode: vendorCode ?? '0',
 				traceId,
 				atCapacity: capReached || undefined,
-				hint: capReached
-					? 'Every task place of this SellerPic account stayed taken (by this or other executions); raise Max Wait, or run fewer executions on the account at once.'
-					: undefined,
+				hint: capReached ? 'Every task place of this SellerPic account was taken.' : undefined,
 			},
 		);
 	}
