@@ -325,7 +325,7 @@ describe('AccountCapacity', () => {
 			.create(account.create, { maxWaitMs: 4_000, followed: false })
 			.catch((error: unknown) => error as VendorApiError);
 		await clock.advance(10_000);
-		const hint = (await failed).details.hint!;
+		const hint = ((await failed) as VendorApiError).details.hint;
 		expect(hint).toMatch(
 			/^Gave up after waiting 4 s for PiAPI to accept the task: it was refused \d+ times; .*\. Run fewer executions on this account at once\.$/,
 		);
