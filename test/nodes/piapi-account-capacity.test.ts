@@ -2,6 +2,7 @@ import { PIAPI_DEFAULTS, startPiApiFake, type PiApiFake } from '../fake';
 import { makeProductPhoto } from '../fake/images';
 import { startReceiver, type Receiver } from '../fake/test-client';
 import { runWorkflow, type WorkflowJson } from '../harness/engine';
+import { CallbackServer } from '../support/callback-server';
 import { piApiCredentials } from '../support/vendor-fakes';
 import { NODE_UNDER_TEST, workflowFor } from '../support/workflows';
 
@@ -16,6 +17,7 @@ const ITEMS = 5;
 let fake: PiApiFake;
 let imageHost: Receiver;
 let imageUrl: string;
+let n8n: CallbackServer;
 
 const credentials = (overrides = {}) => piApiCredentials(fake, API_KEY, overrides);
 const items = Array.from({ length: ITEMS }, (_, index) => ({ json: { productId: `P${index}` } }));
@@ -60,11 +62,13 @@ beforeAll(async () => {
 	fake = await startPiApiFake({ apiKey: API_KEY, taskLatencyMs: 300 });
 	imageHost = await startReceiver(await makeProductPhoto({ width: 120, height: 90, seed: 5 }));
 	imageUrl = `${imageHost.url}/image.png`;
+	n8n = await CallbackServer.start();
 });
 beforeEach(() => fake.reset());
 afterAll(async () => {
 	await fake.close();
 	await imageHost.close();
+	await n8n.close();
 });
 
 describe('PiAPI Segment asks the account for its plan first', () => {
@@ -89,6 +93,16 @@ describe('PiAPI Segment asks the account for its plan first', () => {
 		expect(accountInfoCalls()).toBe(1);
 		expect(refusedCreates()).toBe(0);
 		expect(fake.counters.creates).toBe(ITEMS * 2);
+	});
+
+	it('in callback mode too: asks once, and every item gets its task', async () => {
+		fake.configure({ account: plan(2), taskLatencyMs: 5_000 });
+		const workflow = segmentWorkflow();
+		(workflow.nodes[2].parameters as Record<string, unknown>).waitMode = 'callback';
+		const run = await n8n.runUntilWaiting(workflow, { credentials: credentials() }, 0);
+		expect(run.status).toBe('waiting');
+		expect(accountInfoCalls()).toBe(1);
+		expect(fake.counters.creates).toBe(ITEMS);
 	});
 
 	it('asks again in the next execution', async () => {
