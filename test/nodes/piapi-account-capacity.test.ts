@@ -105,6 +105,24 @@ describe('PiAPI Segment asks the account for its plan first', () => {
 		expect(fake.counters.creates).toBe(ITEMS);
 	});
 
+	it('asks nothing when no item gets as far as a create', async () => {
+		fake.configure({ account: plan(1) });
+		const run = await runWorkflow(
+			workflowFor(
+				'piApiSegment',
+				{ imageSource: 'url', imageUrl: 'not a url', prompt: 'product' } as never,
+				items,
+				{
+					credentials: ['piApiApi'],
+					continueOnFail: true,
+				},
+			),
+			{ credentials: credentials() },
+		);
+		expect(run.output(NODE_UNDER_TEST).every((item) => item.json.error)).toBe(true);
+		expect(fake.requests).toHaveLength(0);
+	});
+
 	it('asks again in the next execution', async () => {
 		fake.configure({ account: plan(3) });
 		await expectEveryMask(segmentWorkflow());

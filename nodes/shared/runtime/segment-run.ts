@@ -24,6 +24,11 @@ export interface SegmentRun<Client> {
 	uploadSlots: Semaphore;
 	/** What the run learns about how long its tasks take. */
 	timings: RunTimings;
+	/**
+	 * Asks the vendor what it tells of the account (the plan's limit) before the run's first create,
+	 * once; a run whose items fail before any create asks nothing.
+	 */
+	knowAccount?: () => Promise<void>;
 }
 
 /** What a vendor can tell of its account before the run (all optional). */
@@ -47,11 +52,9 @@ export async function runSegmentation<Client>(
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? defaultConcurrency));
 	const key = accountKey(context);
-	const planLimit = facts.readPlanLimit
-		? await planLimitOnce(context, key, facts.readPlanLimit)
-		: undefined;
 	const account = joinAccount(key);
-	if (planLimit !== undefined) account.capacity.knowPlanLimit(planLimit);
+	const { readPlanLimit } = facts;
+	let asked: Promise<void> | undefined;
 	const run: SegmentRun<Client> = {
 		context,
 		client,
@@ -60,6 +63,12 @@ export async function runSegmentation<Client>(
 		uploadSlots: new Semaphore(maxConcurrent),
 		// An early probe pays off only when later tasks of this run can use what it learns.
 		timings: new RunTimings(context.getInputData().length > maxConcurrent),
+		knowAccount: readPlanLimit
+			? async () =>
+					await (asked ??= planLimitOnce(context, key, readPlanLimit).then((limit) => {
+						if (limit !== undefined) account.capacity.knowPlanLimit(limit);
+					}))
+			: undefined,
 	};
 	try {
 		return [
@@ -103,6 +112,7 @@ export async function runTask<Client>(
 	waitOptions?: WaitOptions,
 ): Promise<SegmentationTask> {
 	const signal = run.context.getExecutionCancelSignal();
+	await run.knowAccount?.();
 	if (!waitOptions) {
 		return (
 			await run.capacity.create(calls.create, {
