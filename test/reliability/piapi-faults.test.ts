@@ -37,6 +37,7 @@ const PIAPI: shared.FaultVendor = {
 		create: { code: 400, msg: 'input.prompt is invalid', hint: /^$/ },
 		status: { code: 400, msg: 'invalid task id' },
 	},
+	asksAccountFirst: true,
 	timeoutHint: /task list in your PiAPI workspace.*raise Request Timeout in the credential/,
 	failedTask: { reason: 'segmentation failed', code: '10000' },
 	capacity: {
