@@ -33,6 +33,20 @@ const CASES: Record<string, Omit<QueueCase, 'seed'>> = {
 		vendorCap: 1,
 		retryAfterSeconds: 1,
 	},
+	'one run, PiAPI N 10, Max Concurrent Tasks 5, a plan of 1 that the account reports': {
+		...QUEUE_SUITE_CASE,
+		...ONE_RUN,
+		executions: 10,
+		workerConcurrency: 5,
+		vendorCap: 1,
+		planLimit: 1,
+		retryAfterSeconds: 1,
+	},
+	'queue suite, PiAPI, a plan of 5 that the account reports': {
+		...QUEUE_SUITE_CASE,
+		retryAfterSeconds: 1,
+		planLimit: 5,
+	},
 	'one run, PiAPI N 200, Max Concurrent Tasks 30, cap 5': {
 		...QUEUE_SUITE_CASE,
 		...ONE_RUN,

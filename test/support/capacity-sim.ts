@@ -40,6 +40,8 @@ export interface QueueCase {
 	 * refused create after its Retry-After (`PLAIN_RETRY_DEFAULT_MS` when the vendor sends none).
 	 */
 	limiter?: 'account-capacity' | 'plain-retry';
+	/** The plan's limit the account reports to each worker (PiAPI's GET /account/info); none: undefined. */
+	planLimit?: number;
 	seed: number;
 }
 
@@ -173,6 +175,7 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 	const all = Promise.all(
 		Array.from({ length: spec.workers }, (_, worker) => {
 			const capacity = new AccountCapacity(clock);
+			if (spec.planLimit !== undefined) capacity.knowPlanLimit(spec.planLimit);
 			return Array.from({ length: spec.workerConcurrency }, () => workerSlot(worker, capacity));
 		}).flat(),
 	);

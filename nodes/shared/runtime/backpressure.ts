@@ -51,7 +51,8 @@ export interface AcceptedCreate<T> {
  * Until a refusal (or the plan's limit), creates go out as the runs ask (each run keeps to its own
  * Max Concurrent Tasks). A refused create is sent again when a task of this process is seen done
  * (a place it knows is free), never before the refusal's Retry-After. Slow start: creates in
- * flight at once are at most the tasks the vendor holds (at least 2), or the plan's limit, so when
+ * flight at once are at most the tasks the vendor holds (at least 2), or the plan's limit while the
+ * limit is the plan's, so when
  * executions start together on a full account few creates are refused. Only refusals after which
  * the vendor surely created nothing (`createdNothing`) are retried, so no task is created twice.
  */
@@ -186,12 +187,13 @@ export class AccountCapacity {
 			const now = this.clock.now();
 			const limit = this.limitOf.current;
 			// Slow start: until the vendor has taken some tasks, a few creates at a time, so a full
-			// account refuses few of them. A limit the plan states needs none: up to it at once.
+			// account refuses few of them. At the plan's limit none is needed: up to it at once (once
+			// refusals lowered it, others hold places, and slow start is back).
 			const inFlightAllowed = Math.max(
 				MIN_CREATES_IN_FLIGHT,
 				this.held,
 				this.acceptedUnfollowed,
-				this.limitOf.planLimit ?? 0,
+				this.limitOf.atPlan ? limit : 0,
 			);
 			const room =
 				this.held + this.sending < limit &&

@@ -51,6 +51,11 @@ export class CapacityLimit {
 		return this.plan;
 	}
 
+	/** The limit is the plan's: no refusal has lowered it since it was set there. */
+	get atPlan() {
+		return this.plan !== undefined && this.value >= this.plan;
+	}
+
 	/** The plan says how many: the limit starts there (or stays lower, if refusals taught so). */
 	knowPlan(limit: number) {
 		this.plan = limit;
