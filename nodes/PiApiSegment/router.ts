@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { processItems } from '../shared/runtime/items';
 import { runSegmentation } from '../shared/runtime/segment-run';
 import { notForToolsError, runsAsTool } from '../shared/runtime/tool-mode';
+import { piApiPlanLimit } from '../vendors/piapi/account';
 import { PiApiClient } from '../vendors/piapi/client';
 import { piApiProfile } from '../vendors/piapi/profile';
 import { waitForCallback } from './callback';
@@ -14,7 +15,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (callback && runsAsTool(this)) return [await processItems(this, 1, refuseCallbackAsTool)];
 	const client = await PiApiClient.create(this);
 	if (callback) return await waitForCallback(this, client);
-	return await runSegmentation(this, client, piApiProfile.polling.maxConcurrentTasks, pollItem);
+	return await runSegmentation(this, client, piApiProfile.polling.maxConcurrentTasks, pollItem, {
+		readPlanLimit: piApiPlanLimit,
+	});
 }
 
 /**

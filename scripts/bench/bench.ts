@@ -83,6 +83,8 @@ interface RunSpec {
 	minPollMs: number;
 	/** The vendor's cap on tasks at once; default settings.cap. */
 	cap?: number;
+	/** PiAPI's account info (`data`); the fake's default unless set. */
+	account?: Record<string, unknown>;
 }
 
 interface ChildResult {
@@ -225,6 +227,7 @@ async function benchRun(
 		taskLatencyMs: spec.latencyMs,
 		concurrencyCap: cap,
 		minPollIntervalMs: spec.minPollMs,
+		...(spec.account ? { account: spec.account } : {}),
 	};
 	const fake =
 		spec.vendor === 'sellerpic'

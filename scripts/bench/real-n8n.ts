@@ -31,6 +31,7 @@ export async function runInRealN8n<Case extends RealN8nCase>(
 				taskLatencyMs: run.latencyMs,
 				concurrencyCap: run.cap,
 				minPollIntervalMs: run.minPollMs,
+				...(run.account ? { account: run.account } : {}),
 			});
 			const photos = ['sku-1001', 'sku-1002', 'sku-1003', 'sku-1005'].map(
 				(id) => `${stack.shop.baseUrl}/images/${id}.jpg`,

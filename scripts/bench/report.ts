@@ -32,6 +32,8 @@ export interface RealN8nCase {
 	label: string;
 	/** The fake's minimum between checks of a task. */
 	minPollMs: number;
+	/** What PiAPI's GET /account/info reports in `data` (the fake's default unless set). */
+	account?: Record<string, unknown>;
 }
 
 export interface RealN8nResult extends RealN8nCase {
@@ -71,6 +73,22 @@ export const OVERCAP_CASES: OvercapCase[] = [
 		label: 'defaults (Max Concurrent Tasks 5)',
 		minPollMs: 1_000,
 		target: 1.25,
+	},
+	{
+		vendor: 'piapi',
+		images: 10,
+		latencyMs: 1_500,
+		cap: 1,
+		label: 'defaults, a plan of 1 that GET /account/info reports',
+		minPollMs: 1_000,
+		account: {
+			account_id: 'acc-fake-0001',
+			account_name: 'fake-account',
+			credits: 1000,
+			equivalent_in_usd: 10,
+			max_concurrent_task_count: 1,
+		},
+		target: 1.1,
 	},
 	{
 		vendor: 'piapi',

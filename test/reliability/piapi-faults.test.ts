@@ -37,6 +37,7 @@ const PIAPI: shared.FaultVendor = {
 		create: { code: 400, msg: 'input.prompt is invalid', hint: /^$/ },
 		status: { code: 400, msg: 'invalid task id' },
 	},
+	asksAccountFirst: true,
 	timeoutHint: /task list in your PiAPI workspace.*raise Request Timeout in the credential/,
 	failedTask: { reason: 'segmentation failed', code: '10000' },
 	capacity: {
@@ -48,7 +49,7 @@ const PIAPI: shared.FaultVendor = {
 		},
 		message: 'PiAPI answered HTTP 429: concurrency limit of 1 tasks reached for your plan [item 0]',
 		code: '429',
-		hint: /Gave up after waiting \d+(\.\d)? s/,
+		hint: /^Gave up after waiting \d+(\.\d)? s for PiAPI to accept the task: .*\. Raise Max Wait, so that items wait longer for a place\.$/,
 	},
 	stopsWith: {
 		fault: { kind: 'http403', msg: 'forbidden' },

@@ -50,7 +50,7 @@ const SELLERPIC: shared.FaultVendor = {
 		message:
 			'SellerPic error 30003: The number of running tasks has reached the concurrency limit (5) of your account [item 0]',
 		code: '30003',
-		hint: /raise Max Wait, or run fewer executions.*Gave up after waiting \d+(\.\d)? s/,
+		hint: /^Every task place of this SellerPic account was taken\. Gave up after waiting \d+(\.\d)? s for SellerPic to accept the task: .*\. Raise Max Wait, so that items wait longer for a place\./,
 	},
 	stopsWith: {
 		fault: { kind: 'envelopeError', code: 40001, msg: 'prompt is not supported' },

@@ -35,7 +35,33 @@ export interface QueueCase {
 	startMs: [min: number, max: number];
 	/** One request's time there and back. */
 	requestMs: [min: number, max: number];
+	/**
+	 * How a worker meets the vendor's cap: the package's limiter (default), or a plain retry of each
+	 * refused create after its Retry-After (`PLAIN_RETRY_DEFAULT_MS` when the vendor sends none).
+	 */
+	limiter?: 'account-capacity' | 'plain-retry';
+	/** The plan's limit the account reports to each worker (PiAPI's GET /account/info); none: undefined. */
+	planLimit?: number;
 	seed: number;
+}
+
+/** The plain retry's wait when the vendor sends no Retry-After. */
+export const PLAIN_RETRY_DEFAULT_MS = 1_000;
+
+/** The first worker to run out of executions, and what the other did with the places it left. */
+export interface RunOut {
+	/** When the first worker's last execution ended (the queue was empty by then). */
+	atMs: number;
+	/** The other worker's executions not yet ended then. */
+	otherRemaining: number;
+	/** The other worker's tasks at the vendor then. */
+	otherHeldThen: number;
+	/** The other worker's creates the vendor accepted after then. */
+	otherAcceptedAfter: number;
+	/** The most tasks the other worker had at the vendor at once before then. */
+	otherPeakBefore: number;
+	/** The most tasks the other worker had at the vendor at once after then. */
+	otherPeakAfter: number;
 }
 
 export interface QueueResult {
@@ -48,6 +74,8 @@ export interface QueueResult {
 	executionsPerWorker: number[];
 	/** Each create as the vendor answered it: worker, `+` accepted or `-` refused, seconds. */
 	creates: string[];
+	/** With two workers or more: the places of the first to run out of work. */
+	runOut?: RunOut;
 }
 
 /**
@@ -77,6 +105,8 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 	const atVendor = () => [...endsAt.values()].filter((end) => end > clock.now()).length;
 
 	const creates: string[] = [];
+	const tasks: Array<{ worker: number; at: number; end: number }> = [];
+	const executionEnds: Array<{ worker: number; at: number }> = [];
 	const note = (worker: number, sign: string) =>
 		creates.push(`${worker}${sign}${(clock.now() / 1000).toFixed(2)}`);
 	const create = async (worker: number): Promise<number> => {
@@ -95,6 +125,7 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 		note(worker, '+');
 		const id = ++lastId;
 		endsAt.set(id, clock.now() + spec.taskMs);
+		tasks.push({ worker, at: clock.now(), end: clock.now() + spec.taskMs });
 		peakAtVendor = Math.max(peakAtVendor, atVendor());
 		await clock.sleep(between(spec.requestMs) / 2);
 		return id;
@@ -110,13 +141,27 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 	const perWorker = Array<number>(spec.workers).fill(0);
 	const runExecution = async (worker: number, capacity: AccountCapacity) => {
 		await clock.sleep(between(spec.startMs));
-		const created = await capacity.create(async () => await create(worker), {
-			maxWaitMs: 600_000,
-			followed: true,
-		});
+		const created =
+			spec.limiter === 'plain-retry'
+				? { value: await plainRetry(async () => await create(worker)), release: () => {} }
+				: await capacity.create(async () => await create(worker), {
+						maxWaitMs: 600_000,
+						followed: true,
+					});
 		do await clock.sleep(spec.pollMs);
 		while (!(await isDone(created.value)));
 		created.release(true);
+		executionEnds.push({ worker, at: clock.now() });
+	};
+	const plainRetry = async (send: () => Promise<number>): Promise<number> => {
+		for (;;) {
+			try {
+				return await send();
+			} catch {
+				const asked = spec.retryAfterSeconds;
+				await clock.sleep(asked === undefined ? PLAIN_RETRY_DEFAULT_MS : asked * 1000);
+			}
+		}
 	};
 	const workerSlot = async (worker: number, capacity: AccountCapacity) => {
 		// n8n's workers take jobs from the queue in no fixed order.
@@ -130,6 +175,7 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 	const all = Promise.all(
 		Array.from({ length: spec.workers }, (_, worker) => {
 			const capacity = new AccountCapacity(clock);
+			if (spec.planLimit !== undefined) capacity.knowPlanLimit(spec.planLimit);
 			return Array.from({ length: spec.workerConcurrency }, () => workerSlot(worker, capacity));
 		}).flat(),
 	);
@@ -141,5 +187,29 @@ export async function simulateQueue(spec: QueueCase): Promise<QueueResult> {
 		peakAtVendor,
 		executionsPerWorker: perWorker,
 		creates,
+		runOut: spec.workers > 1 ? runOutOf(tasks, executionEnds) : undefined,
+	};
+}
+
+function runOutOf(
+	tasks: Array<{ worker: number; at: number; end: number }>,
+	executionEnds: Array<{ worker: number; at: number }>,
+): RunOut {
+	const lastEnd = new Map<number, number>();
+	for (const end of executionEnds)
+		lastEnd.set(end.worker, Math.max(lastEnd.get(end.worker) ?? 0, end.at));
+	const [first, atMs] = [...lastEnd].reduce((a, b) => (b[1] < a[1] ? b : a));
+	const other = tasks.filter((task) => task.worker !== first);
+	const heldAt = (time: number) =>
+		other.filter((task) => task.at <= time && task.end > time).length;
+	const peak = (from: number, to: number) =>
+		Math.max(0, ...other.filter((t) => t.at >= from && t.at < to).map((t) => heldAt(t.at)));
+	return {
+		atMs,
+		otherRemaining: executionEnds.filter((end) => end.worker !== first && end.at > atMs).length,
+		otherHeldThen: heldAt(atMs),
+		otherAcceptedAfter: other.filter((task) => task.at > atMs).length,
+		otherPeakBefore: peak(0, atMs),
+		otherPeakAfter: peak(atMs, Infinity),
 	};
 }

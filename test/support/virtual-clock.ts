@@ -1,5 +1,5 @@
 /* Time for tests of code that takes a Clock: it moves only when the test moves it. */
-import type { Clock } from '../../nodes/shared/runtime/backpressure';
+import type { Clock } from '../../nodes/shared/runtime/clock';
 
 /** Lets every pending promise callback and queued I/O callback run. */
 export async function settle(rounds = 20) {

@@ -272,8 +272,8 @@ describe('AccountCapacity', () => {
 		expect(create.error).toBeInstanceOf(VendorApiError);
 		const error = create.error as VendorApiError;
 		expect(error.message).toBe('PiAPI answered HTTP 429: concurrency limit reached');
-		expect(error.details.hint).toMatch(
-			/^Gave up after waiting \d+(\.\d)? s for the vendor to accept the task\.$/,
+		expect(error.details.hint).toBe(
+			`Gave up after waiting 10 s for PiAPI to accept the task: it was refused ${account.sent.length} times; the account took 1 task at once from this n8n, as learned from its refusals, and other executions held every place. Raise Max Wait, so that items wait longer for a place.`,
 		);
 		expect(account.sent.length).toBeGreaterThan(1);
 		expect(account.sent.every((at) => at <= 10_000)).toBe(true);
@@ -291,6 +291,100 @@ describe('AccountCapacity', () => {
 		);
 		expect(refused.error).toBeUndefined();
 		expect(account.sent).toHaveLength(2);
+	});
+
+	it('gives up behind the limit saying the create was never sent, the limit learned, and what to change', async () => {
+		const account = new FakeAccount(1, clock);
+		start(capacity, account);
+		start(capacity, account);
+		await settle();
+		const behind = start(capacity, account, { maxWaitMs: 3_000 });
+		await clock.advance(3_000);
+		expect((behind.error as VendorApiError).details.hint).toBe(
+			'Gave up after waiting 3 s for PiAPI to accept the task: it waited behind the tasks already there and was not sent; the account took 1 task at once from this n8n, as learned from its refusals. Raise Max Wait, so that items wait longer for a place.',
+		);
+	});
+
+	it("names the plan's limit the vendor reported when giving up behind it", async () => {
+		capacity.knowPlanLimit(2);
+		const account = new FakeAccount(2, clock);
+		start(capacity, account);
+		start(capacity, account);
+		await settle();
+		const behind = start(capacity, account, { maxWaitMs: 5_000 });
+		await clock.advance(5_000);
+		expect(account.refused).toBe(0);
+		expect((behind.error as Error).message).toBe(
+			'The vendor did not accept the task. Gave up after waiting 5 s for the vendor to accept the task: it waited behind the tasks already there and was not sent; the plan runs 2 tasks at once, as the account reports. Raise Max Wait, so that items wait longer for a place.',
+		);
+	});
+
+	it('tells a create that waited without Max Wait (the task not followed) to run fewer executions', async () => {
+		const account = new FakeAccount(0, clock);
+		const failed = capacity
+			.create(account.create, { maxWaitMs: 4_000, followed: false })
+			.catch((error: unknown) => error as VendorApiError);
+		await clock.advance(10_000);
+		const hint = ((await failed) as VendorApiError).details.hint;
+		expect(hint).toMatch(
+			/^Gave up after waiting 4 s for PiAPI to accept the task: it was refused \d+ times; .*\. Run fewer executions on this account at once\.$/,
+		);
+	});
+
+	it("starts at the plan's limit the vendor reported: that many creates at once, none refused", async () => {
+		capacity.knowPlanLimit(4);
+		const account = new FakeAccount(4, clock);
+		const creates = Array.from({ length: 8 }, () => start(capacity, account));
+		await settle();
+		// Without the plan's limit, slow start would send 2 first.
+		expect(creates.filter((create) => create.accepted)).toHaveLength(4);
+		expect(account.sent).toHaveLength(4);
+		expect(account.refused).toBe(0);
+		expect(capacity.limit).toBe(4);
+	});
+
+	it("never probes above the plan's limit, however long the burst", async () => {
+		capacity.knowPlanLimit(2);
+		const account = new FakeAccount(10, clock);
+		const creates = Array.from({ length: 10 }, () => start(capacity, account));
+		await settle();
+		const { refusalsAt, highestLimit } = await completeTasks(account, creates, 30, true);
+		expect(refusalsAt).toEqual([]);
+		expect(highestLimit).toBe(2);
+		expect(account.running.size).toBe(2);
+	});
+
+	it("lowered by refusals (others hold places), probes back up to the plan's limit and no further", async () => {
+		capacity.knowPlanLimit(3);
+		const account = new FakeAccount(3, clock);
+		account.others = 1;
+		const creates = Array.from({ length: 30 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(2);
+		account.others = 0;
+		const { highestLimit } = await completeTasks(account, creates, 12, false);
+		expect(highestLimit).toBe(3);
+		expect(capacity.limit).toBe(3);
+		expect(account.refused).toBe(1);
+	});
+
+	it("after refusals while it held nothing, an accepted create brings the limit back to the plan's, not to unknown", async () => {
+		capacity.knowPlanLimit(3);
+		const account = new FakeAccount(3, clock);
+		account.others = 3;
+		const creates = Array.from({ length: 5 }, () => start(capacity, account));
+		await settle();
+		expect(capacity.limit).toBe(1);
+		account.others = 0;
+		await clock.advance(1_000);
+		expect(creates.filter((create) => create.accepted)).toHaveLength(3);
+		expect(capacity.limit).toBe(3);
+	});
+
+	it("ignores a plan's limit that is not a whole number of at least 1", () => {
+		capacity.knowPlanLimit(0);
+		capacity.knowPlanLimit(1.5);
+		expect(capacity.limit).toBe(Infinity);
 	});
 
 	/**

@@ -52,6 +52,12 @@ describe('retryDelayMs', () => {
 		},
 	);
 
+	it('draws its jitter from the random source it is given', () => {
+		expect(retryDelayMs(new Error('x'), 3, policy, () => 0)).toBe(1_000);
+		expect(retryDelayMs(new Error('x'), 3, policy, () => 0.5)).toBe(1_500);
+		expect(retryDelayMs(new Error('x'), 9, policy, () => 0.25)).toBe(2_500);
+	});
+
 	it("never waits less than the vendor's Retry-After", () => {
 		expect(retryDelayMs(refused(3), 1, policy)).toBe(3_000);
 		expect(retryDelayMs(refused(0), 3, policy)).toBeGreaterThanOrEqual(1_000);
@@ -65,6 +71,16 @@ describe('withRetries', () => {
 		const call = jest.fn().mockRejectedValue(refused());
 		await expect(withRetries(call, () => true, fast)).rejects.toThrow('busy');
 		expect(call).toHaveBeenCalledTimes(IDEMPOTENT_RETRY.attempts);
+	});
+
+	it('waits on the clock it is given, drawing from its random source', async () => {
+		const slept: number[] = [];
+		const clock = { sleep: async (ms: number) => void slept.push(ms), random: () => 0 };
+		const call = jest.fn().mockRejectedValue(refused());
+		await expect(withRetries(call, () => true, IDEMPOTENT_RETRY, undefined, clock)).rejects.toThrow(
+			'busy',
+		);
+		expect(slept).toEqual([250, 500, 1_000]);
 	});
 
 	it('returns the first success', async () => {

@@ -20,6 +20,29 @@ describe.each([
 			expect(result.peakAtVendor).toBeLessThanOrEqual(QUEUE.vendorCap);
 			expect(result.refusals / QUEUE.executions).toBeLessThanOrEqual(0.5);
 			expect(result.wallMs / result.idealMs).toBeLessThanOrEqual(1.35);
+			// Once one worker has run out, the other's creates still to come go out up to the whole cap
+			// at once: it took the places the first left, which it never saw as its own.
+			const runOut = result.runOut!;
+			expect(runOut.otherPeakAfter).toBeGreaterThanOrEqual(
+				Math.min(QUEUE.vendorCap, runOut.otherAcceptedAfter),
+			);
+			if (runOut.otherRemaining >= QUEUE.vendorCap) {
+				expect(runOut.otherPeakAfter).toBe(QUEUE.vendorCap);
+				expect(runOut.otherPeakBefore).toBeLessThan(QUEUE.vendorCap);
+			}
 		},
 	);
+
+	it('in some seeds a worker runs out while the other still has a cap of executions to run, and that one then fills the cap', async () => {
+		const results = [];
+		for (const seed of SEEDS)
+			results.push(await simulateQueue({ ...QUEUE, retryAfterSeconds, seed }));
+		const takenOver = results.filter(
+			({ runOut }) =>
+				runOut!.otherRemaining >= QUEUE.vendorCap &&
+				runOut!.otherPeakAfter === QUEUE.vendorCap &&
+				runOut!.otherPeakBefore < QUEUE.vendorCap,
+		);
+		expect(takenOver.length).toBeGreaterThanOrEqual(5);
+	});
 });

@@ -1,13 +1,14 @@
 import { VendorApiError } from '../errors';
-import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
-import { cancellableSleep, cancellationError } from './sleep';
 import { createdNothing } from '../transport/outcome';
+import { CapacityLimit } from './capacity-limit';
+import { systemClock, type Clock } from './clock';
+import { HoldOff } from './hold-off';
+import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
+import { cancellationError } from './sleep';
+import { TaskDurations } from './task-durations';
+import { WaitingLine, type Ticket } from './waiting-line';
 
-/**
- * How long tasks are taken to last while this process has seen none done. Waiting longer between
- * tries leaves places free that others' executions left (a refusal costs only the request).
- */
-const UNKNOWN_TASK_DURATION_MS = 1_000;
+export type { Clock } from './clock';
 
 /**
  * Creates sent at once, not yet answered: at most as many as the tasks the vendor already took, at
@@ -15,27 +16,8 @@ const UNKNOWN_TASK_DURATION_MS = 1_000;
  */
 const MIN_CREATES_IN_FLIGHT = 2;
 
-/** Refused probes double the windows before the next, up to this many doublings. */
-const MAX_PROBE_DOUBLINGS = 2;
-
 /** No single wait is longer: a waiter looks again then (it is woken by every change anyway). */
 const LONGEST_SLEEP_MS = 60_000;
-
-const MAX_SAMPLES = 50;
-
-/** Time and chance, replaceable so tests control the order of events. */
-export interface Clock {
-	now(): number;
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-	/** A number in [0, 1). */
-	random(): number;
-}
-
-const systemClock: Clock = {
-	now: () => Date.now(),
-	sleep: cancellableSleep,
-	random: () => Math.random(),
-};
 
 export interface CreateOptions {
 	/** How long the create may wait for the vendor to accept it, from the first try. */
@@ -43,7 +25,7 @@ export interface CreateOptions {
 	signal?: AbortSignal;
 	/**
 	 * The task is followed until done: it holds one of the account's places until `release` is
-	 * called.
+	 * called. Only a followed create waits under the node's Max Wait.
 	 */
 	followed: boolean;
 }
@@ -57,45 +39,24 @@ export interface AcceptedCreate<T> {
 	release(finished: boolean): void;
 }
 
-/** One create waiting for its turn. */
-interface Ticket {
-	/** When it came, among the creates of this capacity: the line keeps this order. */
-	order: number;
-	/** Not sent before this time (the Retry-After of its last refusal). */
-	notBefore: number;
-}
-
 /**
- * What this process knows about one vendor account's capacity, shared by the node runs that use
- * the account at the same time. The vendor's cap counts every task of the account, and plans
- * differ, so the capacity is learned from the vendor's answers:
- * - Until the vendor refuses a create for capacity, creates go out as the runs ask (each run keeps
- *   to its own Max Concurrent Tasks).
- * - A capacity refusal sets the limit to the tasks of this process the vendor holds or may still
- *   accept (creates sent and not yet answered), at least 1. A create accepted beyond the limit
- *   raises it to what is held.
- * - A refused create is sent again when a task of this process is seen done (a place it knows is
- *   free), never before the refusal's Retry-After. When the process holds no task (others hold
- *   the places), the next create waits about the typical task duration learned here, with jitter,
- *   or the Retry-After if longer (1 s taken as the duration before any task was seen done).
- * - After a window of tasks (as many as the limit, about one task duration) is seen done while
- *   creates wait at the limit, the limit is raised by one (a probe). A refused probe doubles the
- *   windows before the next (up to four) while this process's own demand (creates waiting, sent
- *   or held) holds steady: the account is as busy as before. When that demand has fallen since
- *   the last probe, a burst is draining, and other processes' executions, which took places this
- *   process cannot see, are likely draining too: it probes every window, and an accepted probe is
- *   followed by another at once while creates wait, until one is refused.
- * - Slow start: creates in flight at once are at most the tasks the vendor holds (at least 2), so
- *   when executions start together on a full account few creates are refused. A create accepted
- *   after refusals while this process held nothing makes the limit unknown again (the others may
- *   have finished): slow start then finds the places free.
- * Creates are sent in the order they came, a refused one keeping its place. Only refusals after
- * which the vendor surely created nothing (`createdNothing`) are retried, so no task is created
- * twice.
+ * The gate of one vendor account's capacity in this process, shared by the node runs that use the
+ * account at the same time: it decides when each create goes. The vendor's cap counts every task
+ * of the account, and plans differ, so the gate asks its parts:
+ * - the limit (`CapacityLimit`): how many tasks this process may have at the vendor at once, from
+ *   the plan's limit when the vendor reports it, else learned from refusals, and probed upwards;
+ * - the line (`WaitingLine`): creates go in the order they came, a refused one keeping its place;
+ * - the hold-off (`HoldOff`): after a refusal while this process held no task, when to try again;
+ * - the durations (`TaskDurations`): how long tasks typically take, for the hold-off.
+ * Until a refusal (or the plan's limit), creates go out as the runs ask (each run keeps to its own
+ * Max Concurrent Tasks). A refused create is sent again when a task of this process is seen done
+ * (a place it knows is free), never before the refusal's Retry-After. Slow start: creates in
+ * flight at once are at most the tasks the vendor holds (at least 2), or the plan's limit while the
+ * limit is the plan's, so when
+ * executions start together on a full account few creates are refused. Only refusals after which
+ * the vendor surely created nothing (`createdNothing`) are retried, so no task is created twice.
  */
 export class AccountCapacity {
-	private limitValue = Infinity;
-
 	/** Tasks of this process the vendor holds: accepted, followed, not yet seen done. */
 	private held = 0;
 
@@ -108,47 +69,27 @@ export class AccountCapacity {
 	 */
 	private acceptedUnfollowed = 0;
 
-	/** Creates waiting to be sent, in the order they came. */
-	private readonly line: Ticket[] = [];
-
-	private tickets = 0;
-
-	/** No create before this, when a refusal came while this process held no task. */
-	private holdingNoneUntil = 0;
-
-	private refusalsHoldingNone = 0;
-
-	private completionsAtLimit = 0;
-
-	/** The limit before a probe raised it, while the probe is not yet known to have worked. */
-	private probedFrom?: number;
-
-	/** Probes refused in a row, unless demand fell: each doubles the windows before the next. */
-	private failedProbes = 0;
-
-	/** Windows of completions at the limit since the last probe. */
-	private windowsSinceProbe = 0;
-
-	/** This process's demand when it last probed. */
-	private demandAtProbe = Infinity;
-
-	/** The last probe came while this process's demand was falling. */
-	private draining = false;
-
-	private readonly durations: number[] = [];
-
 	private lastRefusal?: VendorApiError;
 
-	private readonly listeners = new Set<() => void>();
+	private readonly line: WaitingLine;
 
-	/** Capacity refusals seen (for figures). */
-	refusals = 0;
+	private readonly limitOf = new CapacityLimit(() => this.demand());
 
-	constructor(private readonly clock: Clock = systemClock) {}
+	private readonly holdOff: HoldOff;
 
-	/** The tasks this process may have at the vendor at once (Infinity until a refusal). */
+	private readonly durations = new TaskDurations();
+
+	constructor(private readonly clock: Clock = systemClock) {
+		this.line = new WaitingLine(clock);
+		this.holdOff = new HoldOff(() => clock.random());
+	}
+
+	/**
+	 * The tasks this process may have at the vendor at once (Infinity until a refusal, or the
+	 * plan's limit).
+	 */
 	get limit() {
-		return this.limitValue;
+		return this.limitOf.current;
 	}
 
 	get tasksHeld() {
@@ -157,9 +98,18 @@ export class AccountCapacity {
 
 	/** The median time from accepted create to seen done, once a task was seen done. */
 	typicalDurationMs(): number | undefined {
-		if (!this.durations.length) return undefined;
-		const sorted = [...this.durations].sort((a, b) => a - b);
-		return sorted[Math.floor(sorted.length / 2)];
+		return this.durations.typicalMs();
+	}
+
+	/**
+	 * The vendor reported the plan's limit on tasks at once: creates go out up to it at once, and
+	 * no probe goes above it (the plan says it). Refusals still lower the limit (others' executions
+	 * hold places); probes raise it back up to the plan's limit.
+	 */
+	knowPlanLimit(limit: number) {
+		if (!Number.isInteger(limit) || limit < 1) return;
+		this.limitOf.knowPlan(limit);
+		this.line.changed();
 	}
 
 	/**
@@ -171,15 +121,15 @@ export class AccountCapacity {
 	async create<T>(create: () => Promise<T>, options: CreateOptions): Promise<AcceptedCreate<T>> {
 		const startedAt = this.clock.now();
 		const deadline = startedAt + options.maxWaitMs;
-		const ticket: Ticket = { order: this.tickets++, notBefore: 0 };
-		this.line.push(ticket);
+		const ticket = this.line.join();
 		let unreachable = 0;
-		let refusal: VendorApiError | undefined;
+		const tries: Tries = { refused: 0, followed: options.followed };
 		for (;;) {
-			await this.waitForTurn(ticket, startedAt, deadline, options.signal, refusal);
+			await this.waitForTurn(ticket, startedAt, deadline, options.signal, tries);
 			let failure: unknown;
 			try {
 				const value = await create();
+				this.line.leave(ticket);
 				return this.accepted(value, options.followed);
 			} catch (error) {
 				failure = error;
@@ -190,113 +140,104 @@ export class AccountCapacity {
 				!createdNothing(failure) ||
 				options.signal?.aborted
 			) {
-				this.changed();
+				this.line.leave(ticket);
+				this.line.changed();
 				throw failure;
 			}
 			if (failure.details.notSent) {
-				this.changed();
+				ticket.state = 'away';
+				this.line.changed();
 				unreachable++;
-				const delay = retryDelayMs(failure, unreachable, IDEMPOTENT_RETRY);
-				if (unreachable >= IDEMPOTENT_RETRY.attempts || this.clock.now() + delay > deadline)
+				const delay = retryDelayMs(failure, unreachable, IDEMPOTENT_RETRY, () =>
+					this.clock.random(),
+				);
+				if (unreachable >= IDEMPOTENT_RETRY.attempts || this.clock.now() + delay > deadline) {
+					this.line.leave(ticket);
 					throw failure;
-				await this.clock.sleep(delay, options.signal);
-				this.rejoinLine(ticket);
+				}
+				await this.clock.sleep(delay, options.signal).catch((error: unknown) => {
+					this.line.leave(ticket);
+					throw error;
+				});
+				ticket.state = 'waiting';
 				continue;
 			}
-			refusal = failure;
+			tries.refusal = failure;
+			tries.refused++;
 			this.refused(failure, ticket);
 			// The refused create keeps its place: it goes before the creates that came after it.
-			this.rejoinLine(ticket);
-			this.changed();
+			ticket.state = 'waiting';
+			this.line.changed();
 		}
 	}
 
-	/** Waits until `ticket` may be sent, then takes it out of the line as sending. */
+	/** Waits until `ticket` may be sent, then marks it as sending. */
 	private async waitForTurn(
 		ticket: Ticket,
 		startedAt: number,
 		deadline: number,
 		signal: AbortSignal | undefined,
-		refusal: VendorApiError | undefined,
+		tries: Tries,
 	) {
 		for (;;) {
 			if (signal?.aborted) {
-				this.leaveLine(ticket);
+				this.line.leave(ticket);
 				throw cancellationError(signal);
 			}
 			const now = this.clock.now();
+			const limit = this.limitOf.current;
 			// Slow start: until the vendor has taken some tasks, a few creates at a time, so a full
-			// account refuses few of them.
-			const inFlightAllowed = Math.max(MIN_CREATES_IN_FLIGHT, this.held, this.acceptedUnfollowed);
+			// account refuses few of them. At the plan's limit none is needed: up to it at once (once
+			// refusals lowered it, others hold places, and slow start is back).
+			const inFlightAllowed = Math.max(
+				MIN_CREATES_IN_FLIGHT,
+				this.held,
+				this.acceptedUnfollowed,
+				this.limitOf.atPlan ? limit : 0,
+			);
 			const room =
-				this.held + this.sending < this.limitValue &&
+				this.held + this.sending < limit &&
 				this.sending < inFlightAllowed &&
-				now >= this.holdingNoneUntil;
-			// The first in line that its Retry-After lets go; the others wait behind it.
-			const next = room ? this.line.find((waiting) => waiting.notBefore <= now) : undefined;
-			if (next === ticket) {
-				this.leaveLine(ticket);
+				this.holdOff.isOpen(now);
+			if (room && this.line.next(now) === ticket) {
+				ticket.state = 'sending';
 				this.sending++;
-				this.changed();
+				this.line.changed();
 				return;
 			}
 			// When the only thing in the way is time, and it lasts past the deadline, waiting is in vain.
-			const opensAt = Math.max(this.holdingNoneUntil, ticket.notBefore);
-			const blockedByTimeOnly =
-				this.held + this.sending < this.limitValue && this.line[0] === ticket;
+			const opensAt = Math.max(this.holdOff.opensAt, ticket.notBefore);
+			const blockedByTimeOnly = this.held + this.sending < limit && this.line.isFirst(ticket);
 			if (now >= deadline || (blockedByTimeOnly && opensAt > deadline)) {
-				this.leaveLine(ticket);
-				this.changed();
-				throw gaveUp(refusal ?? this.lastRefusal, now - startedAt);
+				this.line.leave(ticket);
+				this.line.changed();
+				throw this.gaveUp(tries, now - startedAt);
 			}
 			const wakeAt = Math.min(deadline, now + LONGEST_SLEEP_MS, ...this.timesThatOpen(now));
-			await this.sleepUntilChanged(wakeAt - now, signal);
+			await this.line.sleepUntilChanged(wakeAt - now, signal);
 		}
 	}
 
 	/** The future times at which, with nothing else happening, a waiting create may go. */
 	private timesThatOpen(now: number): number[] {
-		const times = this.line.map((waiting) => Math.max(waiting.notBefore, this.holdingNoneUntil));
-		if (this.holdingNoneUntil > now) times.push(this.holdingNoneUntil);
+		const holdOffEnds = this.holdOff.opensAt;
+		const times = this.line.notBefores().map((notBefore) => Math.max(notBefore, holdOffEnds));
+		if (holdOffEnds > now) times.push(holdOffEnds);
 		return times.filter((time) => time > now);
-	}
-
-	private rejoinLine(ticket: Ticket) {
-		const after = this.line.findIndex((waiting) => waiting.order > ticket.order);
-		this.line.splice(after < 0 ? this.line.length : after, 0, ticket);
-	}
-
-	private leaveLine(ticket: Ticket) {
-		const index = this.line.indexOf(ticket);
-		if (index >= 0) this.line.splice(index, 1);
 	}
 
 	private accepted<T>(value: T, followed: boolean): AcceptedCreate<T> {
 		this.sending--;
-		if (this.refusalsHoldingNone > 0 && this.held === 0) {
-			// Refused while it held nothing, this process learned only that others held every place;
-			// now one is free, and how many more is unknown: slow start finds out.
-			this.limitValue = Infinity;
-			this.probedFrom = undefined;
-			this.failedProbes = 0;
-		}
-		this.refusalsHoldingNone = 0;
+		if (this.holdOff.acceptedAfterHoldingNone() && this.held === 0) this.limitOf.forget();
 		if (!followed) {
 			this.acceptedUnfollowed++;
-			this.changed();
+			this.line.changed();
 			return { value, release: () => {} };
 		}
 		this.held++;
-		// The vendor took this many at once (answers of creates sent together come in any order).
-		if (this.held > this.limitValue) this.limitValue = this.held;
-		if (this.probedFrom !== undefined && this.held > this.probedFrom) {
-			// The probe's extra place was accepted: there may be more (another process left).
-			this.probedFrom = undefined;
-			this.failedProbes = 0;
-			if (this.draining && this.line.length > 0) this.probe();
-		}
+		this.limitOf.accepted(this.held, this.line.waiting > 0);
 		// One create fewer in flight: the next may go.
-		this.changed();
+		this.line.changed();
 		const acceptedAt = this.clock.now();
 		let released = false;
 		return {
@@ -311,104 +252,97 @@ export class AccountCapacity {
 
 	private ended(durationMs: number | undefined) {
 		// Creates were waiting for this place: the limit held them back.
-		const atLimit = this.line.length > 0 && this.held + this.sending >= this.limitValue;
+		const atLimit = this.line.waiting > 0 && this.held + this.sending >= this.limitOf.current;
 		this.held--;
-		// A place is known free: a refused create need not wait for time to pass.
-		this.holdingNoneUntil = 0;
+		this.holdOff.placeFreed();
 		if (durationMs !== undefined) {
-			push(this.durations, durationMs);
-			if (atLimit && Number.isFinite(this.limitValue)) {
-				this.completionsAtLimit++;
-				if (this.completionsAtLimit >= this.limitValue) this.windowEnded();
-			}
+			this.durations.record(durationMs);
+			this.limitOf.taskDone(atLimit);
 		}
-		this.changed();
-	}
-
-	/** As many tasks as the limit were seen done while creates waited at it. */
-	private windowEnded() {
-		this.completionsAtLimit = 0;
-		this.windowsSinceProbe++;
-		this.draining = this.demand() < this.demandAtProbe;
-		if (this.draining || this.windowsSinceProbe >= 2 ** this.failedProbes) this.probe();
-	}
-
-	/** Lets one more create go than the limit: if the vendor accepts it, the limit is one higher. */
-	private probe() {
-		this.completionsAtLimit = 0;
-		this.windowsSinceProbe = 0;
-		this.demandAtProbe = this.demand();
-		this.probedFrom = this.limitValue;
-		this.limitValue++;
+		this.line.changed();
 	}
 
 	/** Creates this process wants at the vendor: waiting, sent, or accepted and not yet done. */
 	private demand() {
-		return this.line.length + this.sending + this.held;
+		return this.line.waiting + this.sending + this.held;
 	}
 
 	private refused(refusal: VendorApiError, ticket: Ticket) {
-		this.refusals++;
 		this.lastRefusal = refusal;
 		const now = this.clock.now();
-		if (this.probedFrom !== undefined)
-			this.failedProbes = Math.min(MAX_PROBE_DOUBLINGS, this.failedProbes + 1);
-		this.probedFrom = undefined;
-		// Creates sent before this answer may still be accepted: they count as places of this process.
-		this.limitValue = Math.max(1, this.held + this.sending);
-		this.completionsAtLimit = 0;
+		this.limitOf.refused(this.held + this.sending);
 		const retryAfterMs = (refusal.details.retryAfterSeconds ?? 0) * 1000;
 		ticket.notBefore = now + retryAfterMs;
-		if (this.held === 0 && this.holdingNoneUntil <= now) {
-			// Nothing of this process to wait for: another execution holds the places.
-			this.refusalsHoldingNone++;
-			this.holdingNoneUntil = now + Math.max(retryAfterMs, this.waitHoldingNone());
-		}
+		// Nothing of this process to wait for: another execution holds the places.
+		if (this.held === 0)
+			this.holdOff.refusedHoldingNone(now, retryAfterMs, this.durations.typicalMs());
 	}
 
-	/**
-	 * About the typical duration, jittered over half to one and a half of it, so processes do not
-	 * retry in step.
-	 */
-	private waitHoldingNone() {
-		const typical = this.typicalDurationMs() ?? UNKNOWN_TASK_DURATION_MS;
-		return typical * (0.5 + this.clock.random());
-	}
-
-	/** Sleeps `ms`, or until something changes (a create answered, a task done, a waiter gone). */
-	private async sleepUntilChanged(ms: number, signal: AbortSignal | undefined) {
-		const changed = new AbortController();
-		const wake = () => changed.abort();
-		this.listeners.add(wake);
-		try {
-			await this.clock.sleep(
-				Math.max(0, ms),
-				signal ? AbortSignal.any([signal, changed.signal]) : changed.signal,
-			);
-		} catch {
-			// Woken or cancelled: the caller looks again.
-		} finally {
-			this.listeners.delete(wake);
-		}
-	}
-
-	private changed() {
-		for (const wake of [...this.listeners]) wake();
+	private gaveUp(tries: Tries, waitedMs: number) {
+		return giveUpError(tries.refusal ?? this.lastRefusal, {
+			waitedMs,
+			refused: tries.refused,
+			limit: this.limitOf.current,
+			planLimit: this.limitOf.planLimit,
+			othersHeldAll: this.held === 0 && this.sending === 0 && tries.refused > 0,
+			followed: tries.followed,
+		});
 	}
 }
 
-function push(samples: number[], value: number) {
-	samples.push(value);
-	if (samples.length > MAX_SAMPLES) samples.shift();
+/** What one create tried. */
+interface Tries {
+	refused: number;
+	refusal?: VendorApiError;
+	followed: boolean;
 }
 
-function gaveUp(failure: VendorApiError | undefined, waitedMs: number) {
-	const waited = `Gave up after waiting ${Math.round(waitedMs / 100) / 10} s for the vendor to accept the task.`;
-	if (!failure) return new Error(`The vendor did not accept the task. ${waited}`);
+export interface GiveUp {
+	waitedMs: number;
+	/** Times this create was refused. */
+	refused: number;
+	/** The limit as learned (Infinity: not learned). */
+	limit: number;
+	planLimit?: number;
+	/** This process held no task when it gave up, after refusals: others held every place. */
+	othersHeldAll: boolean;
+	/** The create waited under the node's Max Wait. */
+	followed: boolean;
+}
+
+/**
+ * The one rule for a capacity give-up, whatever the vendor: it says how long it waited, what was
+ * tried, the account's limit as learned, and the one thing to change. The vendor's own hint (what
+ * its refusal means) comes first.
+ */
+export function giveUpError(failure: VendorApiError | undefined, giveUp: GiveUp): Error {
+	const vendor = failure?.details.vendor ?? 'the vendor';
+	const seconds = Math.round(giveUp.waitedMs / 100) / 10;
+	const tried =
+		giveUp.refused > 0
+			? `it was refused ${times(giveUp.refused)}`
+			: 'it waited behind the tasks already there and was not sent';
+	const limit = learnedLimit(giveUp);
+	const others = giveUp.othersHeldAll ? ', and other executions held every place' : '';
+	const fix = giveUp.followed
+		? 'Raise Max Wait, so that items wait longer for a place.'
+		: 'Run fewer executions on this account at once.';
+	const rule = `Gave up after waiting ${seconds} s for ${vendor} to accept the task: ${tried}; ${limit}${others}. ${fix}`;
+	if (!failure) return new Error(`The vendor did not accept the task. ${rule}`);
 	return failure.with({
-		hint: failure.details.hint ? `${failure.details.hint} ${waited}` : waited,
+		hint: failure.details.hint ? `${failure.details.hint} ${rule}` : rule,
 	});
 }
+
+function learnedLimit({ limit, planLimit }: GiveUp) {
+	if (!Number.isFinite(limit)) return 'the account refused before any task of this n8n was seen';
+	if (planLimit !== undefined && limit >= planLimit)
+		return `the plan runs ${tasks(planLimit)} at once, as the account reports`;
+	return `the account took ${tasks(limit)} at once from this n8n, as learned from its refusals`;
+}
+
+const times = (count: number) => (count === 1 ? 'once' : `${count} times`);
+const tasks = (count: number) => (count === 1 ? '1 task' : `${count} tasks`);
 
 /**
  * The account's capacity for the node runs of this process using it at once; forgotten when the

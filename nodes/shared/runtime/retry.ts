@@ -1,5 +1,5 @@
 import { VendorApiError } from '../errors';
-import { cancellableSleep } from './sleep';
+import { systemClock, type Clock } from './clock';
 
 export interface RetryPolicy {
 	/** Tries in all, the first included. */
@@ -27,6 +27,7 @@ export async function withRetries<T>(
 	shouldRetry: (error: unknown) => boolean,
 	policy: RetryPolicy = IDEMPOTENT_RETRY,
 	signal?: AbortSignal,
+	clock: Pick<Clock, 'sleep' | 'random'> = systemClock,
 ): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
@@ -36,10 +37,10 @@ export async function withRetries<T>(
 			failure = error;
 		}
 		if (attempt >= policy.attempts || !shouldRetry(failure) || signal?.aborted) throw failure;
-		const delay = retryDelayMs(failure, attempt, policy);
+		const delay = retryDelayMs(failure, attempt, policy, () => clock.random());
 		if (policy.maxRetryAfterMs !== undefined && delay > policy.maxRetryAfterMs)
 			throw askedToWait(failure, delay);
-		await cancellableSleep(delay, signal);
+		await clock.sleep(delay, signal);
 	}
 }
 
@@ -52,12 +53,17 @@ function askedToWait(failure: unknown, delayMs: number) {
 }
 
 /**
- * Backoff doubling from `baseDelayMs` up to `maxDelayMs`, jittered over its upper half; at least
- * the vendor's Retry-After.
+ * Backoff doubling from `baseDelayMs` up to `maxDelayMs`, jittered over its upper half by
+ * `random` (a number in [0, 1)); at least the vendor's Retry-After.
  */
-export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolicy) {
+export function retryDelayMs(
+	error: unknown,
+	attempt: number,
+	policy: RetryPolicy,
+	random: () => number = systemClock.random,
+) {
 	const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-	const jittered = backoff / 2 + Math.random() * (backoff / 2);
+	const jittered = backoff / 2 + random() * (backoff / 2);
 	const asked = error instanceof VendorApiError ? error.details.retryAfterSeconds : undefined;
 	return asked === undefined ? jittered : Math.max(asked * 1000, jittered);
 }

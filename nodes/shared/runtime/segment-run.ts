@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { AccountCapacity, joinAccount } from './backpressure';
+import { planLimitOnce, type ReadPlanLimit } from './plan-limit';
 import { Semaphore } from './concurrency';
 import { processItems } from './items';
 import { RunTimings, waitForTask, type WaitOptions } from './polling';
@@ -23,21 +24,37 @@ export interface SegmentRun<Client> {
 	uploadSlots: Semaphore;
 	/** What the run learns about how long its tasks take. */
 	timings: RunTimings;
+	/**
+	 * Asks the vendor what it tells of the account (the plan's limit) before the run's first create,
+	 * once; a run whose items fail before any create asks nothing.
+	 */
+	knowAccount?: () => Promise<void>;
+}
+
+/** What a vendor can tell of its account before the run (all optional). */
+export interface AccountFacts {
+	/** Asks the vendor for the plan's limit on tasks at once; at most once per account and execution. */
+	readPlanLimit?: ReadPlanLimit;
 }
 
 /**
  * Runs a Segment node's items with the vendor's concurrency. Twice as many items are in
- * progress as task slots, so uploads and downloads overlap the vendor's work.
+ * progress as task slots, so uploads and downloads overlap the vendor's work. Where the vendor
+ * reports the plan's limit, the account's capacity starts at it.
  */
 export async function runSegmentation<Client>(
 	context: IExecuteFunctions,
 	client: Client,
 	defaultConcurrency: number,
 	segmentItem: (run: SegmentRun<Client>, itemIndex: number) => Promise<INodeExecutionData>,
+	facts: AccountFacts = {},
 ): Promise<INodeExecutionData[][]> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxConcurrent = Math.max(1, Number(options.maxConcurrentTasks ?? defaultConcurrency));
-	const account = joinAccount(accountKey(context));
+	const key = accountKey(context);
+	const account = joinAccount(key);
+	const { readPlanLimit } = facts;
+	let asked: Promise<void> | undefined;
 	const run: SegmentRun<Client> = {
 		context,
 		client,
@@ -46,6 +63,12 @@ export async function runSegmentation<Client>(
 		uploadSlots: new Semaphore(maxConcurrent),
 		// An early probe pays off only when later tasks of this run can use what it learns.
 		timings: new RunTimings(context.getInputData().length > maxConcurrent),
+		knowAccount: readPlanLimit
+			? async () =>
+					await (asked ??= planLimitOnce(context, key, readPlanLimit).then((limit) => {
+						if (limit !== undefined) account.capacity.knowPlanLimit(limit);
+					}))
+			: undefined,
 	};
 	try {
 		return [
@@ -89,6 +112,7 @@ export async function runTask<Client>(
 	waitOptions?: WaitOptions,
 ): Promise<SegmentationTask> {
 	const signal = run.context.getExecutionCancelSignal();
+	await run.knowAccount?.();
 	if (!waitOptions) {
 		return (
 			await run.capacity.create(calls.create, {

@@ -264,9 +264,7 @@ function unwrapEnvelope(reply: HttpReply, notFoundHint: string): IDataObject {
 				traceId,
 				retryAfterSeconds: retryAfterSeconds(reply),
 				atCapacity: capReached || undefined,
-				hint: capReached
-					? 'Every task place of this SellerPic account stayed taken (by this or other executions); raise Max Wait, or run fewer executions on the account at once.'
-					: undefined,
+				hint: capReached ? 'Every task place of this SellerPic account was taken.' : undefined,
 			},
 		);
 	}
