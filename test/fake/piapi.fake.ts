@@ -573,7 +573,7 @@ export class PiApiFake extends FakeServer<PiApiConfig, PiApiCounters> {
 	}
 
 	private accountInfo(): Reply {
-		return { status: 200, json: { code: 200, data: this.config.account, message: 'success' } };
+		return this.ok(this.config.account);
 	}
 
 	private async upload(ctx: RequestContext): Promise<Reply> {
