@@ -604,7 +604,8 @@ describe('PiAPI fake: reply shapes seen in public clients', () => {
 			config: { webhook_config: { endpoint: `${receiver.url}/hook`, secret: 's3cret' } },
 		});
 		const taskId = (await api('/api/v1/task', { method: 'POST', json })).json.data.task_id;
-		await eventually(() => receiver.received.length === 3);
+		// The fake logs a delivery once its answer has come back, after the receiver has seen it.
+		await eventually(() => receiver.received.length === 3 && fake.webhookLog.length === 3);
 		expect(
 			receiver.received.map((hook) => [
 				hook.headers['x-webhook-secret'],
