@@ -86,15 +86,28 @@ test('1: one product image URL → SellerPic Segment → mask', async () => {
 });
 
 describe('2: scheduled catalog run with both vendors', () => {
-	const SKIP = 'Skip products processed before';
+	const PICK = 'Pick products for this run';
 	const OUT = 'Masks by product id';
+	const REMEMBER = 'Remember results';
+	const MISSING = 'sku-1004';
+	const sent = (run: ExecutionRun, vendor: 'SellerPic' | 'PiAPI'): unknown[] =>
+		nodeItems(run, `${vendor}: mask still missing`)
+			.map((item) => item.json.productId)
+			.sort();
+	const results = (run: ExecutionRun): Record<string, unknown> =>
+		Object.fromEntries(
+			nodeItems(run, REMEMBER).map((item) => [
+				`${String(item.json.productId)} ${String(item.json.vendor)}`,
+				item.json.result,
+			]),
+		);
 	const creates = (): number =>
 		stack.vendors.sellerPic.fake!.counters.creates + stack.vendors.piApi.fake!.counters.creates;
 
 	test('first run: a mask per product and vendor, keyed by product id; the missing photo gives per-item errors', async () => {
 		const run = await stack.n8n.execute(EXAMPLE_IDS.catalog);
 		expectSuccess(run);
-		expect(nodeItems(run, SKIP)).toHaveLength(INITIAL_CATALOG.length);
+		expect(nodeItems(run, PICK)).toHaveLength(INITIAL_CATALOG.length);
 		const items = nodeItems(run, OUT);
 		expect(items).toHaveLength(INITIAL_CATALOG.length * 2);
 		for (const productId of INITIAL_CATALOG) {
@@ -120,14 +133,37 @@ describe('2: scheduled catalog run with both vendors', () => {
 				}
 			}
 		}
+		const remembered = results(run);
+		expect(remembered[`${MISSING} sellerpic`]).toMatch(/attempt 1 of 3\): tried again next run/);
+		expect(remembered['sku-1001 piapi']).toBe('mask stored');
+		// The masks pass through Remember results to whatever step the user adds after it.
+		const [kept] = nodeItems(run, REMEMBER).filter((item) => item.json.productId === 'sku-1002');
+		await expectMask(kept, 'sku-1002');
 	});
 
-	test('second run: products processed in the first run are skipped', async () => {
+	test('next runs: only the failed product is tried again, up to 3 attempts, then reported; products with masks are never sent again', async () => {
+		const sellerPicCreates = stack.vendors.sellerPic.fake!.counters.creates;
+		const second = await stack.n8n.execute(EXAMPLE_IDS.catalog);
+		expectSuccess(second);
+		expect(sent(second, 'SellerPic')).toEqual([MISSING]);
+		expect(sent(second, 'PiAPI')).toEqual([MISSING]);
+		expect(results(second)[`${MISSING} piapi`]).toMatch(/attempt 2 of 3/);
+		const third = await stack.n8n.execute(EXAMPLE_IDS.catalog);
+		expectSuccess(third);
+		expect(results(third)).toEqual({
+			[`${MISSING} sellerpic`]: expect.stringMatching(/^final failure after 3 attempts: reported/),
+			[`${MISSING} piapi`]: expect.stringMatching(/^final failure after 3 attempts: reported/),
+		});
+		// SellerPic never got a task for the missing photo (n8n could not read it); the others had masks.
+		expect(stack.vendors.sellerPic.fake!.counters.creates).toBe(sellerPicCreates);
+	});
+
+	test('a run with nothing left to do ends after picking: no vendor is called', async () => {
 		const before = creates();
 		const run = await stack.n8n.execute(EXAMPLE_IDS.catalog);
 		expectSuccess(run);
 		expect(nodeItems(run, 'Fetch product feed')).toHaveLength(INITIAL_CATALOG.length);
-		expect(nodeItems(run, SKIP)).toHaveLength(0);
+		expect(nodeItems(run, PICK)).toHaveLength(0);
 		expect(nodeRan(run, 'SellerPic: segment product')).toBe(false);
 		expect(nodeRan(run, 'PiAPI: segment product')).toBe(false);
 		expect(creates()).toBe(before);

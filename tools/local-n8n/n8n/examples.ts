@@ -19,7 +19,7 @@ export const CREDENTIALS = {
 
 export const EXAMPLE_IDS = {
 	oneImage: 'segExample01OneImage',
-	catalog: 'segExample02Catalog',
+	catalog: 'seg02CatalogRuns',
 	webhook: 'segExample03Webhook',
 	splitFlow: 'segExample04SplitFlow',
 	callback: 'segExample05Callback',

@@ -47,10 +47,36 @@ export const SAMPLE_PRODUCTS: SampleProduct[] = [
 /** What the catalog feed lists at first; the suite adds sku-1005 later as a "new product". */
 export const INITIAL_CATALOG = ['sku-1001', 'sku-1002', 'sku-1003', 'sku-1004'];
 
+/**
+ * A long generated catalog (sku-2001, sku-2002, …) for the scenario of scheduled runs in batches:
+ * small photos of their own (each product's bytes differ), and one product whose photo is missing.
+ */
+export const BULK_FIRST = 2001;
+export const BULK_MISSING_PHOTO = 'sku-2015';
+const BULK_ID = /^sku-(2\d{3})$/;
+
+function bulkProduct(n: number): SampleProduct {
+	const id = `sku-${n}`;
+	return product(
+		n,
+		`Catalog product ${n}`,
+		96 + (n % 7) * 8,
+		96 + (n % 5) * 8,
+		id !== BULK_MISSING_PHOTO,
+	);
+}
+
+/** The ids of the first `count` products of the generated catalog, in feed order. */
+export function bulkCatalog(count: number): string[] {
+	return Array.from({ length: count }, (_, index) => `sku-${BULK_FIRST + index}`);
+}
+
 export function sampleProduct(productId: string): SampleProduct {
 	const found = SAMPLE_PRODUCTS.find((p) => p.productId === productId);
-	if (!found) throw new Error(`No sample product ${productId}`);
-	return found;
+	if (found) return found;
+	const bulk = BULK_ID.exec(productId);
+	if (bulk) return bulkProduct(Number(bulk[1]));
+	throw new Error(`No sample product ${productId}`);
 }
 
 export const SAMPLES_DIR = join(E2E_HOME, 'samples');
@@ -69,5 +95,18 @@ export async function ensureSamplePhotos(dir = SAMPLES_DIR): Promise<string> {
 		);
 	}
 	writeFileSync(stamp, wanted);
+	return dir;
+}
+
+/** Writes the photos of the generated catalog's first `count` products (JPEG) unless there already. */
+export async function ensureBulkPhotos(count: number, dir = SAMPLES_DIR): Promise<string> {
+	mkdirSync(dir, { recursive: true });
+	for (const p of bulkCatalog(count).map(sampleProduct)) {
+		if (!p.hasPhoto || existsSync(join(dir, p.file))) continue;
+		writeFileSync(
+			join(dir, p.file),
+			await makeProductPhoto({ width: p.width, height: p.height, seed: p.seed, format: 'jpeg' }),
+		);
+	}
 	return dir;
 }
