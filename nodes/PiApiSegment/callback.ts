@@ -21,7 +21,6 @@ import { runSegmentation } from '../shared/runtime/segment-run';
 import { cancellationError } from '../shared/runtime/sleep';
 import type { SegmentationTask } from '../shared/task/model';
 import { isHttpUrl } from '../shared/transport/url';
-import { piApiPlanLimit } from '../vendors/piapi/account';
 import { PiApiClient } from '../vendors/piapi/client';
 import { piApiProfile } from '../vendors/piapi/profile';
 import { generateWebhookSecret, secretFingerprint } from '../shared/webhook/secret';
@@ -83,7 +82,7 @@ export async function waitForCallback(
 				? { ...createdItem(itemTask), binary }
 				: createdItem(itemTask);
 		},
-		{ readPlanLimit: piApiPlanLimit },
+		{ readPlanLimit: async () => await client.planLimit() },
 	);
 	// One output per input item, in order and paired; failed items are error items without a task.
 	const items: WaitingItem[] = created.map((item, itemIndex) =>

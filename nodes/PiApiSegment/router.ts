@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { processItems } from '../shared/runtime/items';
 import { runSegmentation } from '../shared/runtime/segment-run';
 import { notForToolsError, runsAsTool } from '../shared/runtime/tool-mode';
-import { piApiPlanLimit } from '../vendors/piapi/account';
 import { PiApiClient } from '../vendors/piapi/client';
 import { piApiProfile } from '../vendors/piapi/profile';
 import { waitForCallback } from './callback';
@@ -16,7 +15,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const client = await PiApiClient.create(this);
 	if (callback) return await waitForCallback(this, client);
 	return await runSegmentation(this, client, piApiProfile.polling.maxConcurrentTasks, pollItem, {
-		readPlanLimit: piApiPlanLimit,
+		readPlanLimit: async () => await client.planLimit(),
 	});
 }
 

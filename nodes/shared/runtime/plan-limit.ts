@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * Asks the vendor how many tasks the account's plan runs at once: a whole number of at least 1, or
  * undefined when the vendor does not say. May throw: the run then learns the limit from refusals.
  */
-export type ReadPlanLimit = (context: IExecuteFunctions) => Promise<number | undefined>;
+export type ReadPlanLimit = () => Promise<number | undefined>;
 
 /** Answers kept for the executions running now; the oldest is forgotten first. */
 const MAX_REMEMBERED = 256;
@@ -23,7 +23,7 @@ export async function planLimitOnce(
 ): Promise<number | undefined> {
 	const ask = async () => {
 		try {
-			const limit = await read(context);
+			const limit = await read();
 			return limit !== undefined && Number.isInteger(limit) && limit >= 1 ? limit : undefined;
 		} catch {
 			return undefined;

@@ -1,41 +1,5 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import {
-	joinUrl,
-	parseJsonBody,
-	readClientCredential,
-	sendHttp,
-} from '../../shared/transport/http';
-import { PIAPI_BASE_URL, piApiProfile } from './profile';
-
-const { name: VENDOR, credentialType: CREDENTIAL_TYPE } = piApiProfile;
-
 /** The account check is a hint, not the work: it may not hold the run up longer than this. */
-const ACCOUNT_INFO_TIMEOUT_MS = 10_000;
-
-/**
- * How many tasks the PiAPI plan runs at once, from `GET /account/info` (free, read-only; the
- * credential test's request). A published spec has `max_concurrent_task_count` in `data`; a number
- * or numeric text there or at the top level is read, anything else is "not said" (undefined).
- */
-export async function piApiPlanLimit(context: IExecuteFunctions): Promise<number | undefined> {
-	const { fields, timeoutMs, secrets } = await readClientCredential<{ baseUrl?: string }>(
-		context,
-		CREDENTIAL_TYPE,
-	);
-	const reply = await sendHttp(
-		context,
-		VENDOR,
-		{
-			method: 'GET',
-			url: joinUrl(fields.baseUrl || PIAPI_BASE_URL, '/account/info'),
-			timeoutMs: Math.min(timeoutMs, ACCOUNT_INFO_TIMEOUT_MS),
-		},
-		{ credentialType: CREDENTIAL_TYPE, secrets },
-	);
-	if (reply.status < 200 || reply.status >= 300) return undefined;
-	return planLimitIn(parseJsonBody(reply.body));
-}
+export const ACCOUNT_INFO_TIMEOUT_MS = 10_000;
 
 /**
  * `max_concurrent_task_count` in the reply's `data`, else at its top level: a whole number of at

@@ -23,6 +23,7 @@ import {
 	type TransportContext,
 } from '../../shared/transport/http';
 import { outcomeUnknown } from '../../shared/transport/outcome';
+import { ACCOUNT_INFO_TIMEOUT_MS, planLimitIn } from './account';
 import {
 	dataOf,
 	envelopeOf,
@@ -198,6 +199,19 @@ export class PiApiClient {
 	/** Fetches a result file from PiAPI's file host, without the API key. */
 	async downloadResult(url: string): Promise<DownloadedFile> {
 		return await downloadPiApiResult(this.context, url, this.timeoutMs * FILE_TIMEOUT_FACTOR);
+	}
+
+	/**
+	 * How many tasks the plan runs at once, where `GET /account/info` (free, read-only; the
+	 * credential test's request) says so; undefined when the reply does not.
+	 */
+	async planLimit(): Promise<number | undefined> {
+		const reply = await this.send({
+			method: 'GET',
+			url: joinUrl(this.baseUrl, '/account/info'),
+			timeoutMs: Math.min(this.timeoutMs, ACCOUNT_INFO_TIMEOUT_MS),
+		});
+		return reply.status >= 200 && reply.status < 300 ? planLimitIn(reply.body) : undefined;
 	}
 
 	private async send(call: HttpCall) {
