@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import { maskFileName, type FileData } from '../shared/image/files';
+import type { FileData } from '../shared/image/files';
 import { checkImage, type ImageLimits } from '../shared/image/limits';
 import { fetchImage, readBinaryImage } from '../shared/image/source';
-import { maskField, readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
+import { maskFromBytes, readBinaryOutputOptions, segmentationItem } from '../shared/image/output';
 import { readWaitOptions, requiredText, versionedName } from '../shared/parameters/read';
 import { runSegmentation, runTask, type SegmentRun } from '../shared/runtime/segment-run';
 import {
@@ -14,11 +14,7 @@ import {
 	type SegmentationTask,
 } from '../shared/task/model';
 import { SellerPicClient } from '../vendors/sellerpic/client';
-import {
-	readSellerPicFormat,
-	SELLERPIC_FORMATS,
-	type SellerPicFormat,
-} from '../vendors/sellerpic/formats';
+import { readSellerPicFormat } from '../vendors/sellerpic/formats';
 import { SELLERPIC_LIMITS, sellerPicProfile } from '../vendors/sellerpic/profile';
 import { SELLERPIC_SEGMENT_HISTORY } from './description';
 
@@ -84,7 +80,7 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		if (options.downloadMask) {
 			const file = await client.downloadResult(resultId, format, uhd);
 			maskUrls.push(file.url);
-			masks.push(sellerPicMask(file.data, image.sourceName, format, index));
+			masks.push(maskFromBytes(file.data, image.sourceName, index));
 		} else {
 			maskUrls.push((await client.getDownloadUrl(resultId, format, uhd)).url);
 		}
@@ -99,20 +95,6 @@ async function segmentItem(run: Run, itemIndex: number): Promise<INodeExecutionD
 		maskUrls,
 	};
 	return await segmentationItem(context, itemIndex, json, masks, options);
-}
-
-/** A result file in the format asked for: "sofa_mask.png", then "sofa_mask_2.png", … */
-function sellerPicMask(
-	data: Buffer,
-	sourceName: string | undefined,
-	format: SellerPicFormat,
-	index: number,
-): FileData {
-	return {
-		data,
-		fileName: maskFileName(sourceName, format, maskField('mask', index)),
-		mimeType: SELLERPIC_FORMATS[format].mimeType,
-	};
 }
 
 type SegmentRequest =
