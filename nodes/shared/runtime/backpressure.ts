@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock';
 import { HoldOff } from './hold-off';
 import { IDEMPOTENT_RETRY, retryDelayMs } from './retry';
 import { cancellationError } from './sleep';
-import { TaskDurations } from './task-durations';
+import { RecentSamples } from './recent-samples';
 import { WaitingLine, type Ticket } from './waiting-line';
 
 export type { Clock } from './clock';
@@ -47,7 +47,7 @@ export interface AcceptedCreate<T> {
  *   the plan's limit when the vendor reports it, else learned from refusals, and probed upwards;
  * - the line (`WaitingLine`): creates go in the order they came, a refused one keeping its place;
  * - the hold-off (`HoldOff`): after a refusal while this process held no task, when to try again;
- * - the durations (`TaskDurations`): how long tasks typically take, for the hold-off.
+ * - the durations (`RecentSamples`): how long tasks typically take (the median), for the hold-off.
  * Until a refusal (or the plan's limit), creates go out as the runs ask (each run keeps to its own
  * Max Concurrent Tasks). A refused create is sent again when a task of this process is seen done
  * (a place it knows is free), never before the refusal's Retry-After. Slow start: creates in
@@ -77,7 +77,7 @@ export class AccountCapacity {
 
 	private readonly holdOff: HoldOff;
 
-	private readonly durations = new TaskDurations();
+	private readonly durations = new RecentSamples();
 
 	constructor(private readonly clock: Clock = systemClock) {
 		this.line = new WaitingLine(clock);
@@ -98,7 +98,7 @@ export class AccountCapacity {
 
 	/** The median time from accepted create to seen done, once a task was seen done. */
 	typicalDurationMs(): number | undefined {
-		return this.durations.typicalMs();
+		return this.durations.percentile(0.5);
 	}
 
 	/**
@@ -275,7 +275,7 @@ export class AccountCapacity {
 		ticket.notBefore = now + retryAfterMs;
 		// Nothing of this process to wait for: another execution holds the places.
 		if (this.held === 0)
-			this.holdOff.refusedHoldingNone(now, retryAfterMs, this.durations.typicalMs());
+			this.holdOff.refusedHoldingNone(now, retryAfterMs, this.durations.percentile(0.5));
 	}
 
 	private gaveUp(tries: Tries, waitedMs: number) {

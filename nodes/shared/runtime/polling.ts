@@ -1,4 +1,5 @@
 import { VendorApiError } from '../errors';
+import { RecentSamples } from './recent-samples';
 import { cancellableSleep, cancellationError } from './sleep';
 import type { SegmentationTask } from '../task/model';
 
@@ -21,8 +22,6 @@ export interface WaitOptions {
 	signal?: AbortSignal;
 }
 
-const MAX_SAMPLES = 50;
-
 /**
  * What one node run learns about how long its tasks take, shared by its items: the durations
  * the vendor reports (its own task times), else the ages at which checks found tasks done, and
@@ -30,9 +29,9 @@ const MAX_SAMPLES = 50;
  * are woken when it learns something, so one finished task teaches the tasks still waiting.
  */
 export class RunTimings {
-	private readonly reported: number[] = [];
+	private readonly reported = new RecentSamples();
 
-	private readonly foundDone: number[] = [];
+	private readonly foundDone = new RecentSamples();
 
 	private stillRunningAt = 0;
 
@@ -58,7 +57,7 @@ export class RunTimings {
 	 * took; `probe`: at a first check a bisection probe placed (see takeBisectionProbe).
 	 */
 	recordDone(ageMs: number, reportedMs?: number, probe = false) {
-		push(reportedMs === undefined ? this.foundDone : this.reported, reportedMs ?? ageMs);
+		(reportedMs === undefined ? this.foundDone : this.reported).record(reportedMs ?? ageMs);
 		if (probe && reportedMs === undefined) this.probedDoneAt = Math.min(this.probedDoneAt, ageMs);
 		for (const listener of [...this.listeners]) listener();
 	}
@@ -75,12 +74,11 @@ export class RunTimings {
 	 * younger), never earlier than an age at which one was still running.
 	 */
 	estimate(): number | undefined {
-		if (this.reported.length) return percentile(this.reported, 0.75);
-		if (this.foundDone.length)
-			return Math.max(
-				Math.min(percentile(this.foundDone, 0.5), this.probedDoneAt),
-				this.stillRunningAt,
-			);
+		const reported = this.reported.percentile(0.75);
+		if (reported !== undefined) return reported;
+		const foundDone = this.foundDone.percentile(0.5);
+		if (foundDone !== undefined)
+			return Math.max(Math.min(foundDone, this.probedDoneAt), this.stillRunningAt);
 		return undefined;
 	}
 
@@ -93,7 +91,7 @@ export class RunTimings {
 	 * age of that first check, once for each state of what the run knows; else undefined.
 	 */
 	takeBisectionProbe(missCostMs: number, ageMs: number): number | undefined {
-		if (this.reported.length || !this.foundDone.length) return undefined;
+		if (this.reported.count || !this.foundDone.count) return undefined;
 		const doneBy = this.estimate()!;
 		if (doneBy - this.stillRunningAt <= (missCostMs * 3) / 4) return undefined;
 		const probeAt = (doneBy + this.stillRunningAt) / 2;
@@ -117,16 +115,6 @@ export class RunTimings {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
 	}
-}
-
-function push(samples: number[], value: number) {
-	samples.push(value);
-	if (samples.length > MAX_SAMPLES) samples.shift();
-}
-
-function percentile(samples: number[], share: number) {
-	const sorted = [...samples].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 }
 
 export class TaskTimeoutError extends VendorApiError {
